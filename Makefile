@@ -1,0 +1,36 @@
+# 鸿雁 Hongyan — one command to set up, run the demo and test.
+VENV ?= .venv
+BIN := $(VENV)/bin
+SCALE ?= county
+SEED ?= 20220513
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup demo test lint typecheck pytest bench clean-db vendor
+
+setup:
+	bash scripts/setup.sh
+
+demo: setup
+	$(BIN)/hongyan db start
+	$(BIN)/hongyan demo build --scale $(SCALE) --seed $(SEED)
+	$(BIN)/hongyan serve --host $(HOST) --port $(PORT)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q
+
+test: setup lint typecheck pytest
+
+bench: setup
+	$(BIN)/python -m bench.run_all
+
+# Re-vendors the Leaflet front-end assets from the npm registry (pinned in web_map/vendor/package-lock.json).
+vendor:
+	bash scripts/vendor_js.sh

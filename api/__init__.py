@@ -1,0 +1,1 @@
+"""The FastAPI application, its routes, and the hongyan command line."""

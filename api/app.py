@@ -1,0 +1,52 @@
+"""The FastAPI application factory: settings injected, engine created in the lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.errors import install_error_handlers
+from api.routes import areas, health
+from geo.db import check_connection, create_db_engine, database_url
+from geo.settings import Settings
+
+WEB_ROOT = Path(str(files("web_map"))) / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; the database engine lives from start-up to shutdown."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(database_url(settings))
+        check_connection(engine)
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="鸿雁 Hongyan 就业地图 API",
+        description="霍邱县“鸿雁回归”就业创业平台 — Huoqiu County job map: areas, jobs within 3 km by road.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(areas.router)
+    app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(WEB_ROOT / "index.html", media_type="text/html; charset=utf-8")
+
+    return app

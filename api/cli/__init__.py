@@ -1,0 +1,1 @@
+"""The `hongyan` command line."""

@@ -1,0 +1,36 @@
+"""The root `hongyan` command: builds the settings once and mounts the command groups."""
+
+from __future__ import annotations
+
+import typer
+
+from api.cli import db
+from geo.settings import Settings
+
+app = typer.Typer(
+    help="鸿雁 Hongyan — 霍邱县就业地图 Huoqiu County job map: database, demo, import, export, serve.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db.app, name="db")
+
+
+@app.callback()
+def main(ctx: typer.Context) -> None:
+    """Build the settings once for every command."""
+    ctx.obj = Settings()
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: str | None = typer.Option(None, help="监听地址 address to listen on"),
+    port: int | None = typer.Option(None, help="端口 port"),
+) -> None:
+    """启动网站 Serve the API and the map (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings: Settings = ctx.obj
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)

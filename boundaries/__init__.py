@@ -1,0 +1,1 @@
+"""Administrative boundaries: county → township/park → village, water bodies, import and validation."""

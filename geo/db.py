@@ -1,0 +1,60 @@
+"""Database access: the URL in force, the engine, and a check that names the URL when it fails."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import DeclarativeBase
+
+from geo.embedded import EmbeddedCluster
+from geo.errors import DatabaseUnavailable
+from geo.settings import Settings
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every Hongyan table (the schema itself is owned by Alembic migrations)."""
+
+
+def embedded_cluster(settings: Settings) -> EmbeddedCluster:
+    """The embedded cluster described by the settings."""
+    return EmbeddedCluster(
+        settings.data_dir,
+        bin_dir=settings.pg_bin_dir,
+        system_user=settings.db_system_user,
+        db_name=settings.db_name,
+    )
+
+
+def database_url(settings: Settings) -> str:
+    """HONGYAN_DATABASE_URL if set, else the embedded cluster's socket URL."""
+    if settings.database_url:
+        url = make_url(settings.database_url)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+    return embedded_cluster(settings).url()
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:
+    """An engine with a connection pool; nothing connects until first use."""
+    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+
+
+def check_connection(engine: Engine) -> None:
+    """Connect once; on failure raise DatabaseUnavailable naming the URL and what to do."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(
+            f"cannot reach the database at {safe_url(str(engine.url.render_as_string(hide_password=False)))}: "
+            f"{reason}. Start the embedded one with `hongyan db start`, or set HONGYAN_DATABASE_URL "
+            "to a reachable PostgreSQL with PostGIS and pgRouting."
+        ) from exc

@@ -1,0 +1,43 @@
+"""Settings read once from the environment (prefix ``HONGYAN_``) and injected where needed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_METRIC_SRID = 4548  # CGCS2000 / 3-degree Gauss-Kruger CM 117E: Huoqiu lies at 115.9-116.6 E
+
+
+def default_data_dir() -> Path:
+    """Where the embedded database and built demo data live when nothing is configured."""
+    if os.geteuid() == 0:
+        # root's home is private (0700): the unprivileged server user could not reach a data dir there.
+        return Path("/var/lib/hongyan")
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "hongyan"
+
+
+class Settings(BaseSettings):
+    """All of Hongyan's configuration; one instance is built per process and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="HONGYAN_", env_file=".env", extra="ignore")
+
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of an external PostgreSQL/PostGIS; unset = the embedded cluster",
+    )
+    data_dir: Path = Field(default_factory=default_data_dir, description="embedded cluster and demo data")
+    pg_bin_dir: Path | None = Field(default=None, description="PostgreSQL binaries; default: newest found")
+    db_system_user: str = Field(
+        default="hongyan", description="unprivileged user that runs the server as root"
+    )
+    db_name: str = "hongyan"
+    metric_srid: int = DEFAULT_METRIC_SRID
+    host: str = "127.0.0.1"
+    port: int = 8000
+    county_code: str = "341522000000"
+    max_snap_m: float = Field(default=500.0, gt=0)
+    max_radius_m: float = Field(default=20_000.0, gt=0)

@@ -1,0 +1,1 @@
+"""Circle analytics, matching and rebalancing (issues to come)."""

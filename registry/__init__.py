@@ -1,0 +1,1 @@
+"""The four databases: labour supply, talents, enterprises and vacancies, policies."""

@@ -1,0 +1,87 @@
+"""Shared fixtures: a throwaway PostgreSQL + PostGIS + pgRouting cluster and a fresh database per test."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from geo.db import create_db_engine
+from geo.embedded import EmbeddedCluster
+from geo.migrate import upgrade
+from geo.settings import Settings
+
+TEMPLATE_DB = "hongyan_test_template"
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """URL of a maintenance database on the test server (throwaway cluster or HONGYAN_TEST_DATABASE_URL)."""
+    external = os.environ.get("HONGYAN_TEST_DATABASE_URL")
+    if external:
+        yield make_url(external).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return
+    data_dir = Path(tempfile.mkdtemp(prefix="hongyan-test-", dir="/tmp"))
+    os.chmod(data_dir, 0o755)
+    cluster = EmbeddedCluster(data_dir, durable=False, db_name="postgres")
+    cluster.start()
+    try:
+        yield cluster.url("postgres")
+    finally:
+        cluster.destroy()
+
+
+def _admin(server_url: str) -> Engine:
+    return create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=None)
+
+
+@pytest.fixture(scope="session")
+def template_db(server_url: str) -> str:
+    """A database with every migration applied, cloned for each test."""
+    admin = _admin(server_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE_DB}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{TEMPLATE_DB}"'))
+    url = make_url(server_url).set(database=TEMPLATE_DB).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    admin.dispose()
+    return url
+
+
+@pytest.fixture
+def db_url(server_url: str, template_db: str) -> Iterator[str]:
+    """A fresh, migrated database for one test, dropped afterwards."""
+    name = f"hongyan_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin(server_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """An engine on the test's fresh database."""
+    eng = create_db_engine(db_url, pool_size=2)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    """Settings pointing at the test's database and a private data directory."""
+    return Settings(database_url=db_url, data_dir=tmp_path / "data")

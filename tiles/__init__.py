@@ -1,0 +1,1 @@
+"""Mapbox vector tiles served from PostGIS."""

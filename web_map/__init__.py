@@ -1,0 +1,1 @@
+"""Leaflet pages and folium reports."""
