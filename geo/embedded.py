@@ -75,11 +75,13 @@ class EmbeddedCluster:
         """SQLAlchemy URL of a database in this cluster, through the socket."""
         return f"postgresql+psycopg://{self.role}@/{database or self.db_name}?host={self.socket_dir}"
 
-    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def _run(
+        self, *args: str, check: bool = True, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
         cmd = [str(self.bin_dir / args[0]), *args[1:]]
         if self.as_root:
             cmd = ["runuser", "-u", self.system_user, "--", *cmd]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False, input=stdin)
         if check and proc.returncode != 0:
             raise DatabaseUnavailable(
                 f"{args[0]} failed for the embedded cluster in {self.data_dir}: "
@@ -177,15 +179,20 @@ class EmbeddedCluster:
         """Initialised? running? where?"""
         return ClusterStatus(self.is_initialized(), self.is_running(), self.data_dir, self.url())
 
-    def _psql(self, sql: str, database: str = "postgres") -> str:
-        proc = self._run("psql", "-h", str(self.socket_dir), "-U", self.role, "-d", database, "-XAtqc", sql)
-        return proc.stdout.strip()
+    def _psql(self, sql: str, database: str = "postgres", **variables: str) -> str:
+        """Run SQL through psql on stdin; values go in as psql variables (:'name' quotes them)."""
+        args = ["psql", "-h", str(self.socket_dir), "-U", self.role, "-d", database, "-XAtq"]
+        args += ["-v", "ON_ERROR_STOP=1"]
+        for name, value in variables.items():
+            args += ["-v", f"{name}={value}"]
+        return self._run(*args, stdin=sql).stdout.strip()
 
     def _ensure_database(self) -> None:
-        if self._psql(f"SELECT 1 FROM pg_database WHERE datname = '{self.db_name}'") != "1":
-            self._psql(f'CREATE DATABASE "{self.db_name}"')
+        exists = self._psql("SELECT 1 FROM pg_database WHERE datname = :'db';", db=self.db_name)
+        if exists != "1":
+            self._psql('CREATE DATABASE :"db";', db=self.db_name)
         for ext in EXTENSIONS:
-            self._psql(f"CREATE EXTENSION IF NOT EXISTS {ext}", self.db_name)
+            self._psql('CREATE EXTENSION IF NOT EXISTS :"ext";', self.db_name, ext=ext)
 
     def destroy(self) -> None:
         """Stop the server and delete the data directory (used by throwaway test clusters)."""
