@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEVELOPMENT_SECRET = "hongyan-development-secret-do-not-use-in-production"
 DEFAULT_METRIC_SRID = 4548  # CGCS2000 / 3-degree Gauss-Kruger CM 117E: Huoqiu lies at 115.9-116.6 E
 
 
@@ -41,3 +43,15 @@ class Settings(BaseSettings):
     county_code: str = "341522000000"
     max_snap_m: float = Field(default=500.0, gt=0)
     max_radius_m: float = Field(default=20_000.0, gt=0)
+    environment: Literal["development", "test", "production"] = "development"
+    secret_key: str = Field(
+        default=DEVELOPMENT_SECRET,
+        min_length=16,
+        description="master secret for encrypting ID numbers/phones and keyed hashes; never in the repo",
+    )
+
+    @model_validator(mode="after")
+    def _no_development_secret_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("HONGYAN_SECRET_KEY must be set to a private value in production")
+        return self

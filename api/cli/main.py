@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import db
+from api.cli import areas, db, demo, registry_io, roads
+from api.cli.groups import demo_app, export_app, import_app
 from geo.settings import Settings
 
 app = typer.Typer(
@@ -13,6 +14,10 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+app.add_typer(demo_app, name="demo")
+_COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 
 @app.callback()
