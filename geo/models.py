@@ -6,6 +6,7 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, Text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from geo.db import Base
@@ -58,3 +59,12 @@ class RoadEdge(Base):
     component: Mapped[int] = mapped_column(Integer)
     in_main_component: Mapped[bool] = mapped_column(Boolean)
     geom: Mapped[WKBElement] = mapped_column(Geometry("LINESTRING", srid=4326, spatial_index=False))
+
+
+class PlatformMeta(Base):
+    """A key/value fact about this installation (e.g. the demo county that is built)."""
+
+    __tablename__ = "platform_meta"
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[dict[str, object]] = mapped_column(JSONB)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
