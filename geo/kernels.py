@@ -1,0 +1,131 @@
+"""Compiled (numba) kernels of the distance engine: bounded multi-seed Dijkstra and point evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def _push(keys, vals, size, key, val):  # type: ignore[no-untyped-def]
+    i = size
+    keys[i] = key
+    vals[i] = val
+    while i > 0:
+        parent = (i - 1) >> 1
+        if keys[parent] <= keys[i]:
+            break
+        keys[parent], keys[i] = keys[i], keys[parent]
+        vals[parent], vals[i] = vals[i], vals[parent]
+        i = parent
+    return size + 1
+
+
+@njit(cache=True, nogil=True)
+def _pop(keys, vals, size):  # type: ignore[no-untyped-def]
+    key = keys[0]
+    val = vals[0]
+    size -= 1
+    keys[0] = keys[size]
+    vals[0] = vals[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and keys[left + 1] < keys[left]:
+            child = left + 1
+        if keys[i] <= keys[child]:
+            break
+        keys[child], keys[i] = keys[i], keys[child]
+        vals[child], vals[i] = vals[i], vals[child]
+        i = child
+    return key, val, size
+
+
+@njit(cache=True, nogil=True)
+def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, dist, touched):  # type: ignore[no-untyped-def]
+    """Shortest costs from seeded nodes up to ``limit``; dist must be inf where untouched.
+
+    Writes dist in place, records every node whose dist was set in ``touched`` and returns their count;
+    the caller resets dist[touched[:count]] to inf afterwards.
+    """
+    capacity = len(head) + len(seed_nodes) + 1
+    keys = np.empty(capacity, np.float64)
+    vals = np.empty(capacity, np.int32)
+    size = 0
+    count = 0
+    for s in range(len(seed_nodes)):
+        node = seed_nodes[s]
+        cost = seed_costs[s]
+        if cost <= limit and cost < dist[node]:
+            if dist[node] == np.inf:
+                touched[count] = node
+                count += 1
+            dist[node] = cost
+            size = _push(keys, vals, size, cost, node)
+    while size > 0:
+        d, node, size = _pop(keys, vals, size)
+        if d > dist[node]:
+            continue
+        for j in range(indptr[node], indptr[node + 1]):
+            nd = d + weight[j]
+            h = head[j]
+            if nd <= limit and nd < dist[h]:
+                if dist[h] == np.inf:
+                    touched[count] = h
+                    count += 1
+                dist[h] = nd
+                size = _push(keys, vals, size, nd, h)
+    return count
+
+
+@njit(cache=True, nogil=True)
+def evaluate_points(
+    touched,
+    count,
+    dist,
+    indptr,
+    arc_edge,
+    arc_forward,
+    fwd,
+    bwd,
+    length,
+    pt_ptr,
+    pt_index,
+    pt_offset,
+    limit,
+    best,
+    hit,
+):  # type: ignore[no-untyped-def]
+    """Cost of every point on an edge leaving a reached node, via that edge; returns how many points were hit.
+
+    best must be inf for untouched points; hit receives the indices of points whose best was set.
+    """
+    nhit = 0
+    for t in range(count):
+        a = touched[t]
+        da = dist[a]
+        for j in range(indptr[a], indptr[a + 1]):
+            e = arc_edge[j]
+            start = pt_ptr[e]
+            stop = pt_ptr[e + 1]
+            if start == stop:
+                continue
+            seg = length[e]
+            forward = arc_forward[j]
+            full = fwd[e] if forward else bwd[e]
+            for k in range(start, stop):
+                p = pt_index[k]
+                if seg > 0.0:
+                    along = pt_offset[p] if forward else seg - pt_offset[p]
+                    c = da + full * (along / seg)
+                else:
+                    c = da
+                if c <= limit and c < best[p]:
+                    if best[p] == np.inf:
+                        hit[nhit] = p
+                        nhit += 1
+                    best[p] = c
+    return nhit

@@ -1,0 +1,77 @@
+"""The circle engine equals a brute-force Dijkstra on the edges split at the points (random graphs)."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from geo.circle import CircleSearch, PointSet
+from geo.network import build_mode_graph
+from geo.snap import Snapped
+from tests.bruteforce import split_graph_costs
+
+
+@st.composite
+def random_network(draw: st.DrawFn) -> tuple:
+    """A random graph with one-way and forbidden directions, a start and targets on its edges."""
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    n = draw(st.integers(2, 30))
+    m = draw(st.integers(1, 60))
+    u = rng.integers(0, n, m)
+    v = rng.integers(0, n, m)
+    length = rng.uniform(0.5, 800.0, m)  # the importer drops zero-length edges
+    speed = rng.uniform(0.5, 2.0, m)
+    fwd = length * speed
+    bwd = length * speed
+    kind = rng.random(m)
+    bwd[kind < 0.25] = -1.0  # one-way
+    fwd[(kind >= 0.25) & (kind < 0.3)] = -1.0  # one-way the other way
+    both = kind > 0.97
+    fwd[both] = -1.0
+    bwd[both] = -1.0
+    graph = build_mode_graph("test", "length", n, np.arange(m), u, v, length, fwd, bwd)
+    k = draw(st.integers(1, 40))
+    t_edge = rng.integers(0, m, k).astype(np.int32)
+    t_frac = rng.uniform(0, 1, k)
+    t_frac[rng.random(k) < 0.1] = 0.0  # snapped onto a node: offsets clipped to the edge's ends
+    t_frac[rng.random(k) < 0.1] = 1.0
+    t_off = t_frac * length[t_edge]
+    s_edge = int(rng.integers(0, m))
+    s_off = float(draw(st.sampled_from([0.0, 1.0, float(rng.uniform(0, 1))])) * length[s_edge])
+    limit = float(rng.uniform(0, 3000))
+    return graph, (s_edge, s_off), t_edge, t_off, limit
+
+
+@settings(max_examples=300, deadline=None)
+@given(random_network())
+def test_points_reached_equal_bruteforce(case: tuple) -> None:
+    graph, (s_edge, s_off), t_edge, t_off, limit = case
+    targets = PointSet.build(Snapped(t_edge, t_off, np.zeros(len(t_edge))), graph.n_edges)
+    search = CircleSearch(graph)
+    reach = search.search(s_edge, s_off, limit)
+    idx, cost = search.points(reach, targets, limit)
+    got = dict(zip(idx.tolist(), cost.tolist(), strict=True))
+    truth = split_graph_costs(graph, (s_edge, s_off), list(zip(t_edge.tolist(), t_off.tolist(), strict=True)))
+    for i, want in enumerate(truth):
+        if want <= limit - 1e-6:
+            assert i in got, (i, want)
+            assert abs(got[i] - want) <= 1e-6 * max(1.0, want)
+        elif want > limit + 1e-6:
+            assert i not in got, (i, want, got.get(i))
+    # the work buffers are clean for the next query
+    assert np.isinf(search.dist).all()
+
+
+def test_one_way_street_is_one_way() -> None:
+    # 0 --(100 m, one-way 0→1)--> 1 ; a target on the edge behind the start is unreachable by car.
+    graph = build_mode_graph(
+        "car", "length", 2, np.array([1]), np.array([0]), np.array([1]), np.array([100.0]),
+        np.array([100.0]), np.array([-1.0]),
+    )  # fmt: skip
+    targets = PointSet.build(Snapped(np.array([0, 0], np.int32), np.array([20.0, 80.0]), np.zeros(2)), 1)
+    search = CircleSearch(graph)
+    idx, cost = search.points(search.search(0, 50.0, 1000.0), targets, 1000.0)
+    assert idx.tolist() == [1]
+    assert cost.tolist() == [30.0]
