@@ -12,9 +12,10 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import areas, health
+from api.routes import areas, circle, health
 from geo.db import check_connection, create_db_engine, database_url
 from geo.settings import Settings
+from matching.circles import CircleService
 
 WEB_ROOT = Path(str(files("web_map"))) / "static"
 
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_db_engine(database_url(settings))
         check_connection(engine)
         app.state.engine = engine
+        app.state.circles = CircleService(settings)
         try:
             yield
         finally:
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(areas.router)
+    app.include_router(circle.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
 
     @app.get("/", include_in_schema=False)

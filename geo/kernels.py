@@ -129,3 +129,21 @@ def evaluate_points(
                         nhit += 1
                     best[p] = c
     return nhit
+
+
+@njit(cache=True, nogil=True)
+def evaluate_node_points(touched, count, dist, node_ptr, node_index, limit, best, hit, nhit):  # type: ignore[no-untyped-def]
+    """Points located exactly at a reached node cost what the node costs; returns the new hit count."""
+    for t in range(count):
+        a = touched[t]
+        da = dist[a]
+        if da > limit:
+            continue
+        for k in range(node_ptr[a], node_ptr[a + 1]):
+            p = node_index[k]
+            if da < best[p]:
+                if best[p] == np.inf:
+                    hit[nhit] = p
+                    nhit += 1
+                best[p] = da
+    return nhit

@@ -29,11 +29,11 @@ def split_graph_costs(
         for (o1, a), (o2, b) in zip(stops, stops[1:], strict=False):
             frac = (o2 - o1) / seg if seg > 0 else 0.0
             usable = np.isfinite(graph.fwd[e]) or np.isfinite(graph.bwd[e])
-            is_node = (isinstance(a, tuple) and a[0] == "n") or (isinstance(b, tuple) and b[0] == "n")
-            same_place = o1 == o2 and not is_node and usable
+            both_nodes = isinstance(a, tuple) and a[0] == "n" and isinstance(b, tuple) and b[0] == "n"
+            same_place = o1 == o2 and not both_nodes and usable
             for x, y, full in ((a, b, graph.fwd[e]), (b, a, graph.bwd[e])):
                 if np.isfinite(full) or same_place:
-                    # co-located start/targets are one place: joined at no cost, whichever way the edge runs
+                    # a location exactly at another stop (start, target or node) is the same place
                     w = full * frac if np.isfinite(full) else 0.0
                     if not g.has_edge(x, y) or g[x][y]["w"] > w:
                         g.add_edge(x, y, w=w)

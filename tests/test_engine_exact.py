@@ -48,7 +48,7 @@ def random_network(draw: st.DrawFn) -> tuple:
 @given(random_network())
 def test_points_reached_equal_bruteforce(case: tuple) -> None:
     graph, (s_edge, s_off), t_edge, t_off, limit = case
-    targets = PointSet.build(Snapped(t_edge, t_off, np.zeros(len(t_edge))), graph.n_edges)
+    targets = PointSet.build(Snapped(t_edge, t_off, np.zeros(len(t_edge))), graph)
     search = CircleSearch(graph)
     reach = search.search(s_edge, s_off, limit)
     idx, cost = search.points(reach, targets, limit)
@@ -62,6 +62,7 @@ def test_points_reached_equal_bruteforce(case: tuple) -> None:
             assert i not in got, (i, want, got.get(i))
     # the work buffers are clean for the next query
     assert np.isinf(search.dist).all()
+    assert search._best is not None and np.isinf(search._best).all()
 
 
 def test_one_way_street_is_one_way() -> None:
@@ -70,7 +71,7 @@ def test_one_way_street_is_one_way() -> None:
         "car", "length", 2, np.array([1]), np.array([0]), np.array([1]), np.array([100.0]),
         np.array([100.0]), np.array([-1.0]),
     )  # fmt: skip
-    targets = PointSet.build(Snapped(np.array([0, 0], np.int32), np.array([20.0, 80.0]), np.zeros(2)), 1)
+    targets = PointSet.build(Snapped(np.array([0, 0], np.int32), np.array([20.0, 80.0]), np.zeros(2)), graph)
     search = CircleSearch(graph)
     idx, cost = search.points(search.search(0, 50.0, 1000.0), targets, 1000.0)
     assert idx.tolist() == [1]

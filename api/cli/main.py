@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from api.cli import areas, db, demo, registry_io, roads
+from api.cli.analyze import analyze_app
 from api.cli.groups import demo_app, export_app, import_app
 from geo.settings import Settings
 
@@ -17,6 +18,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(demo_app, name="demo")
+app.add_typer(analyze_app, name="analyze")
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 

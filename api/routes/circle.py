@@ -1,0 +1,73 @@
+"""`GET /api/v1/circle` and `GET /api/v1/enterprises/{id}/candidates`: the 三公里就业圈 by road."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+
+from api.deps import ConnectionDep
+from matching.circles import CircleService
+from matching.jobs import JobFilters, candidates_for_enterprise, positions_in_circle
+
+router = APIRouter(prefix="/api/v1", tags=["circle"])
+
+
+def get_circles(request: Request) -> CircleService:
+    """The circle service created with the app."""
+    service: CircleService = request.app.state.circles
+    return service
+
+
+CirclesDep = Annotated[CircleService, Depends(get_circles)]
+ModeQuery = Annotated[str, Query(description="出行方式 travel mode: walk 步行, ebike 电动车, car 汽车")]
+RadiusQuery = Annotated[
+    float | None, Query(description="半径（米，沿道路）radius in metres by road; default 3000")
+]
+MinutesQuery = Annotated[float | None, Query(description="或按出行时间（分钟）or a travel time in minutes")]
+
+
+@router.get("/circle", operation_id="circle")
+def circle(
+    conn: ConnectionDep,
+    circles: CirclesDep,
+    lon: Annotated[float, Query(description="经度 longitude")],
+    lat: Annotated[float, Query(description="纬度 latitude")],
+    mode: ModeQuery = "walk",
+    radius_m: RadiusQuery = None,
+    minutes: MinutesQuery = None,
+    datum: Annotated[
+        Literal["wgs84", "gcj02", "bd09"], Query(description="坐标系 wgs84, gcj02 (AMap/WeChat) or bd09")
+    ] = "wgs84",
+    occupation: Annotated[
+        str | None,
+        Query(pattern=r"^[0-9](-[0-9]{2}){0,3}$", description="职业代码或分组 occupation code or group"),
+    ] = None,
+    min_wage: Annotated[int | None, Query(ge=0, description="最低月薪 minimum monthly wage (CNY)")] = None,
+    full_time: Annotated[bool | None, Query(description="全职 full time (true) or part time (false)")] = None,
+) -> dict[str, Any]:
+    """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
+    q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
+    result = positions_in_circle(circles, conn, q, JobFilters(occupation, min_wage, full_time))
+    return {
+        "query": {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes},
+        **result,
+    }
+
+
+@router.get("/enterprises/{enterprise_id}/candidates", operation_id="enterprise_candidates")
+def enterprise_candidates(
+    conn: ConnectionDep,
+    circles: CirclesDep,
+    enterprise_id: Annotated[int, Path(description="企业编号 enterprise id")],
+    mode: ModeQuery = "walk",
+    radius_m: RadiusQuery = None,
+    minutes: MinutesQuery = None,
+) -> dict[str, Any]:
+    """企业周边劳动力 Residents seeking or available within reach of the enterprise's sites (masked)."""
+    extent = circles.extent(conn)
+    centre_lon, centre_lat = (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
+    template = circles.query(
+        conn, lon=centre_lon, lat=centre_lat, mode=mode, radius_m=radius_m, minutes=minutes
+    )
+    return candidates_for_enterprise(circles, conn, enterprise_id, template)

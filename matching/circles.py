@@ -1,0 +1,281 @@
+"""The 三公里就业圈 service: positions reachable from a place, candidates reachable to an enterprise."""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from pyproj import Transformer
+from sqlalchemy import Connection
+
+from geo.circle import CircleSearch, PointSet, Reach
+from geo.crs import converter
+from geo.errors import Conflict, InvalidInput
+from geo.network import MODES, Metric, ModeGraph
+from geo.network_load import RoadNetwork, load_network, network_version
+from geo.settings import Settings
+from matching.queries import COUNTY_EXTENT, SITES_SINCE
+
+EXTENT_MARGIN_DEG = 0.05
+
+
+@dataclass(frozen=True)
+class CircleQuery:
+    """A validated circle request: where (metric CRS), how, and how far."""
+
+    lon: float
+    lat: float
+    x: float
+    y: float
+    mode: str
+    metric: Metric
+    limit: float  # metres or seconds
+
+    @property
+    def radius_m(self) -> float | None:
+        """The radius when the limit is a distance."""
+        return self.limit if self.metric == "length" else None
+
+
+@dataclass
+class Located:
+    """Points of one kind snapped to one mode's edges, with their ids."""
+
+    ids: npt.NDArray[np.int64]
+    targets: PointSet
+    last_id: int
+
+
+@dataclass
+class CircleHit:
+    """What one search reached: target ids with their costs, and the search itself."""
+
+    ids: npt.NDArray[np.int64]
+    cost: npt.NDArray[np.float64]
+    reach: Reach
+    snap_distance_m: float
+    on_network: bool
+
+
+@dataclass
+class _State:
+    network: RoadNetwork | None = None
+    sites: dict[str, Located] = field(default_factory=dict)
+
+
+class CircleService:
+    """Holds the in-memory network (reloaded when its version changes) and the snapped sites."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.to_metric = Transformer.from_crs(4326, settings.metric_srid, always_xy=True)
+        self.to_wgs84 = Transformer.from_crs(settings.metric_srid, 4326, always_xy=True)
+        self._state = _State()
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._extent: tuple[float, float, float, float] | None = None
+
+    # -- network -------------------------------------------------------------------------------
+    def network(self, conn: Connection) -> RoadNetwork:
+        """The current network, reloaded if the database holds a newer version."""
+        version = network_version(conn)
+        state = self._state
+        if version is None:
+            raise Conflict(
+                "no road network is imported: run `hongyan import roads --osm-file FILE` "
+                "(or `hongyan demo build`) first"
+            )
+        if state.network is None or state.network.version != version:
+            with self._lock:
+                if self._state.network is None or self._state.network.version != version:
+                    net = load_network(conn, srid=self.settings.metric_srid)
+                    if net is None:
+                        raise Conflict("the road network is empty: import roads with `hongyan import roads`")
+                    self._state = _State(network=net)
+                    self._extent = None
+        assert self._state.network is not None
+        return self._state.network
+
+    def search(self, graph: ModeGraph) -> CircleSearch:
+        """A per-thread search object (its work buffers are not shared between threads)."""
+        cache: dict[int, CircleSearch] | None = getattr(self._local, "searches", None)
+        if cache is None:
+            cache = self._local.searches = {}
+        found = cache.get(id(graph))
+        if found is None or found.graph is not graph:
+            found = cache[id(graph)] = CircleSearch(graph)
+        return found
+
+    # -- validation ----------------------------------------------------------------------------
+    def extent(self, conn: Connection) -> tuple[float, float, float, float]:
+        """Bounding box (WGS84) of the county, or of the road network when no county is loaded."""
+        if self._extent is None:
+            row = conn.execute(COUNTY_EXTENT).one()
+            if row[0] is None:
+                raise Conflict("no county boundary and no road network are loaded")
+            self._extent = (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
+        return self._extent
+
+    def query(
+        self,
+        conn: Connection,
+        *,
+        lon: float,
+        lat: float,
+        mode: str,
+        radius_m: float | None,
+        minutes: float | None,
+        datum: str = "wgs84",
+    ) -> CircleQuery:
+        """Validate a request and project its location into the metric CRS."""
+        if mode not in MODES:
+            raise InvalidInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}", field="mode")
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise InvalidInput("lon and lat must be finite numbers", field="lon/lat")
+        if radius_m is not None and minutes is not None:
+            raise InvalidInput("give radius_m or minutes, not both", field="radius_m/minutes")
+        if minutes is not None:
+            metric: Metric = "time"
+            if not minutes > 0:
+                raise InvalidInput(f"minutes must be greater than 0, got {minutes:g}", field="minutes")
+            limit = minutes * 60.0
+        else:
+            metric = "length"
+            limit = 3000.0 if radius_m is None else radius_m
+            if not limit > 0:
+                raise InvalidInput(f"radius_m must be greater than 0, got {limit:g}", field="radius_m")
+            if limit > self.settings.max_radius_m:
+                raise InvalidInput(
+                    f"radius_m {limit:g} exceeds the maximum of {self.settings.max_radius_m:g} m",
+                    field="radius_m",
+                )
+        if datum != "wgs84":
+            if datum not in ("gcj02", "bd09"):
+                raise InvalidInput(f"unknown datum {datum!r}: use wgs84, gcj02 or bd09", field="datum")
+            glon, glat = converter(datum, "wgs84")(lon, lat)
+            lon, lat = float(glon), float(glat)
+        x0, y0, x1, y1 = self.extent(conn)
+        m = EXTENT_MARGIN_DEG
+        if not (x0 - m <= lon <= x1 + m and y0 - m <= lat <= y1 + m):
+            raise InvalidInput(
+                f"({lon:.6f}, {lat:.6f}) is outside the county (lon {x0:.3f}–{x1:.3f}, lat {y0:.3f}–{y1:.3f}); "
+                "coordinates are lon/lat in WGS84 (or pass datum=gcj02)",
+                field="lon/lat",
+            )
+        x, y = self.to_metric.transform(lon, lat)
+        return CircleQuery(lon, lat, float(x), float(y), mode, metric, limit)
+
+    # -- targets -------------------------------------------------------------------------------
+    def sites(self, conn: Connection, net: RoadNetwork, mode: str) -> Located:
+        """Enterprise sites snapped to a mode's edges; sites added since the last call are snapped now."""
+        known = self._state.sites.get(mode)
+        after = known.last_id if known else 0
+        rows = conn.execute(SITES_SINCE, {"srid": net.srid, "after": after}).all()
+        if known is not None and not rows:
+            return known
+        with self._lock:
+            known = self._state.sites.get(mode)
+            after = known.last_id if known else 0
+            rows = [r for r in rows if r[0] > after]
+            if known is not None and not rows:
+                return known
+            ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+            xs = np.asarray([r[1] for r in rows], dtype=np.float64)
+            ys = np.asarray([r[2] for r in rows], dtype=np.float64)
+            located = self._extend(net, mode, known, ids, xs, ys)
+            self._state.sites[mode] = located
+            return located
+
+    def points(
+        self,
+        net: RoadNetwork,
+        key: str,
+        mode: str,
+        load: Callable[[], tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]],
+    ) -> Located:
+        """Points (ids and metric x, y from ``load``) snapped for a mode, cached until the network changes."""
+        cache_key = f"{key}:{mode}"
+        found = self._state.sites.get(cache_key)
+        if found is None:
+            ids, xs, ys = load()
+            found = self._state.sites[cache_key] = self._extend(net, mode, None, ids, xs, ys)
+        return found
+
+    def _extend(
+        self,
+        net: RoadNetwork,
+        mode: str,
+        known: Located | None,
+        ids: npt.NDArray[np.int64],
+        xs: npt.NDArray[np.float64],
+        ys: npt.NDArray[np.float64],
+    ) -> Located:
+        snapped = net.index(mode).snap(xs, ys, max_snap_m=self.settings.max_snap_m)
+        if known is not None:
+            old = known.targets.snapped
+            snapped = type(old)(
+                np.concatenate([old.edge, snapped.edge]),
+                np.concatenate([old.offset_m, snapped.offset_m]),
+                np.concatenate([old.distance_m, snapped.distance_m]),
+            )
+            ids = np.concatenate([known.ids, ids])
+        graph = net.graph(mode, "length")
+        return Located(ids, PointSet.build(snapped, graph), int(ids.max()) if len(ids) else 0)
+
+    # -- searches ------------------------------------------------------------------------------
+    def reach(
+        self, net: RoadNetwork, q: CircleQuery, targets: Located, *, towards: bool = False
+    ) -> CircleHit:
+        """Targets within the limit of the query point (towards=True: from the targets to the point)."""
+        graph = net.graph(q.mode, q.metric)
+        if towards:
+            graph = self._reversed(net, q.mode, q.metric)
+        snap = net.index(q.mode).snap(np.array([q.x]), np.array([q.y]), max_snap_m=self.settings.max_snap_m)
+        gap = float(snap.distance_m[0])
+        if snap.edge[0] < 0:
+            empty_reach = Reach(-1, 0.0, np.empty(0, np.int32), np.empty(0))
+            return CircleHit(np.empty(0, np.int64), np.empty(0), empty_reach, gap, False)
+        search = self.search(graph)
+        reach = search.search(int(snap.edge[0]), float(snap.offset_m[0]), q.limit)
+        idx, cost = search.points(reach, targets.targets, q.limit)
+        order = np.argsort(cost, kind="stable")
+        return CircleHit(targets.ids[idx[order]], cost[order], reach, gap, True)
+
+    def snap_points(
+        self,
+        net: RoadNetwork,
+        mode: str,
+        ids: npt.NDArray[np.int64],
+        xs: npt.NDArray[np.float64],
+        ys: npt.NDArray[np.float64],
+    ) -> Located:
+        """Arbitrary points snapped for a mode (not cached)."""
+        return self._extend(net, mode, None, ids, xs, ys)
+
+    def reversed_graph(self, net: RoadNetwork, mode: str, metric: Metric) -> ModeGraph:
+        """The mode's graph with directions flipped, for searches towards a destination (cached)."""
+        return self._reversed(net, mode, metric)
+
+    def _reversed(self, net: RoadNetwork, mode: str, metric: Metric) -> ModeGraph:
+        key = (f"{mode}:reversed", metric)
+        graph = net.graphs.get(key)
+        if graph is None:
+            graph = net.graphs[key] = net.graph(mode, metric).reversed()
+        return graph
+
+    def reach_polygon(self, net: RoadNetwork, q: CircleQuery, hit: CircleHit) -> dict[str, Any] | None:
+        """The reached road buffered, as a GeoJSON geometry in WGS84."""
+        if not hit.on_network:
+            return None
+        graph = net.graph(q.mode, q.metric)
+        geom = self.search(graph).reach_geometry(hit.reach, net.edge_geoms, q.limit)
+        wgs = shapely.transform(geom, lambda xy: np.column_stack(self.to_wgs84.transform(xy[:, 0], xy[:, 1])))
+        mapping: dict[str, Any] = json.loads(shapely.to_geojson(shapely.set_precision(wgs, 1e-6)))
+        return mapping

@@ -1,0 +1,137 @@
+"""Positions inside a person's circle and candidates inside an enterprise's circle, from the database."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection
+
+from geo.errors import NotFound
+from matching.circles import CircleQuery, CircleService, Located
+from matching.queries import (
+    AVAILABLE_RESIDENTS,
+    ENTERPRISE_EXISTS,
+    ENTERPRISE_SITES,
+    OPEN_VACANCIES_AT_SITES,
+    RESIDENT_PROFILES,
+)
+
+
+@dataclass(frozen=True)
+class JobFilters:
+    """Optional filters on the positions of a circle."""
+
+    occupation: str | None = None
+    min_wage: int | None = None
+    full_time: bool | None = None
+
+
+def positions_in_circle(
+    service: CircleService, conn: Connection, q: CircleQuery, filters: JobFilters
+) -> dict[str, Any]:
+    """Open positions reachable from the query point, nearest first, with the reach polygon."""
+    net = service.network(conn)
+    sites = service.sites(conn, net, q.mode)
+    hit = service.reach(net, q, sites)
+    cost_by_site = dict(zip(hit.ids.tolist(), hit.cost.tolist(), strict=True))
+    rows = []
+    if cost_by_site:
+        params = {
+            "site_ids": list(cost_by_site),
+            "occupation": filters.occupation,
+            "min_wage": filters.min_wage,
+            "full_time": filters.full_time,
+        }
+        rows = [dict(r._mapping) for r in conn.execute(OPEN_VACANCIES_AT_SITES, params)]
+    for row in rows:
+        cost = cost_by_site[row["site_id"]]
+        if q.metric == "length":
+            row["road_distance_m"] = round(cost, 1)
+        else:
+            row["travel_minutes"] = round(cost / 60.0, 2)
+    key = "road_distance_m" if q.metric == "length" else "travel_minutes"
+    rows.sort(key=lambda r: (r[key], r["vacancy_id"]))
+    return {
+        "on_network": hit.on_network,
+        "snap_distance_m": round(hit.snap_distance_m, 1),
+        "positions": rows,
+        "vacancy_count": len(rows),
+        "position_count": sum(r["positions"] for r in rows),
+        "reach": service.reach_polygon(net, q, hit),
+    }
+
+
+def mask_name(name: str) -> str:
+    """Keep the surname, hide the given name: 张** ."""
+    return name[:1] + "*" * max(1, len(name) - 1)
+
+
+def residents_located(service: CircleService, conn: Connection, mode: str) -> Located:
+    """Available residents (seeking, farming, or away and wishing to return) snapped for a mode."""
+    net = service.network(conn)
+
+    def load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows = conn.execute(AVAILABLE_RESIDENTS, {"srid": net.srid}).all()
+        ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+        xs = np.asarray([r[1] for r in rows], dtype=np.float64)
+        ys = np.asarray([r[2] for r in rows], dtype=np.float64)
+        return ids, xs, ys
+
+    return service.points(net, "residents", mode, load)
+
+
+def candidates_for_enterprise(
+    service: CircleService, conn: Connection, enterprise_id: int, q_template: CircleQuery, *, limit: int = 200
+) -> dict[str, Any]:
+    """Residents within reach of any of the enterprise's sites (travelling to it), counted and masked."""
+    if conn.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).scalar_one_or_none() is None:
+        raise NotFound(f"enterprise {enterprise_id} does not exist")
+    net = service.network(conn)
+    people = residents_located(service, conn, q_template.mode)
+    best: dict[int, float] = {}
+    sites = conn.execute(ENTERPRISE_SITES, {"enterprise_id": enterprise_id, "srid": net.srid}).all()
+    for site in sites:
+        q = CircleQuery(
+            0.0, 0.0, float(site.x), float(site.y), q_template.mode, q_template.metric, q_template.limit
+        )
+        hit = service.reach(net, q, people, towards=True)
+        for rid, cost in zip(hit.ids.tolist(), hit.cost.tolist(), strict=True):
+            if cost < best.get(rid, np.inf):
+                best[rid] = cost
+    ordered = sorted(best.items(), key=lambda kv: (kv[1], kv[0]))
+    profiles = {}
+    if ordered:
+        ids = [rid for rid, _ in ordered]
+        profiles = {r.resident_id: r for r in conn.execute(RESIDENT_PROFILES, {"ids": ids})}
+    by_status: Counter[str] = Counter()
+    by_trade: Counter[str] = Counter()
+    for rid, _ in ordered:
+        p = profiles[rid]
+        by_status[p.status] += 1
+        by_trade[p.occupation or "未填写"] += 1
+    unit = "road_distance_m" if q_template.metric == "length" else "travel_minutes"
+    listed = [
+        {
+            "resident_id": rid,
+            "name": mask_name(profiles[rid].name),
+            "sex": profiles[rid].sex,
+            "age": profiles[rid].age,
+            "status": profiles[rid].status,
+            "occupation_code": profiles[rid].occupation_code,
+            "occupation": profiles[rid].occupation,
+            "village": profiles[rid].village,
+            unit: round(cost, 1) if unit == "road_distance_m" else round(cost / 60.0, 2),
+        }
+        for rid, cost in ordered[:limit]
+    ]
+    return {
+        "enterprise_id": enterprise_id,
+        "site_count": len(sites),
+        "candidate_count": len(ordered),
+        "by_status": dict(by_status.most_common()),
+        "by_trade": dict(by_trade.most_common()),
+        "candidates": listed,
+    }

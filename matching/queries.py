@@ -1,0 +1,130 @@
+"""SQL of the matching package, parameters bound."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+SITES_SINCE = text(
+    """
+    SELECT site_id,
+           ST_X(ST_Transform(geom, CAST(:srid AS integer))) AS x,
+           ST_Y(ST_Transform(geom, CAST(:srid AS integer))) AS y
+    FROM enterprise_sites WHERE site_id > :after ORDER BY site_id
+    """
+)
+
+COUNTY_EXTENT = text(
+    """
+    SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
+        SELECT coalesce(
+            (SELECT ST_Extent(geom)::geometry FROM admin_areas WHERE level = 'county'),
+            (SELECT ST_Extent(geom)::geometry FROM road_nodes)
+        ) AS e
+    ) s
+    """
+)
+
+OPEN_VACANCIES_AT_SITES = text(
+    """
+    SELECT v.vacancy_id, v.enterprise_id, e.name AS enterprise, v.site_id, v.title, v.occupation_code,
+           o.name AS occupation, v.positions, v.wage_min, v.wage_max, v.full_time,
+           ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+    FROM vacancies v
+    JOIN enterprises e ON e.enterprise_id = v.enterprise_id
+    JOIN enterprise_sites s ON s.site_id = v.site_id
+    LEFT JOIN occupations o ON o.code = v.occupation_code
+    WHERE v.site_id = ANY(:site_ids)
+      AND v.status = 'open'
+      AND (v.valid_until IS NULL OR v.valid_until >= current_date)
+      AND (CAST(:occupation AS text) IS NULL
+           OR v.occupation_code = :occupation OR v.occupation_code LIKE :occupation || '-%')
+      AND (CAST(:min_wage AS integer) IS NULL OR coalesce(v.wage_max, v.wage_min) >= :min_wage)
+      AND (CAST(:full_time AS boolean) IS NULL OR v.full_time = :full_time)
+    """
+)
+
+ENTERPRISE_SITES = text(
+    """
+    SELECT s.site_id,
+           ST_X(ST_Transform(s.geom, CAST(:srid AS integer))) AS x,
+           ST_Y(ST_Transform(s.geom, CAST(:srid AS integer))) AS y,
+           e.name
+    FROM enterprises e JOIN enterprise_sites s ON s.enterprise_id = e.enterprise_id
+    WHERE e.enterprise_id = :enterprise_id ORDER BY s.site_id
+    """
+)
+
+ENTERPRISE_EXISTS = text("SELECT name FROM enterprises WHERE enterprise_id = :enterprise_id")
+
+AVAILABLE_RESIDENTS = text(
+    """
+    SELECT resident_id,
+           ST_X(ST_Transform(geom, CAST(:srid AS integer))) AS x,
+           ST_Y(ST_Transform(geom, CAST(:srid AS integer))) AS y
+    FROM residents
+    WHERE status IN ('seeking', 'farming') OR (status = 'working_away' AND wish_to_return)
+    ORDER BY resident_id
+    """
+)
+
+RESIDENT_PROFILES = text(
+    """
+    SELECT r.resident_id, r.name, r.sex, date_part('year', age(r.birth_date))::int AS age, r.status,
+           r.occupation_code, o.name AS occupation, r.village_code, a.name AS village
+    FROM residents r
+    LEFT JOIN occupations o ON o.code = r.occupation_code
+    JOIN admin_areas a ON a.code = r.village_code
+    WHERE r.resident_id = ANY(:ids)
+    """
+)
+
+ALL_RESIDENTS = text(
+    """
+    SELECT r.resident_id,
+           ST_X(ST_Transform(r.geom, CAST(:srid AS integer))) AS x,
+           ST_Y(ST_Transform(r.geom, CAST(:srid AS integer))) AS y,
+           (r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return)) AS available,
+           coalesce(split_part(r.occupation_code, '-', 1) || '-' || split_part(r.occupation_code, '-', 2), '')
+               AS occupation_group,
+           r.village_code, v.parent_code AS township_code
+    FROM residents r JOIN admin_areas v ON v.code = r.village_code
+    ORDER BY r.resident_id
+    """
+)
+
+SITE_POSITIONS = text(
+    """
+    SELECT s.site_id,
+           ST_X(ST_Transform(s.geom, CAST(:srid AS integer))) AS x,
+           ST_Y(ST_Transform(s.geom, CAST(:srid AS integer))) AS y,
+           s.area_code,
+           coalesce(split_part(v.occupation_code, '-', 1) || '-' || split_part(v.occupation_code, '-', 2), '')
+               AS occupation_group,
+           coalesce(sum(v.positions), 0)::int AS positions
+    FROM enterprise_sites s
+    LEFT JOIN vacancies v ON v.site_id = s.site_id AND v.status = 'open'
+         AND (v.valid_until IS NULL OR v.valid_until >= current_date)
+    GROUP BY s.site_id, s.geom, s.area_code, occupation_group
+    ORDER BY s.site_id
+    """
+)
+
+AREA_PARENTS = text("SELECT code, level, parent_code FROM admin_areas WHERE level IN ('village', 'township')")
+
+UPSERT_RUN = text(
+    """
+    INSERT INTO circle_runs (mode, metric, limit_value, decay, network_version, seconds)
+    VALUES (:mode, :metric, :limit_value, :decay, :version, 0)
+    ON CONFLICT (mode, metric, limit_value, decay)
+    DO UPDATE SET network_version = EXCLUDED.network_version, computed_at = now()
+    RETURNING run_id
+    """
+)
+
+CLEAR_RUN = [
+    text("DELETE FROM circle_resident_stats WHERE run_id = :run_id"),
+    text("DELETE FROM circle_site_stats WHERE run_id = :run_id"),
+    text("DELETE FROM circle_area_stats WHERE run_id = :run_id"),
+]
+
+FINISH_RUN = text("UPDATE circle_runs SET seconds = :seconds WHERE run_id = :run_id")
