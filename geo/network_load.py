@@ -7,20 +7,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 import shapely
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geo.network import MODES, Metric, ModeGraph, build_mode_graph
+from geo.queries import NETWORK_EDGES, NETWORK_VERSION
 from geo.snap import EdgeIndex
-
-NETWORK_VERSION = text("SELECT version FROM road_network_info WHERE network_id = 1")
-NETWORK_EDGES = text(
-    """
-    SELECT edge_id, source, target, length_m,
-           cost_walk, reverse_cost_walk, cost_ebike, reverse_cost_ebike, cost_car, reverse_cost_car,
-           in_main_component, ST_AsBinary(ST_Transform(geom, CAST(:srid AS integer))) AS wkb
-    FROM road_edges ORDER BY edge_id
-    """
-)
 
 
 @dataclass

@@ -51,3 +51,13 @@ EXPORT_ROAD_EDGES = text(
     FROM road_edges ORDER BY edge_id
     """
 )
+
+NETWORK_VERSION = text("SELECT version FROM road_network_info WHERE network_id = 1")
+NETWORK_EDGES = text(
+    """
+    SELECT edge_id, source, target, length_m,
+           cost_walk, reverse_cost_walk, cost_ebike, reverse_cost_ebike, cost_car, reverse_cost_car,
+           in_main_component, ST_AsBinary(ST_Transform(geom, CAST(:srid AS integer))) AS wkb
+    FROM road_edges ORDER BY edge_id
+    """
+)
