@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -37,8 +39,8 @@ def database_url(settings: Settings) -> str:
 
 
 def safe_url(url: str) -> str:
-    """The URL with any password hidden, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL with any password hidden, for messages (socket paths left readable)."""
+    return unquote(make_url(url).render_as_string(hide_password=True))
 
 
 def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:

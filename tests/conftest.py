@@ -85,3 +85,44 @@ def engine(db_url: str) -> Iterator[Engine]:
 def settings(db_url: str, tmp_path: Path) -> Settings:
     """Settings pointing at the test's database and a private data directory."""
     return Settings(database_url=db_url, data_dir=tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def small_demo_url(
+    server_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A database holding the small demo county, built once per test session; tests must not change it."""
+    from api.demo_build import build_demo
+
+    name = "hongyan_small_demo"
+    admin = _admin(server_url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    settings = Settings(database_url=url, data_dir=tmp_path_factory.mktemp("small-demo"))
+    eng = create_db_engine(url, pool_size=2)
+    build_demo(eng, settings, scale="small", seed=7)
+    eng.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def demo_db_url(server_url: str, small_demo_url: str) -> Iterator[str]:
+    """A private copy of the small demo database for a test that writes."""
+    name = f"hongyan_d_{uuid.uuid4().hex[:12]}"
+    admin = _admin(server_url)
+    src = make_url(small_demo_url).database
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{src}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -16,7 +16,7 @@ from geo.errors import HongyanError
 from geo.settings import Settings
 
 console = Console(soft_wrap=True, highlight=False)
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True, highlight=False)
 
 P = ParamSpec("P")
 R = TypeVar("R")

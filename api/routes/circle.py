@@ -47,6 +47,7 @@ def circle(
     full_time: Annotated[bool | None, Query(description="全职 full time (true) or part time (false)")] = None,
 ) -> dict[str, Any]:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
+    circles.network(conn)  # 409 first when no road network is imported
     q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
     result = positions_in_circle(circles, conn, q, JobFilters(occupation, min_wage, full_time))
     return {
@@ -65,6 +66,7 @@ def enterprise_candidates(
     minutes: MinutesQuery = None,
 ) -> dict[str, Any]:
     """企业周边劳动力 Residents seeking or available within reach of the enterprise's sites (masked)."""
+    circles.network(conn)
     extent = circles.extent(conn)
     centre_lon, centre_lat = (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
     template = circles.query(

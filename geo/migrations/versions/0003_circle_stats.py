@@ -70,4 +70,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop the circle analytics tables."""
-    op.execute("DROP TABLE IF EXISTS circle_area_stats, circle_site_stats, circle_resident_stats, circle_runs")
+    op.execute(
+        "DROP TABLE IF EXISTS circle_area_stats, circle_site_stats, circle_resident_stats, circle_runs"
+    )
