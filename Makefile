@@ -6,7 +6,7 @@ SEED ?= 20220513
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test lint typecheck pytest bench clean-db vendor
+.PHONY: setup demo test lint typecheck pytest bench vendor
 
 setup:
 	bash scripts/setup.sh
@@ -29,7 +29,7 @@ pytest:
 test: setup lint typecheck pytest
 
 bench: setup
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.demo_build
 
 # Re-vendors the Leaflet front-end assets from the npm registry (pinned in web_map/vendor/package-lock.json).
 vendor:
