@@ -30,37 +30,49 @@ class JobFilters:
 
 
 def positions_in_circle(
-    service: CircleService, conn: Connection, q: CircleQuery, filters: JobFilters
+    service: CircleService,
+    conn: Connection,
+    q: CircleQuery,
+    filters: JobFilters,
+    *,
+    limit: int = 200,
+    offset: int = 0,
+    with_reach: bool = True,
 ) -> dict[str, Any]:
-    """Open positions reachable from the query point, nearest first, with the reach polygon."""
+    """Open positions reachable from the query point, nearest first (a page of them), with the reach polygon."""
     net = service.network(conn)
     sites = service.sites(conn, net, q.mode)
     hit = service.reach(net, q, sites)
-    cost_by_site = dict(zip(hit.ids.tolist(), hit.cost.tolist(), strict=True))
-    rows = []
-    if cost_by_site:
+    rows: list[dict[str, Any]] = []
+    if len(hit.ids):
         params = {
-            "site_ids": list(cost_by_site),
+            "site_ids": hit.ids.tolist(),
+            "costs": hit.cost.tolist(),
             "occupation": filters.occupation,
             "min_wage": filters.min_wage,
             "full_time": filters.full_time,
+            "limit": limit,
+            "offset": offset,
         }
         rows = [dict(r._mapping) for r in conn.execute(OPEN_VACANCIES_AT_SITES, params)]
+    vacancy_count = int(rows[0]["vacancy_count"]) if rows else 0
+    position_count = int(rows[0]["position_count"]) if rows else 0
     for row in rows:
-        cost = cost_by_site[row["site_id"]]
+        cost = row.pop("cost")
+        del row["vacancy_count"], row["position_count"]
         if q.metric == "length":
             row["road_distance_m"] = round(cost, 1)
         else:
             row["travel_minutes"] = round(cost / 60.0, 2)
-    key = "road_distance_m" if q.metric == "length" else "travel_minutes"
-    rows.sort(key=lambda r: (r[key], r["vacancy_id"]))
     return {
         "on_network": hit.on_network,
         "snap_distance_m": round(hit.snap_distance_m, 1),
+        "vacancy_count": vacancy_count,
+        "position_count": position_count,
+        "limit": limit,
+        "offset": offset,
         "positions": rows,
-        "vacancy_count": len(rows),
-        "position_count": sum(r["positions"] for r in rows),
-        "reach": service.reach_polygon(net, q, hit),
+        "reach": service.reach_polygon(net, q, hit) if with_reach else None,
     }
 
 

@@ -28,18 +28,21 @@ OPEN_VACANCIES_AT_SITES = text(
     """
     SELECT v.vacancy_id, v.enterprise_id, e.name AS enterprise, v.site_id, v.title, v.occupation_code,
            o.name AS occupation, v.positions, v.wage_min, v.wage_max, v.full_time,
-           ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
-    FROM vacancies v
+           ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat, r.cost,
+           count(*) OVER () AS vacancy_count, sum(v.positions) OVER () AS position_count
+    FROM unnest(CAST(:site_ids AS bigint[]), CAST(:costs AS float8[])) AS r(site_id, cost)
+    JOIN vacancies v ON v.site_id = r.site_id
     JOIN enterprises e ON e.enterprise_id = v.enterprise_id
     JOIN enterprise_sites s ON s.site_id = v.site_id
     LEFT JOIN occupations o ON o.code = v.occupation_code
-    WHERE v.site_id = ANY(:site_ids)
-      AND v.status = 'open'
+    WHERE v.status = 'open'
       AND (v.valid_until IS NULL OR v.valid_until >= current_date)
       AND (CAST(:occupation AS text) IS NULL
            OR v.occupation_code = :occupation OR v.occupation_code LIKE :occupation || '-%')
       AND (CAST(:min_wage AS integer) IS NULL OR coalesce(v.wage_max, v.wage_min) >= :min_wage)
       AND (CAST(:full_time AS boolean) IS NULL OR v.full_time = :full_time)
+    ORDER BY r.cost, v.vacancy_id
+    LIMIT :limit OFFSET :offset
     """
 )
 

@@ -50,6 +50,7 @@ def test_positions_sorted_within_radius_with_reach_polygon(
     assert len(positions) > 0
     dists = [p["road_distance_m"] for p in positions]
     assert dists == sorted(dists) and max(dists) <= 3000
+    assert body["vacancy_count"] == len(positions)
     assert body["position_count"] == sum(p["positions"] for p in positions)
     for key in ("enterprise", "title", "positions", "wage_min", "wage_max", "occupation_code", "full_time"):
         assert key in positions[0]
@@ -65,7 +66,10 @@ def test_positions_sorted_within_radius_with_reach_polygon(
 def test_road_distances_equal_bruteforce(
     client: TestClient, small_demo_url: str, seat: tuple[float, float]
 ) -> None:
-    r = client.get("/api/v1/circle", params={"lon": seat[0], "lat": seat[1], "radius_m": 2500, "mode": "car"})
+    r = client.get(
+        "/api/v1/circle",
+        params={"lon": seat[0], "lat": seat[1], "radius_m": 2500, "mode": "car", "limit": 2000},
+    )
     got = {p["site_id"]: p["road_distance_m"] for p in r.json()["positions"]}
     settings = Settings(database_url=small_demo_url)
     eng = create_db_engine(small_demo_url, pool_size=1)
@@ -102,7 +106,7 @@ def test_road_distances_equal_bruteforce(
 
 
 def test_filters_narrow_the_list(client: TestClient, seat: tuple[float, float]) -> None:
-    base = {"lon": seat[0], "lat": seat[1], "radius_m": 5000}
+    base = {"lon": seat[0], "lat": seat[1], "radius_m": 5000, "limit": 2000}
     everything = client.get("/api/v1/circle", params=base).json()["positions"]
     occ = everything[0]["occupation_code"]
     major = occ.split("-")[0]
@@ -113,6 +117,19 @@ def test_filters_narrow_the_list(client: TestClient, seat: tuple[float, float]) 
     part = client.get("/api/v1/circle", params=base | {"full_time": False}).json()["positions"]
     assert all(p["full_time"] is False for p in part)
     assert len(rich) < len(everything)
+
+
+def test_pages_concatenate_to_the_whole_list(client: TestClient, seat: tuple[float, float]) -> None:
+    base = {"lon": seat[0], "lat": seat[1], "radius_m": 3000}
+    whole = client.get("/api/v1/circle", params=base | {"limit": 2000}).json()
+    pages = []
+    for offset in range(0, whole["vacancy_count"], 25):
+        page = client.get(
+            "/api/v1/circle", params=base | {"limit": 25, "offset": offset, "reach": False}
+        ).json()
+        assert page["reach"] is None and page["vacancy_count"] == whole["vacancy_count"]
+        pages += page["positions"]
+    assert [p["vacancy_id"] for p in pages] == [p["vacancy_id"] for p in whole["positions"]]
 
 
 def test_gcj02_input_gives_the_same_circle(client: TestClient, seat: tuple[float, float]) -> None:

@@ -45,11 +45,15 @@ def circle(
     ] = None,
     min_wage: Annotated[int | None, Query(ge=0, description="最低月薪 minimum monthly wage (CNY)")] = None,
     full_time: Annotated[bool | None, Query(description="全职 full time (true) or part time (false)")] = None,
+    limit: Annotated[int, Query(ge=1, le=2000, description="每页条数 positions per page")] = 200,
+    offset: Annotated[int, Query(ge=0, description="跳过条数 positions to skip")] = 0,
+    reach: Annotated[bool, Query(description="返回可达范围多边形 include the reach polygon")] = True,
 ) -> dict[str, Any]:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
     circles.network(conn)  # 409 first when no road network is imported
     q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
-    result = positions_in_circle(circles, conn, q, JobFilters(occupation, min_wage, full_time))
+    filters = JobFilters(occupation, min_wage, full_time)
+    result = positions_in_circle(circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach)
     return {
         "query": {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes},
         **result,
