@@ -48,6 +48,8 @@ class CircleInputs:
     sx: F8
     sy: F8
     site_area: npt.NDArray[np.object_]
+    site_township: npt.NDArray[np.object_]
+    groups: tuple[str, ...]
     site_positions: npt.NDArray[np.int64]
     site_group_positions: npt.NDArray[np.int64]  # sites × occupation groups
 
@@ -69,7 +71,7 @@ class CircleResults:
 def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
     """Read residents and site positions (grouped by occupation medium group)."""
     res = pd.DataFrame(conn.execute(ALL_RESIDENTS, {"srid": srid}).all())
-    sites = pd.DataFrame(conn.execute(SITE_POSITIONS, {"srid": srid}).all())
+    sites = pd.DataFrame(conn.execute(SITE_POSITIONS, {"srid": srid, "site_id": None}).all())
     if res.empty:
         res = pd.DataFrame(
             columns=[
@@ -83,10 +85,12 @@ def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
             ]
         )
     if sites.empty:
-        sites = pd.DataFrame(columns=["site_id", "x", "y", "area_code", "occupation_group", "positions"])
+        sites = pd.DataFrame(
+            columns=["site_id", "x", "y", "area_code", "township_code", "occupation_group", "positions"]
+        )
     groups = pd.Index(sorted(set(res["occupation_group"]) | set(sites["occupation_group"]) | {""}))
     site_table = sites.pivot_table(
-        index=["site_id", "x", "y", "area_code"],
+        index=["site_id", "x", "y", "area_code", "township_code"],
         columns="occupation_group",
         values="positions",
         aggfunc="sum",
@@ -106,6 +110,8 @@ def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
         sx=site_index["x"].to_numpy(np.float64),
         sy=site_index["y"].to_numpy(np.float64),
         site_area=site_index["area_code"].to_numpy(object),
+        site_township=site_index["township_code"].to_numpy(object),
+        groups=tuple(str(g) for g in groups),
         site_positions=group_positions.sum(axis=1),
         site_group_positions=group_positions,
     )
@@ -191,7 +197,17 @@ def area_table(inputs: CircleInputs, results: CircleResults) -> pd.DataFrame:
             "claim": np.where(inputs.available, results.access_index, 0.0),
         }
     )
-    site_area = pd.DataFrame({"area": inputs.site_area, "positions": inputs.site_positions})
+    site_area = pd.DataFrame(
+        {
+            "area": np.concatenate([inputs.site_area, inputs.site_township]),
+            "positions": np.concatenate(
+                [
+                    inputs.site_positions,
+                    np.where(inputs.site_area != inputs.site_township, inputs.site_positions, 0),
+                ]
+            ),
+        }
+    )
     frames = []
     for level, key in (("village", "village"), ("township", "township")):
         g = res.groupby(key).agg(

@@ -7,7 +7,7 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from geo.settings import Settings
 from matching.queries import COUNTY_EXTENT, SITES_SINCE
 
 EXTENT_MARGIN_DEG = 0.05
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class CircleHit:
 class _State:
     network: RoadNetwork | None = None
     sites: dict[str, Located] = field(default_factory=dict)
+    extras: dict[str, object] = field(default_factory=dict)
 
 
 class CircleService:
@@ -207,6 +209,16 @@ class CircleService:
             ids, xs, ys = load()
             found = self._state.sites[cache_key] = self._extend(net, mode, None, ids, xs, ys)
         return found
+
+    def cached(self, key: str, factory: Callable[[], T]) -> T:
+        """A value built once per network version (e.g. snapped residents with their attributes)."""
+        found = self._state.extras.get(key)
+        if found is None:
+            with self._lock:
+                found = self._state.extras.get(key)
+                if found is None:
+                    found = self._state.extras[key] = factory()
+        return cast(T, found)
 
     def _extend(
         self,

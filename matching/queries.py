@@ -101,13 +101,16 @@ SITE_POSITIONS = text(
            ST_X(ST_Transform(s.geom, CAST(:srid AS integer))) AS x,
            ST_Y(ST_Transform(s.geom, CAST(:srid AS integer))) AS y,
            s.area_code,
+           CASE WHEN a.level = 'village' THEN a.parent_code ELSE a.code END AS township_code,
            coalesce(split_part(v.occupation_code, '-', 1) || '-' || split_part(v.occupation_code, '-', 2), '')
                AS occupation_group,
            coalesce(sum(v.positions), 0)::int AS positions
     FROM enterprise_sites s
+    JOIN admin_areas a ON a.code = s.area_code
     LEFT JOIN vacancies v ON v.site_id = s.site_id AND v.status = 'open'
          AND (v.valid_until IS NULL OR v.valid_until >= current_date)
-    GROUP BY s.site_id, s.geom, s.area_code, occupation_group
+    WHERE CAST(:site_id AS bigint) IS NULL OR s.site_id = :site_id
+    GROUP BY s.site_id, s.geom, s.area_code, township_code, occupation_group
     ORDER BY s.site_id
     """
 )
@@ -131,3 +134,54 @@ CLEAR_RUN = [
 ]
 
 FINISH_RUN = text("UPDATE circle_runs SET seconds = :seconds WHERE run_id = :run_id")
+
+RUNS_FOR_VERSION = text(
+    "SELECT run_id, mode, metric, limit_value, decay FROM circle_runs WHERE network_version = :version ORDER BY run_id"
+)
+
+SITE_STATS = text(
+    """
+    SELECT positions, group_positions, weighted_demand, supply_ratio
+    FROM circle_site_stats WHERE run_id = :run_id AND site_id = :site_id
+    """
+)
+
+UPSERT_SITE_STATS = text(
+    """
+    INSERT INTO circle_site_stats (run_id, site_id, on_network, positions, group_positions, candidates,
+                                   weighted_demand, supply_ratio)
+    VALUES (:run_id, :site_id, :on_network, :positions, CAST(:group_positions AS jsonb), :candidates,
+            :weighted_demand, :supply_ratio)
+    ON CONFLICT (run_id, site_id) DO UPDATE SET
+        on_network = EXCLUDED.on_network, positions = EXCLUDED.positions,
+        group_positions = EXCLUDED.group_positions, candidates = EXCLUDED.candidates,
+        weighted_demand = EXCLUDED.weighted_demand, supply_ratio = EXCLUDED.supply_ratio
+    """
+)
+
+DELETE_SITE_STATS = text("DELETE FROM circle_site_stats WHERE run_id = :run_id AND site_id = :site_id")
+
+ADD_RESIDENT_DELTAS = text(
+    """
+    UPDATE circle_resident_stats AS c
+    SET positions_in_reach = c.positions_in_reach + d.dp,
+        matching_positions = c.matching_positions + d.dm,
+        access_index = c.access_index + d.da
+    FROM unnest(CAST(:ids AS bigint[]), CAST(:dp AS integer[]), CAST(:dm AS integer[]), CAST(:da AS float8[]))
+         AS d(resident_id, dp, dm, da)
+    WHERE c.run_id = :run_id AND c.resident_id = d.resident_id
+    """
+)
+
+ADD_AREA_DELTAS = text(
+    """
+    UPDATE circle_area_stats AS a
+    SET positions = a.positions + d.dpos,
+        positions_in_reach = a.positions_in_reach + CASE WHEN a.seekers > 0 THEN d.dreach / a.seekers ELSE 0 END,
+        access_index = a.access_index + CASE WHEN a.seekers > 0 THEN d.dclaim / a.seekers ELSE 0 END,
+        balance = a.balance + d.dclaim
+    FROM unnest(CAST(:codes AS text[]), CAST(:dpos AS integer[]), CAST(:dreach AS float8[]),
+                CAST(:dclaim AS float8[])) AS d(code, dpos, dreach, dclaim)
+    WHERE a.run_id = :run_id AND a.area_code = d.code
+    """
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 
@@ -29,6 +30,11 @@ def _copy_rows(conn: object, table: str, columns: tuple[str, ...], rows: object)
             copy.write_row(row)
 
 
+def group_json(groups: tuple[str, ...], positions: object) -> str:
+    """A site's open positions per occupation group as JSON (groups with none left out)."""
+    return json.dumps({g: int(p) for g, p in zip(groups, positions, strict=True) if p}, ensure_ascii=False)  # type: ignore[call-overload]
+
+
 def store_run(conn: object, run_id: int, inputs: CircleInputs, results: CircleResults) -> None:
     """COPY the per-resident, per-site and per-area figures of a run."""
     _copy_rows(
@@ -48,12 +54,22 @@ def store_run(conn: object, run_id: int, inputs: CircleInputs, results: CircleRe
     _copy_rows(
         conn,
         "circle_site_stats",
-        ("run_id", "site_id", "on_network", "positions", "candidates", "weighted_demand", "supply_ratio"),
+        (
+            "run_id",
+            "site_id",
+            "on_network",
+            "positions",
+            "group_positions",
+            "candidates",
+            "weighted_demand",
+            "supply_ratio",
+        ),  # fmt: skip
         zip(
             [run_id] * len(inputs.site_ids),
             inputs.site_ids.tolist(),
             results.site_on_network.tolist(),
             inputs.site_positions.tolist(),
+            [group_json(inputs.groups, row) for row in inputs.site_group_positions],
             results.candidates.tolist(),
             results.weighted_demand.tolist(),
             results.supply_ratio.tolist(),

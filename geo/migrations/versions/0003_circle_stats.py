@@ -42,6 +42,7 @@ CREATE TABLE circle_site_stats (
     site_id           bigint NOT NULL REFERENCES enterprise_sites (site_id) ON DELETE CASCADE,
     on_network        boolean NOT NULL,
     positions         integer NOT NULL,
+    group_positions   jsonb NOT NULL DEFAULT '{}'::jsonb,
     candidates        integer NOT NULL,
     weighted_demand   double precision NOT NULL,
     supply_ratio      double precision NOT NULL,

@@ -1,0 +1,150 @@
+"""County-wide circle analytics and live updates on the small demo county (real PostGIS)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from typer.testing import CliRunner
+
+from api.app import create_app
+from api.cli.main import app
+from geo.db import create_db_engine
+from geo.settings import Settings
+from matching.circles import CircleService
+from matching.live import site_changed
+from matching.store import analyze_circles
+
+
+@pytest.fixture
+def demo_engine(demo_db_url: str) -> Iterator[Engine]:
+    eng = create_db_engine(demo_db_url, pool_size=2)
+    yield eng
+    eng.dispose()
+
+
+def _tables(eng: Engine) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    with eng.connect() as conn:
+        return {
+            "residents": conn.execute(
+                text(
+                    "SELECT resident_id, positions_in_reach, matching_positions, access_index"
+                    " FROM circle_resident_stats ORDER BY resident_id"
+                )
+            ).all(),
+            "sites": conn.execute(
+                text(
+                    "SELECT site_id, positions, group_positions::text, candidates, weighted_demand,"
+                    " supply_ratio FROM circle_site_stats ORDER BY site_id"
+                )
+            ).all(),
+            "areas": conn.execute(
+                text(
+                    "SELECT area_code, level, residents, seekers, positions, positions_in_reach,"
+                    " access_index, balance FROM circle_area_stats"
+                    " ORDER BY area_code"
+                )
+            ).all(),
+        }
+
+
+def test_analytics_tables_and_conservation(demo_engine: Engine, demo_db_url: str) -> None:
+    service = CircleService(Settings(database_url=demo_db_url))
+    summary = analyze_circles(demo_engine, service, mode="walk", metric="length", limit=3000.0)
+    with demo_engine.connect() as conn:
+        n_res = conn.execute(text("SELECT count(*) FROM residents")).scalar_one()
+        assert conn.execute(text("SELECT count(*) FROM circle_resident_stats")).scalar_one() == n_res
+        assert summary.residents == n_res
+        levels = dict(
+            conn.execute(text("SELECT level, count(*) FROM circle_area_stats GROUP BY level")).all()
+        )
+        assert levels == {"village": 33, "township": 3}
+        # every position a seeker can claim comes from a site whose circle holds seekers: Σ D_i A_i = Σ P_j
+        claimed = conn.execute(
+            text("SELECT sum(balance + seekers) FROM circle_area_stats WHERE level = 'village'")
+        ).scalar_one()
+        supplied = conn.execute(
+            text("SELECT sum(positions) FROM circle_site_stats WHERE weighted_demand > 0")
+        ).scalar_one()
+        assert claimed == pytest.approx(supplied, rel=1e-9)
+        townships = conn.execute(
+            text("SELECT sum(positions) FROM circle_area_stats WHERE level = 'township'")
+        ).scalar_one()
+        assert townships == conn.execute(text("SELECT sum(positions) FROM circle_site_stats")).scalar_one()
+
+
+def test_resident_figures_equal_the_circle_endpoint(
+    demo_engine: Engine, demo_db_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=demo_db_url, data_dir=tmp_path)
+    analyze_circles(demo_engine, CircleService(settings), mode="walk", metric="length", limit=3000.0)
+    with demo_engine.connect() as conn:
+        sample = conn.execute(
+            text(
+                "SELECT ST_X(r.geom), ST_Y(r.geom), c.positions_in_reach FROM residents r"
+                " JOIN circle_resident_stats c USING (resident_id) WHERE c.on_network"
+                " ORDER BY r.resident_id LIMIT 12"
+            )
+        ).all()
+    with TestClient(create_app(settings)) as client:
+        for lon, lat, expected in sample:
+            body = client.get(
+                "/api/v1/circle", params={"lon": lon, "lat": lat, "limit": 1, "reach": False}
+            ).json()
+            assert body["position_count"] == expected
+
+
+def test_live_update_equals_a_full_rerun(demo_engine: Engine, demo_db_url: str) -> None:
+    service = CircleService(Settings(database_url=demo_db_url))
+    analyze_circles(demo_engine, service, mode="walk", metric="length", limit=3000.0, decay="gaussian")
+    with demo_engine.begin() as conn:
+        site = conn.execute(
+            text(
+                "SELECT s.site_id, s.enterprise_id FROM enterprise_sites s JOIN admin_areas a ON a.code = s.area_code"
+                " ORDER BY s.site_id LIMIT 1"
+            )
+        ).one()
+        conn.execute(
+            text(
+                "INSERT INTO vacancies (enterprise_id, site_id, title, occupation_code, positions, wage_min, wage_max,"
+                " area_code) SELECT :e, :s, '电焊工', '6-18-02-04', 7, 5000, 8000, area_code"
+                " FROM enterprise_sites WHERE site_id = :s"
+            ),
+            {"e": site.enterprise_id, "s": site.site_id},
+        )
+        closed = conn.execute(
+            text(
+                "UPDATE vacancies SET status = 'closed' WHERE vacancy_id = (SELECT min(vacancy_id) FROM vacancies"
+                " WHERE site_id <> :s AND status = 'open') RETURNING site_id"
+            ),
+            {"s": site.site_id},
+        ).scalar_one()
+    first = site_changed(demo_engine, service, site.site_id)
+    site_changed(demo_engine, service, closed)
+    assert first.runs == 1 and first.residents_touched > 0
+    live = _tables(demo_engine)
+    analyze_circles(demo_engine, service, mode="walk", metric="length", limit=3000.0, decay="gaussian")
+    full = _tables(demo_engine)
+    for table in ("sites", "residents", "areas"):
+        assert len(live[table]) == len(full[table])
+        for a, b in zip(live[table], full[table], strict=True):
+            for x, y in zip(a, b, strict=True):
+                if isinstance(x, float):
+                    assert x == pytest.approx(y, rel=1e-9, abs=1e-9), (table, a, b)
+                else:
+                    assert x == y, (table, a, b)
+
+
+def test_analyze_cli(demo_db_url: str, tmp_path: Path) -> None:
+    env = {"HONGYAN_DATABASE_URL": demo_db_url, "HONGYAN_DATA_DIR": str(tmp_path)}
+    runner = CliRunner()
+    ok = runner.invoke(app, ["analyze", "circles", "--radius", "2000", "--mode", "ebike"], env=env)
+    assert ok.exit_code == 0, ok.output
+    assert "residents" in ok.output and "open positions" in ok.output
+    bad = runner.invoke(app, ["analyze", "circles", "--mode", "plane"], env=env)
+    assert bad.exit_code == 2 and "unknown mode 'plane'" in bad.output
+    zero = runner.invoke(app, ["analyze", "circles", "--radius", "0"], env=env)
+    assert zero.exit_code == 2 and "must be greater than 0" in zero.output
