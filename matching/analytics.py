@@ -70,7 +70,7 @@ class CircleResults:
 
 def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
     """Read residents and site positions (grouped by occupation medium group)."""
-    res = pd.DataFrame(conn.execute(ALL_RESIDENTS, {"srid": srid}).all())
+    res = pd.DataFrame(conn.execute(ALL_RESIDENTS, {"srid": srid, "resident_id": None}).all())
     sites = pd.DataFrame(conn.execute(SITE_POSITIONS, {"srid": srid, "site_id": None}).all())
     if res.empty:
         res = pd.DataFrame(

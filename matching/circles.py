@@ -220,6 +220,11 @@ class CircleService:
                     found = self._state.extras[key] = factory()
         return cast(T, found)
 
+    def replace_cached(self, key: str, value: object) -> None:
+        """Swap a cached value for an updated one (live updates)."""
+        with self._lock:
+            self._state.extras[key] = value
+
     def _extend(
         self,
         net: RoadNetwork,

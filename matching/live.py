@@ -58,7 +58,7 @@ def residents_for(service: CircleService, conn: Connection, mode: str) -> Reside
     net = service.network(conn)
 
     def build() -> Residents:
-        rows = conn.execute(ALL_RESIDENTS, {"srid": net.srid}).all()
+        rows = conn.execute(ALL_RESIDENTS, {"srid": net.srid, "resident_id": None}).all()
         cols: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in range(7)]
         ids = np.asarray(cols[0], dtype=np.int64)
         located = service.snap_points(net, mode, ids, np.asarray(cols[1], float), np.asarray(cols[2], float))
@@ -70,7 +70,12 @@ def residents_for(service: CircleService, conn: Connection, mode: str) -> Reside
             np.asarray(cols[6], dtype=object),
         )
 
-    return service.cached(f"residents-all:{mode}", build)
+    return service.cached(residents_key(mode), build)
+
+
+def residents_key(mode: str) -> str:
+    """Cache key of the snapped residents of a mode."""
+    return f"residents-all:{mode}"
 
 
 def site_changed(engine: Engine, service: CircleService, site_id: int) -> LiveUpdate:
@@ -82,7 +87,7 @@ def site_changed(engine: Engine, service: CircleService, site_id: int) -> LiveUp
         runs = conn.execute(RUNS_FOR_VERSION, {"version": net.version}).all()
         rows = conn.execute(SITE_POSITIONS, {"srid": net.srid, "site_id": site_id}).all()
         for run in runs:
-            touched += _update_run(
+            touched += update_site_in_run(
                 conn,
                 service,
                 run.run_id,
@@ -96,7 +101,7 @@ def site_changed(engine: Engine, service: CircleService, site_id: int) -> LiveUp
     return LiveUpdate(len(runs), touched, time.perf_counter() - started)
 
 
-def _update_run(
+def update_site_in_run(
     conn: Connection,
     service: CircleService,
     run_id: int,

@@ -91,6 +91,7 @@ ALL_RESIDENTS = text(
                AS occupation_group,
            r.village_code, v.parent_code AS township_code
     FROM residents r JOIN admin_areas v ON v.code = r.village_code
+    WHERE CAST(:resident_id AS bigint) IS NULL OR r.resident_id = :resident_id
     ORDER BY r.resident_id
     """
 )
@@ -183,5 +184,56 @@ ADD_AREA_DELTAS = text(
     FROM unnest(CAST(:codes AS text[]), CAST(:dpos AS integer[]), CAST(:dreach AS float8[]),
                 CAST(:dclaim AS float8[])) AS d(code, dpos, dreach, dclaim)
     WHERE a.run_id = :run_id AND a.area_code = d.code
+    """
+)
+
+SITE_STATS_MANY = text(
+    """
+    SELECT site_id, positions, group_positions, supply_ratio FROM circle_site_stats
+    WHERE run_id = :run_id AND site_id = ANY(CAST(:site_ids AS bigint[]))
+    """
+)
+
+UPSERT_RESIDENT_STATS = text(
+    """
+    INSERT INTO circle_resident_stats (run_id, resident_id, on_network, positions_in_reach, matching_positions,
+                                       access_index)
+    VALUES (:run_id, :resident_id, :on_network, :positions_in_reach, :matching_positions, :access_index)
+    ON CONFLICT (run_id, resident_id) DO UPDATE SET
+        on_network = EXCLUDED.on_network, positions_in_reach = EXCLUDED.positions_in_reach,
+        matching_positions = EXCLUDED.matching_positions, access_index = EXCLUDED.access_index
+    """
+)
+
+DELETE_RESIDENT_STATS = text(
+    "DELETE FROM circle_resident_stats WHERE run_id = :run_id AND resident_id = :resident_id"
+)
+
+REFRESH_AREA_PEOPLE = text(
+    """
+    WITH people AS (
+        SELECT r.village_code, v.parent_code AS township_code,
+               (r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return)) AS available,
+               c.positions_in_reach, c.access_index
+        FROM residents r
+        JOIN admin_areas v ON v.code = r.village_code
+        JOIN circle_resident_stats c ON c.resident_id = r.resident_id AND c.run_id = :run_id
+        WHERE r.village_code = ANY(CAST(:codes AS text[])) OR v.parent_code = ANY(CAST(:codes AS text[]))
+    ), per_area AS (
+        SELECT code, count(*) AS residents, count(*) FILTER (WHERE available) AS seekers,
+               coalesce(sum(positions_in_reach) FILTER (WHERE available), 0) AS reach,
+               coalesce(sum(access_index) FILTER (WHERE available), 0) AS claim
+        FROM people, LATERAL (VALUES (village_code), (township_code)) AS a(code)
+        WHERE code = ANY(CAST(:codes AS text[]))
+        GROUP BY code
+    )
+    UPDATE circle_area_stats AS s
+    SET residents = coalesce(p.residents, 0), seekers = coalesce(p.seekers, 0),
+        positions_in_reach = CASE WHEN p.seekers > 0 THEN CAST(p.reach AS float8) / p.seekers ELSE 0 END,
+        access_index = CASE WHEN p.seekers > 0 THEN p.claim / p.seekers ELSE 0 END,
+        balance = coalesce(p.claim, 0) - coalesce(p.seekers, 0)
+    FROM (SELECT unnest(CAST(:codes AS text[])) AS code) AS wanted
+    LEFT JOIN per_area p ON p.code = wanted.code
+    WHERE s.run_id = :run_id AND s.area_code = wanted.code
     """
 )

@@ -148,3 +148,49 @@ def test_analyze_cli(demo_db_url: str, tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "unknown mode 'plane'" in bad.output
     zero = runner.invoke(app, ["analyze", "circles", "--radius", "0"], env=env)
     assert zero.exit_code == 2 and "must be greater than 0" in zero.output
+
+
+def test_resident_live_updates_equal_a_full_rerun(demo_engine: Engine, demo_db_url: str) -> None:
+    from matching.live_residents import resident_changed
+
+    service = CircleService(Settings(database_url=demo_db_url))
+    analyze_circles(demo_engine, service, mode="walk", metric="length", limit=3000.0, decay="gaussian")
+    with demo_engine.begin() as conn:
+        ids = (
+            conn.execute(
+                text(
+                    "SELECT resident_id FROM residents WHERE status = 'seeking' ORDER BY resident_id LIMIT 3"
+                )
+            )
+            .scalars()
+            .all()
+        )
+        far = conn.execute(
+            text(
+                "SELECT village_code, geom FROM residents WHERE village_code <> "
+                "(SELECT village_code FROM residents WHERE resident_id = :r) ORDER BY resident_id DESC LIMIT 1"
+            ),
+            {"r": ids[0]},
+        ).one()
+        conn.execute(  # moves to another village
+            text("UPDATE residents SET geom = :g, village_code = :v, area_code = :v WHERE resident_id = :r"),
+            {"g": far.geom, "v": far.village_code, "r": ids[0]},
+        )
+        conn.execute(
+            text("UPDATE residents SET status = 'employed_local' WHERE resident_id = :r"), {"r": ids[1]}
+        )
+        conn.execute(text("DELETE FROM residents WHERE resident_id = :r"), {"r": ids[2]})
+    for rid in ids:
+        update = resident_changed(demo_engine, service, rid)
+        assert update.runs == 1
+    live = _tables(demo_engine)
+    analyze_circles(demo_engine, service, mode="walk", metric="length", limit=3000.0, decay="gaussian")
+    full = _tables(demo_engine)
+    for table in ("sites", "residents", "areas"):
+        assert len(live[table]) == len(full[table]), table
+        for a, b in zip(live[table], full[table], strict=True):
+            for x, y in zip(a, b, strict=True):
+                if isinstance(x, float):
+                    assert x == pytest.approx(y, rel=1e-9, abs=1e-9), (table, a, b)
+                else:
+                    assert x == y, (table, a, b)
