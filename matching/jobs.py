@@ -10,9 +10,9 @@ import numpy as np
 from sqlalchemy import Connection
 
 from geo.errors import NotFound
-from matching.circles import CircleQuery, CircleService, Located
+from matching.circles import CircleQuery, CircleService
+from matching.live import residents_for
 from matching.queries import (
-    AVAILABLE_RESIDENTS,
     ENTERPRISE_EXISTS,
     ENTERPRISE_SITES,
     OPEN_VACANCIES_AT_SITES,
@@ -81,20 +81,6 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1)
 
 
-def residents_located(service: CircleService, conn: Connection, mode: str) -> Located:
-    """Available residents (seeking, farming, or away and wishing to return) snapped for a mode."""
-    net = service.network(conn)
-
-    def load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rows = conn.execute(AVAILABLE_RESIDENTS, {"srid": net.srid}).all()
-        ids = np.asarray([r[0] for r in rows], dtype=np.int64)
-        xs = np.asarray([r[1] for r in rows], dtype=np.float64)
-        ys = np.asarray([r[2] for r in rows], dtype=np.float64)
-        return ids, xs, ys
-
-    return service.points(net, "residents", mode, load)
-
-
 def candidates_for_enterprise(
     service: CircleService, conn: Connection, enterprise_id: int, q_template: CircleQuery, *, limit: int = 200
 ) -> dict[str, Any]:
@@ -102,15 +88,16 @@ def candidates_for_enterprise(
     if conn.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).scalar_one_or_none() is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist")
     net = service.network(conn)
-    people = residents_located(service, conn, q_template.mode)
+    people = residents_for(service, conn, q_template.mode)
     best: dict[int, float] = {}
     sites = conn.execute(ENTERPRISE_SITES, {"enterprise_id": enterprise_id, "srid": net.srid}).all()
     for site in sites:
         q = CircleQuery(
             0.0, 0.0, float(site.x), float(site.y), q_template.mode, q_template.metric, q_template.limit
         )
-        hit = service.reach(net, q, people, towards=True)
-        for rid, cost in zip(hit.ids.tolist(), hit.cost.tolist(), strict=True):
+        hit = service.reach(net, q, people.located, towards=True)
+        available = people.available[np.searchsorted(people.located.ids, hit.ids)]
+        for rid, cost in zip(hit.ids[available].tolist(), hit.cost[available].tolist(), strict=True):
             if cost < best.get(rid, np.inf):
                 best[rid] = cost
     ordered = sorted(best.items(), key=lambda kv: (kv[1], kv[0]))

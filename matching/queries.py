@@ -59,17 +59,6 @@ ENTERPRISE_SITES = text(
 
 ENTERPRISE_EXISTS = text("SELECT name FROM enterprises WHERE enterprise_id = :enterprise_id")
 
-AVAILABLE_RESIDENTS = text(
-    """
-    SELECT resident_id,
-           ST_X(ST_Transform(geom, CAST(:srid AS integer))) AS x,
-           ST_Y(ST_Transform(geom, CAST(:srid AS integer))) AS y
-    FROM residents
-    WHERE status IN ('seeking', 'farming') OR (status = 'working_away' AND wish_to_return)
-    ORDER BY resident_id
-    """
-)
-
 RESIDENT_PROFILES = text(
     """
     SELECT r.resident_id, r.name, r.sex, date_part('year', age(r.birth_date))::int AS age, r.status,
