@@ -207,3 +207,28 @@ def test_empty_road_network_is_409(settings: Settings, tmp_path: Path) -> None:
         r = c.get("/api/v1/circle", params={"lon": 116.27, "lat": 32.35})
     assert r.status_code == 409
     assert r.json()["detail"].startswith("no road network is imported: run `hongyan import roads")
+
+
+def test_point_far_from_any_road_is_off_network(client: TestClient, small_demo_url: str) -> None:
+    eng = create_db_engine(small_demo_url, pool_size=1)
+    with eng.connect() as conn:
+        lon, lat, gap = conn.execute(
+            text(
+                """
+                SELECT ST_X(p.geom), ST_Y(p.geom), d.gap
+                FROM (SELECT (ST_Dump(ST_GeneratePoints(geom, 300, 1))).geom FROM water_areas
+                      WHERE kind = 'lake') AS p
+                CROSS JOIN LATERAL (
+                    SELECT min(ST_Distance(ST_Transform(n.geom, 4548), ST_Transform(p.geom, 4548))) AS gap
+                    FROM (SELECT e.geom FROM road_edges e ORDER BY e.geom <-> p.geom LIMIT 16) AS n
+                ) AS d
+                ORDER BY d.gap DESC LIMIT 1
+                """
+            )
+        ).one()
+    eng.dispose()
+    assert gap > 500
+    body = client.get("/api/v1/circle", params={"lon": lon, "lat": lat}).json()
+    assert body["on_network"] is False
+    assert body["snap_distance_m"] == pytest.approx(gap, abs=0.5)
+    assert body["positions"] == [] and body["reach"] is None
