@@ -12,10 +12,11 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import areas, circle, health
+from api.routes import areas, circle, health, plan, tiles
 from geo.db import check_connection, create_db_engine, database_url
 from geo.settings import Settings
 from matching.circles import CircleService
+from tiles.service import TileService
 
 WEB_ROOT = Path(str(files("web_map"))) / "static"
 
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         check_connection(engine)
         app.state.engine = engine
         app.state.circles = CircleService(settings)
+        app.state.tiles = TileService.start(engine)
         try:
             yield
         finally:
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(areas.router)
     app.include_router(circle.router)
+    app.include_router(plan.router)
+    app.include_router(tiles.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,3 +23,4 @@ def throwaway_cluster(name: str = "hongyan_bench") -> Iterator[tuple[str, Path]]
         yield cluster.url(), scratch
     finally:
         cluster.destroy()
+        shutil.rmtree(scratch, ignore_errors=True)

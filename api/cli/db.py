@@ -25,6 +25,16 @@ def start(ctx: typer.Context) -> None:
     console.print(f"database ready: {safe_url(database_url(settings))}")
 
 
+@app.command("upgrade")
+@reports_errors
+def upgrade_schema(ctx: typer.Context) -> None:
+    """迁移 Apply the schema migrations to the database in force (db start does this too)."""
+    settings = get_settings(ctx)
+    with connected_engine(settings) as engine:
+        upgrade(engine)
+    console.print(f"schema up to date: {safe_url(database_url(settings))}")
+
+
 @app.command()
 @reports_errors
 def stop(ctx: typer.Context) -> None:

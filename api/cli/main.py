@@ -7,6 +7,8 @@ import typer
 from api.cli import areas, db, demo, registry_io, roads
 from api.cli.analyze import analyze_app
 from api.cli.groups import demo_app, export_app, import_app
+from api.cli.plan import plan_app
+from api.cli.tiles import tiles_app
 from geo.settings import Settings
 
 app = typer.Typer(
@@ -19,6 +21,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 app.add_typer(demo_app, name="demo")
 app.add_typer(analyze_app, name="analyze")
+app.add_typer(plan_app, name="plan")
+app.add_typer(tiles_app, name="tiles")
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 

@@ -1,0 +1,88 @@
+"""SQL of the labour rebalancing plan (用工余缺调剂), parameters bound."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+# Residents per village and medium occupation group of the *available* ones (NULL group: everybody else),
+# with coordinate sums for the population-weighted centre. One scan of residents.
+VILLAGE_PEOPLE = text(
+    """
+    SELECT r.village_code AS code,
+           CASE WHEN (r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return))
+                     AND r.occupation_code IS NOT NULL
+                THEN split_part(r.occupation_code, '-', 1) || '-' || split_part(r.occupation_code, '-', 2)
+           END AS grp,
+           count(*) AS people,
+           sum(ST_X(r.geom)) AS sum_lon,
+           sum(ST_Y(r.geom)) AS sum_lat
+    FROM residents r
+    GROUP BY 1, 2
+    """
+)
+
+# Open, unexpired positions per site area and medium occupation group.
+AREA_POSITIONS = text(
+    """
+    SELECT s.area_code AS code,
+           split_part(v.occupation_code, '-', 1) || '-' || split_part(v.occupation_code, '-', 2) AS grp,
+           sum(v.positions)::bigint AS positions
+    FROM vacancies v JOIN enterprise_sites s ON s.site_id = v.site_id
+    WHERE v.status = 'open' AND (v.valid_until IS NULL OR v.valid_until >= current_date)
+    GROUP BY 1, 2
+    """
+)
+
+# Townships and villages: names, parents, and a fallback centre (seat, else a point inside the polygon).
+AREAS = text(
+    """
+    SELECT code, name, level, parent_code,
+           ST_X(coalesce(seat, ST_PointOnSurface(geom))) AS lon,
+           ST_Y(coalesce(seat, ST_PointOnSurface(geom))) AS lat
+    FROM admin_areas WHERE level IN ('township', 'village')
+    ORDER BY code
+    """
+)
+
+MEDIUM_GROUPS = text("SELECT code, name FROM occupations WHERE level = 'medium' ORDER BY code")
+
+# --- the planted welder scenario (tests and demos only) -------------------------------------------------------
+BIGGEST_VILLAGE = text(
+    """
+    SELECT v.code, ST_X(v.seat) AS lon, ST_Y(v.seat) AS lat
+    FROM admin_areas v LEFT JOIN residents r ON r.village_code = v.code
+    WHERE v.parent_code = :township AND v.seat IS NOT NULL
+    GROUP BY v.code ORDER BY count(r.resident_id) DESC, v.code LIMIT 1
+    """
+)
+
+PLANT_RESIDENTS = text(
+    """
+    INSERT INTO residents (id_hash, id_cipher, name, sex, birth_date, village_code, area_code, status,
+                           occupation_code, geom)
+    SELECT decode(md5(:tag || '-' || g), 'hex'), decode(md5(:tag || '-' || g), 'hex'), '焊工' || g, 'M',
+           DATE '1990-01-01', :village, :village, 'seeking', :occupation,
+           ST_SetSRID(ST_MakePoint(:lon + 0.002 * cos(g), :lat + 0.002 * sin(g)), 4326)
+    FROM generate_series(1, CAST(:n AS integer)) AS g
+    """
+)
+
+ZONE_SEAT = text("SELECT ST_X(seat), ST_Y(seat) FROM admin_areas WHERE code = :zone AND seat IS NOT NULL")
+
+PLANT_ENTERPRISE = text(
+    "INSERT INTO enterprises (name, industry, area_code) VALUES (:name, '装备制造', :zone) RETURNING enterprise_id"
+)
+
+PLANT_SITE = text(
+    """
+    INSERT INTO enterprise_sites (enterprise_id, name, area_code, geom)
+    VALUES (:enterprise_id, :name, :zone, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) RETURNING site_id
+    """
+)
+
+PLANT_VACANCY = text(
+    """
+    INSERT INTO vacancies (enterprise_id, site_id, title, occupation_code, positions, status, area_code)
+    VALUES (:enterprise_id, :site_id, '焊工', :occupation, :positions, 'open', :zone)
+    """
+)
