@@ -8,8 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-F8 = npt.NDArray[np.float64]
-I4 = npt.NDArray[np.int32]
+from geo.network import F8, I4
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,12 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Connection
 
-from geo.network import Metric
+from geo.network import F8, I8, Metric
 from geo.network_load import RoadNetwork
 from matching.circles import CircleService
 from matching.queries import ALL_RESIDENTS, SITE_POSITIONS
 
 Decay = Literal["none", "gaussian"]
-F8 = npt.NDArray[np.float64]
-I8 = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)

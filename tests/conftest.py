@@ -59,16 +59,7 @@ def template_db(server_url: str) -> str:
 @pytest.fixture
 def db_url(server_url: str, template_db: str) -> Iterator[str]:
     """A fresh, migrated database for one test, dropped afterwards."""
-    name = f"hongyan_t_{uuid.uuid4().hex[:12]}"
-    admin = _admin(server_url)
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from _cloned(server_url, TEMPLATE_DB, prefix="hongyan_t_")
 
 
 @pytest.fixture
@@ -115,11 +106,17 @@ def small_demo_url(
 @pytest.fixture
 def demo_db_url(server_url: str, small_demo_url: str) -> Iterator[str]:
     """A private copy of the small demo database for a test that writes."""
-    name = f"hongyan_d_{uuid.uuid4().hex[:12]}"
-    admin = _admin(server_url)
     src = make_url(small_demo_url).database
+    assert src is not None
+    yield from _cloned(server_url, src, prefix="hongyan_d_")
+
+
+def _cloned(server_url: str, template: str, *, prefix: str) -> Iterator[str]:
+    """Create a database from a template, yield its URL, drop it afterwards."""
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
+    admin = _admin(server_url)
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{src}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
