@@ -122,7 +122,7 @@ class CircleSearch:
             dist[reach.nodes] = np.inf
         found = [hit[:nhit].copy()]
         self._same_edge(reach, targets, limit, best, found)
-        idx = np.unique(np.concatenate(found))
+        idx = np.concatenate(found) if len(found) > 1 else found[0]  # each point listed once
         cost = best[idx].copy()
         best[idx] = np.inf  # leave the buffer clean for the next call
         return idx, cost
@@ -158,8 +158,10 @@ class CircleSearch:
             behind = delta <= 0
             direct[behind] = np.minimum(direct[behind], -delta[behind] * rate_b)
         better = (direct <= limit) & (direct < best[on_edge])
+        new = better & np.isinf(best[on_edge])  # not hit through the graph: list it; the others are listed
         best[on_edge[better]] = direct[better]
-        out.append(on_edge[better])
+        if new.any():
+            out.append(on_edge[new])
 
     def reach_geometry(
         self, reach: Reach, edge_geoms: npt.NDArray[np.object_], limit: float, *, buffer_m: float = 40.0

@@ -53,6 +53,7 @@ def test_points_reached_equal_bruteforce(case: tuple) -> None:
     reach = search.search(s_edge, s_off, limit)
     idx, cost = search.points(reach, targets, limit)
     got = dict(zip(idx.tolist(), cost.tolist(), strict=True))
+    assert len(got) == len(idx)  # every point listed once
     truth = split_graph_costs(graph, (s_edge, s_off), list(zip(t_edge.tolist(), t_off.tolist(), strict=True)))
     for i, want in enumerate(truth):
         if want <= limit - 1e-6:
