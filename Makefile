@@ -28,8 +28,12 @@ pytest:
 
 test: setup lint typecheck pytest
 
+# Each benchmark builds the county demo in its own throwaway cluster; results go in docs/benchmarks.md.
 bench: setup
+	$(BIN)/pip install -q -e ".[dev,bench]"
 	$(BIN)/python -m bench.demo_build
+	$(BIN)/python -m bench.circles
+	$(BIN)/python -m bench.tiles
 
 # Re-vendors the Leaflet front-end assets from the npm registry (pinned in web_map/vendor/package-lock.json).
 vendor:
