@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 import shapely
-from shapely.ops import substring
 
 from geo.kernels import bounded_dijkstra, evaluate_node_points, evaluate_points
 from geo.network import F8, I4, ModeGraph
+from geo.reach_area import EdgeCoords, reach_area
 from geo.snap import Snapped
 
 
@@ -163,10 +162,8 @@ class CircleSearch:
         if new.any():
             out.append(on_edge[new])
 
-    def reach_geometry(
-        self, reach: Reach, edge_geoms: npt.NDArray[np.object_], limit: float, *, buffer_m: float = 40.0
-    ) -> shapely.Geometry:
-        """The reached road (partial edges cut at the exact remaining cost), buffered and unioned."""
+    def reach_parts(self, reach: Reach, limit: float) -> tuple[npt.NDArray[np.int64], F8, F8]:
+        """The reached road as (edge, from-fraction, to-fraction) parts, partial edges cut exactly."""
         g = self.graph
         dist = np.full(g.n_nodes, np.inf)
         dist[reach.nodes] = reach.node_cost
@@ -176,39 +173,34 @@ class CircleSearch:
             fv = np.where(np.isfinite(g.bwd) & (dv < limit), np.minimum(1.0, (limit - dv) / g.bwd), 0.0)
         fu = np.nan_to_num(fu, nan=1.0)
         fv = np.nan_to_num(fv, nan=1.0)
-        parts: list[shapely.Geometry] = []
         touched = np.flatnonzero((fu > 0) | (fv > 0))
         full = touched[fu[touched] + fv[touched] >= 1.0]
-        parts.extend(edge_geoms[full])
-        for e in touched[fu[touched] + fv[touched] < 1.0]:
-            geom = edge_geoms[e]
-            if fu[e] > 0:
-                parts.append(substring(geom, 0.0, fu[e], normalized=True))
-            if fv[e] > 0:
-                parts.append(substring(geom, 1.0 - fv[e], 1.0, normalized=True))
-        parts.extend(self._start_edge_parts(reach, edge_geoms, limit))
-        if not parts:
-            return shapely.Point().buffer(buffer_m)
-        arr = np.asarray(parts, dtype=object)
-        arr = arr[shapely.get_type_id(arr) == 1]  # substring of a tiny fraction can collapse to a point
-        # merging first and buffering pieces separately is ~30x faster than buffering one multi-line
-        merged = shapely.get_parts(shapely.line_merge(shapely.multilinestrings(shapely.simplify(arr, 2.0))))
-        return cast(shapely.Geometry, shapely.union_all(shapely.buffer(merged, buffer_m, quad_segs=2)))
+        cut = touched[fu[touched] + fv[touched] < 1.0]
+        from_u = cut[fu[cut] > 0]
+        from_v = cut[fv[cut] > 0]
+        edges = [full, from_u, from_v]
+        t0 = [np.zeros(len(full)), np.zeros(len(from_u)), 1.0 - fv[from_v]]
+        t1 = [np.ones(len(full)), fu[from_u], np.ones(len(from_v))]
+        e, a, b = self._start_edge_part(reach, limit)
+        edges.append(e)
+        t0.append(a)
+        t1.append(b)
+        return np.concatenate(edges).astype(np.int64), np.concatenate(t0), np.concatenate(t1)
 
-    def _start_edge_parts(
-        self, reach: Reach, edge_geoms: npt.NDArray[np.object_], limit: float
-    ) -> list[shapely.Geometry]:
+    def _start_edge_part(self, reach: Reach, limit: float) -> tuple[npt.NDArray[np.int64], F8, F8]:
+        """The stretch of the start's own edge reachable directly from the start."""
         g = self.graph
         e = reach.edge
         seg = g.length_m[e]
         if seg <= 0:
-            return []
+            return np.empty(0, np.int64), np.empty(0), np.empty(0)
         t = reach.offset_m / seg
-        parts: list[shapely.Geometry] = []
-        if np.isfinite(g.fwd[e]) and g.fwd[e] > 0:
-            hi = min(1.0, t + limit / g.fwd[e])
-            parts.append(substring(edge_geoms[e], t, hi, normalized=True))
-        if np.isfinite(g.bwd[e]) and g.bwd[e] > 0:
-            lo = max(0.0, t - limit / g.bwd[e])
-            parts.append(substring(edge_geoms[e], lo, t, normalized=True))
-        return parts
+        lo = max(0.0, t - limit / g.bwd[e]) if np.isfinite(g.bwd[e]) and g.bwd[e] > 0 else t
+        hi = min(1.0, t + limit / g.fwd[e]) if np.isfinite(g.fwd[e]) and g.fwd[e] > 0 else t
+        return np.array([e], np.int64), np.array([lo]), np.array([hi])
+
+    def reach_geometry(
+        self, reach: Reach, coords: EdgeCoords, limit: float, *, buffer_m: float = 40.0, cell_m: float = 10.0
+    ) -> shapely.Geometry:
+        """The reached road (partial edges cut at the exact remaining cost), buffered by buffer_m and unioned."""
+        return reach_area(coords, self.reach_parts(reach, limit), buffer_m=buffer_m, cell_m=cell_m)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +12,7 @@ from sqlalchemy import Connection
 
 from geo.network import MODES, Metric, ModeGraph, build_mode_graph
 from geo.queries import NETWORK_EDGES, NETWORK_VERSION
+from geo.reach_area import EdgeCoords
 from geo.snap import EdgeIndex
 
 
@@ -28,6 +30,11 @@ class RoadNetwork:
     def graph(self, mode: str, metric: Metric) -> ModeGraph:
         """The graph of a mode in metres ('length') or seconds ('time')."""
         return self.graphs[(mode, metric)]
+
+    @cached_property
+    def edge_coords(self) -> EdgeCoords:
+        """Edge vertices in one flat array, for drawing reach areas."""
+        return EdgeCoords.build(self.edge_geoms)
 
     def index(self, mode: str) -> EdgeIndex:
         """Snapping index over the main-component edges usable by a mode."""

@@ -292,10 +292,10 @@ class CircleService:
         if not hit.on_network:
             return None
         graph = net.graph(q.mode, q.metric)
-        geom = self.search(graph).reach_geometry(hit.reach, net.edge_geoms, q.limit)
+        geom = self.search(graph).reach_geometry(hit.reach, net.edge_coords, q.limit)
         # back to WGS84, rounded to 1e-6 degrees (~0.1 m): plenty for a map, a third of the bytes
         wgs = shapely.transform(
-            shapely.simplify(geom, 1.0),
+            geom,
             lambda xy: np.round(np.column_stack(self.to_wgs84.transform(xy[:, 0], xy[:, 1])), 6),
         )
         mapping: dict[str, Any] = json.loads(shapely.to_geojson(wgs))
