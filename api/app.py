@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import areas, circle, health, plan, tiles
+from api.routes import areas, circle, health, plan, search, stats, tiles
 from geo.db import check_connection, create_db_engine, database_url
 from geo.settings import Settings
 from matching.circles import CircleService
@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(circle.router)
     app.include_router(plan.router)
     app.include_router(tiles.router)
+    app.include_router(search.router)
+    app.include_router(stats.router)
     app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
 
     @app.get("/", include_in_schema=False)

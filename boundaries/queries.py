@@ -143,3 +143,43 @@ UPSERT_FROM_STAGING = text(
 
 WATER_DELETE = text("DELETE FROM water_areas")
 WATER_COPY = "COPY water_areas (name, kind, geom) FROM STDIN"
+
+# Name search for the job map: exact names first, then names starting with the query, then containing it.
+# :pattern is the query with LIKE wildcards escaped (\), wrapped in %…%.
+SEARCH_AREAS = text(
+    """
+    SELECT a.code, a.name, a.level, a.kind, a.parent_code, p.name AS parent_name,
+           round(ST_X(coalesce(a.seat, ST_PointOnSurface(a.geom)))::numeric, 6)::float AS lon,
+           round(ST_Y(coalesce(a.seat, ST_PointOnSurface(a.geom)))::numeric, 6)::float AS lat,
+           ARRAY[ST_XMin(a.geom), ST_YMin(a.geom), ST_XMax(a.geom), ST_YMax(a.geom)] AS bbox
+    FROM admin_areas a
+    LEFT JOIN admin_areas p ON p.code = a.parent_code
+    WHERE a.level IN ('township', 'village') AND a.name ILIKE :pattern ESCAPE '\\'
+    ORDER BY a.name <> :q, NOT starts_with(a.name, :q), length(a.name), a.level DESC, a.code
+    LIMIT :limit
+    """
+)
+
+# The newest circle analytics run for a mode and a road-distance radius (metres), any decay.
+LATEST_CIRCLE_RUN = text(
+    """
+    SELECT run_id, mode, metric, limit_value, decay, computed_at
+    FROM circle_runs
+    WHERE mode = :mode AND metric = :metric AND abs(limit_value - :limit_value) < 1e-6
+    ORDER BY computed_at DESC, run_id DESC
+    LIMIT 1
+    """
+)
+
+# One run's figures per area of a level, with the area's name and its parent's.
+CIRCLE_AREA_STATS = text(
+    """
+    SELECT s.area_code AS code, a.name, a.parent_code, p.name AS parent_name,
+           s.residents, s.seekers, s.positions, s.positions_in_reach, s.access_index, s.balance
+    FROM circle_area_stats s
+    JOIN admin_areas a ON a.code = s.area_code
+    LEFT JOIN admin_areas p ON p.code = a.parent_code
+    WHERE s.run_id = :run_id AND s.level = :level
+    ORDER BY s.area_code
+    """
+)

@@ -83,3 +83,26 @@ EXPORT_ENTERPRISES = text(
     ORDER BY e.enterprise_id, s.site_id
     """
 )
+
+# Enterprise search for the job map by name (:pattern is the escaped query wrapped in %…%), with the sites'
+# centre and the open positions; exact names first, then prefixes.
+SEARCH_ENTERPRISES = text(
+    """
+    SELECT e.enterprise_id, e.name, e.industry, e.area_code,
+           count(DISTINCT s.site_id) AS site_count,
+           coalesce((SELECT sum(v.positions) FROM vacancies v
+                     WHERE v.enterprise_id = e.enterprise_id AND v.status = 'open'), 0)::int AS open_positions,
+           round(ST_X(ST_Centroid(ST_Collect(s.geom)))::numeric, 6)::float AS lon,
+           round(ST_Y(ST_Centroid(ST_Collect(s.geom)))::numeric, 6)::float AS lat,
+           coalesce(json_agg(json_build_object(
+               'site_id', s.site_id, 'name', s.name,
+               'lon', round(ST_X(s.geom)::numeric, 6), 'lat', round(ST_Y(s.geom)::numeric, 6))
+               ORDER BY s.site_id) FILTER (WHERE s.site_id IS NOT NULL), '[]'::json) AS sites
+    FROM enterprises e
+    LEFT JOIN enterprise_sites s ON s.enterprise_id = e.enterprise_id
+    WHERE e.name ILIKE :pattern ESCAPE '\\'
+    GROUP BY e.enterprise_id
+    ORDER BY e.name <> :q, NOT starts_with(e.name, :q), length(e.name), e.enterprise_id
+    LIMIT :limit
+    """
+)

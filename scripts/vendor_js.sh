@@ -20,5 +20,27 @@ cp "$pkg/LICENSE" "$DEST/leaflet/LICENSE"
 node -e 'const p=require(process.argv[1]); process.stdout.write(JSON.stringify({name:p.name,version:p.version,license:p.license})+"\n")' \
   "$(pwd)/$pkg/package.json" >"$DEST/leaflet/VERSION.json"
 
+# leaflet.vectorgrid: the minified bundle (it carries pbf, vector-tile, point-geometry, ieee754, topojson-client and
+# whatwg-fetch inside). The package ships no LICENSE file: its Beerware notice is in the README's "Legalese"
+# section, so that section and the licences of the bundled packages are written to LICENSE.
+pkg="$SRC/node_modules/leaflet.vectorgrid"
+rm -rf "$DEST/leaflet.vectorgrid"
+mkdir -p "$DEST/leaflet.vectorgrid"
+cp "$pkg/dist/Leaflet.VectorGrid.bundled.min.js" "$DEST/leaflet.vectorgrid/"
+{
+  echo "Leaflet.VectorGrid (leaflet.vectorgrid, from its README):"
+  sed -n '/^## Legalese/,$p' "$pkg/README.md" | sed '1d'
+  for dep in pbf vector-tile ieee754 topojson-client whatwg-fetch; do
+    lic=$(find "$SRC/node_modules/$dep" -maxdepth 1 -iname 'licen[cs]e*' | head -n 1)
+    printf '\n===== bundled: %s =====\n' "$dep"
+    cat "$lic"
+  done
+  printf '\n===== bundled: point-geometry (ISC, from its package.json) =====\n'
+  node -e 'const p=require(process.argv[1]); console.log(p.name+" "+p.version+" by "+JSON.stringify(p.author||"")+", licence "+p.license)' \
+    "$(pwd)/$SRC/node_modules/point-geometry/package.json"
+} >"$DEST/leaflet.vectorgrid/LICENSE"
+node -e 'const p=require(process.argv[1]); process.stdout.write(JSON.stringify({name:p.name,version:p.version,license:p.license})+"\n")' \
+  "$(pwd)/$pkg/package.json" >"$DEST/leaflet.vectorgrid/VERSION.json"
+
 echo "vendor_js: copied into $DEST:"
 find "$DEST" -type f | sort

@@ -259,11 +259,12 @@ def test_desktop_map_shows_townships_villages_and_switches_language(
     assert page.inner_text("#lang-switch") == "中文"
     page.click('.tab[data-tab="seekers"]')
     assert page.locator('.tab-page[data-page="seekers"]').is_visible()
-    assert "Coming soon" in page.inner_text('.tab-page[data-page="seekers"]')
+    assert page.inner_text("#locate-me") == "Locate me"
+    assert page.get_attribute("#seeker-q", "placeholder") == "Village or township name"
     _screenshot(page, "desktop-en")
     page.click("#lang-switch")
     assert page.inner_text('.tab[data-tab="seekers"]') == "求职者"
-    assert "即将推出" in page.inner_text('.tab-page[data-page="seekers"]')
+    assert page.inner_text("#locate-me") == "定位我"
 
     # "Zoom to this area" zooms in; from zoom 12 on every village is drawn, from 13 on with its name.
     page.click('.tab[data-tab="areas"]')

@@ -111,7 +111,17 @@ def test_page_references_only_existing_local_files() -> None:
         )
         assert _local_file(ref).is_file(), f"index.html <{tag} {attr}={ref!r}>: file missing"
     scripts = [ref for tag, attr, ref in parser.refs if tag == "script"]
-    assert scripts == ["static/vendor/leaflet/leaflet.js", "static/i18n.js", "static/app.js"]
+    assert scripts == [
+        "static/vendor/leaflet/leaflet.js",
+        "static/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js",
+        "static/i18n.js",
+        "static/api.js",
+        "static/basemap.js",
+        "static/app.js",
+        "static/views/seeker.js",
+        "static/views/enterprise.js",
+        "static/views/planner.js",
+    ]
     sheets = {ref for tag, _, ref in parser.refs if tag == "link" and ref.endswith(".css")}
     assert sheets == {"static/vendor/leaflet/leaflet.css", "static/style.css"}
 
@@ -123,7 +133,17 @@ def _own_files(*suffixes: str) -> list[Path]:
 
 def test_own_files_contain_no_urls_outside_comments() -> None:
     own = _own_files(".html", ".js", ".css")
-    assert {p.name for p in own} >= {"index.html", "i18n.js", "app.js", "style.css"}
+    assert {p.name for p in own} >= {
+        "index.html",
+        "i18n.js",
+        "api.js",
+        "basemap.js",
+        "app.js",
+        "seeker.js",
+        "enterprise.js",
+        "planner.js",
+        "style.css",
+    }
     for path in own:
         text = path.read_text(encoding="utf-8")
         code = _strip_html_comments(text) if path.suffix == ".html" else _strip_code_comments(text)
@@ -139,7 +159,9 @@ def test_page_is_chinese_first_and_phone_ready() -> None:
     assert '<html lang="zh-CN">' in html
     assert "<title>鸿雁就业地图 · 霍邱县</title>" in html
     assert re.search(r'<meta name="viewport" content="width=device-width, initial-scale=1', html)
-    assert "即将推出" in html
+    for tab in ("求职者", "企业", "规划"):
+        assert f">{tab}</button>" in html
+    assert "即将推出" not in html, "every view is built now"
     assert 'id="lang-switch"' in html
 
 
@@ -175,10 +197,8 @@ def test_vendored_packages_match_the_lock_file() -> None:
         assert (dest / "LICENSE").is_file(), f"{name}: LICENSE not vendored"
         stamp = json.loads((dest / "VERSION.json").read_text(encoding="utf-8"))
         assert stamp == {"name": name, "version": spec, "license": locked["license"]}
-    # Exactly the packages of the lock file are vendored: nothing stale, nothing unpinned.
-    assert {p.name for p in VENDOR.iterdir()} == {
-        key.removeprefix("node_modules/") for key in lock["packages"] if key
-    }
+    # Exactly the pinned packages are vendored (their own dependencies come inside their bundles): nothing stale.
+    assert {p.name for p in VENDOR.iterdir()} == set(manifest["dependencies"])
 
 
 def test_vendored_leaflet_files_are_that_version() -> None:
@@ -199,6 +219,23 @@ def test_vendored_leaflet_files_are_that_version() -> None:
     assert "BSD 2-Clause" in (leaflet / "LICENSE").read_text(encoding="utf-8")
     assert not (STATIC / "node_modules").exists()
     assert not list(VENDOR.rglob("node_modules"))
+
+
+def test_vendored_vectorgrid_is_the_pinned_bundle_with_its_licences() -> None:
+    lock = json.loads((VENDOR_SRC / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/leaflet.vectorgrid"]["version"] == "1.3.0"
+    dest = VENDOR / "leaflet.vectorgrid"
+    bundle = (dest / "Leaflet.VectorGrid.bundled.min.js").read_text(encoding="utf-8")
+    assert "VectorGrid" in bundle and "Protobuf" in bundle
+    licence = (dest / "LICENSE").read_text(encoding="utf-8")
+    assert '"THE BEER-WARE LICENSE"' in licence
+    for bundled in ("pbf", "vector-tile", "ieee754", "topojson-client", "whatwg-fetch", "point-geometry"):
+        assert f"===== bundled: {bundled}" in licence, bundled
+    assert {p.name for p in dest.iterdir()} == {
+        "Leaflet.VectorGrid.bundled.min.js",
+        "LICENSE",
+        "VERSION.json",
+    }
 
 
 def test_root_serves_the_map_page_and_its_assets(settings: Settings) -> None:

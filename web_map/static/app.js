@@ -1,5 +1,6 @@
-/* 鸿雁就业地图 · 霍邱县 — the area map: townships and villages from /api/v1/areas on a plain background.
-   Plain script (no build step) after vendor/leaflet/leaflet.js and i18n.js. */
+/* 鸿雁就业地图 · 霍邱县 — the shell and the area map: townships and villages from /api/v1/areas over our own
+   vector basemap, the panel and its tabs. Plain script (no build step) after the vendored libraries, i18n.js,
+   api.js and basemap.js; the views (views/*.js) register with window.HongyanApp and start with it. */
 (function () {
   'use strict';
 
@@ -30,6 +31,8 @@
   var townshipLabels;
   var villageGroup;
   var villageLabelGroup;
+  var views = {}; // tab name -> { init, activate, deactivate, pick, language }
+  var activeTab = 'areas';
 
   function byId(id) {
     return document.getElementById(id);
@@ -44,6 +47,9 @@
     i18n.apply(lang);
     renderStatus();
     renderInfo();
+    Object.keys(views).forEach(function (name) {
+      if (views[name].language) views[name].language();
+    });
   }
 
   function setStatus(key, params, kind) {
@@ -66,6 +72,12 @@
   }
 
   function showTab(name) {
+    if (name !== activeTab) {
+      var old = views[activeTab];
+      activeTab = name;
+      if (old && old.deactivate) old.deactivate();
+      if (views[name] && views[name].activate) views[name].activate();
+    }
     document.querySelectorAll('.tab').forEach(function (tab) {
       tab.setAttribute('aria-selected', tab.getAttribute('data-tab') === name ? 'true' : 'false');
     });
@@ -213,9 +225,17 @@
     }
   }
 
+  /** A click or long-press on the map: the active view's pick if it has one, else the area is selected. */
   function onAreaClick(event) {
     L.DomEvent.stopPropagation(event);
-    select(event.target.feature.properties.code);
+    var view = views[activeTab];
+    if (view && view.pick) view.pick(event.latlng, event.target.feature.properties.code);
+    else select(event.target.feature.properties.code);
+  }
+
+  function onMapPick(event) {
+    var view = views[activeTab];
+    if (view && view.pick) view.pick(event.latlng, null);
   }
 
   function hover(event, on) {
@@ -377,6 +397,9 @@
     map.createPane('townships').style.zIndex = 400;
     map.createPane('villages').style.zIndex = 410;
     map.createPane('county').style.zIndex = 420;
+    window.HongyanBasemap.add(map);
+    map.on('click', onMapPick);
+    map.on('contextmenu', onMapPick); // a long-press on touch screens
     map.on('zoomend', function () {
       byId('map').setAttribute('data-zoom', String(map.getZoom()));
       if (townshipLabels) updateTownshipLabels();
@@ -403,11 +426,37 @@
     });
   }
 
+  /** Pans so that latlng is in the part of the map not covered by the panel. */
+  function reveal(latlng) {
+    var opts = fitOptions();
+    var size = map.getSize();
+    var left = opts.paddingTopLeft[0];
+    var bottom = opts.paddingBottomRight[1];
+    var target = L.point(left + (size.x - left) / 2, (size.y - bottom) / 2);
+    var point = map.latLngToContainerPoint(latlng);
+    map.panBy(point.subtract(target), { animate: false });
+  }
+
+  window.HongyanApp = {
+    register: function (name, view) { views[name] = view; },
+    map: function () { return map; },
+    areas: function () { return state.areas; },
+    fitOptions: fitOptions,
+    reveal: reveal,
+    isWide: isWide,
+    setPanelOpen: setPanelOpen,
+    showTab: showTab,
+    activeTab: function () { return activeTab; }
+  };
+
   function start() {
     setPanelOpen(isWide());
     wireUi();
-    applyLanguage(i18n.stored());
     createMap();
+    Object.keys(views).forEach(function (name) {
+      if (views[name].init) views[name].init();
+    });
+    applyLanguage(i18n.stored());
     load();
   }
 
