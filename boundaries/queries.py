@@ -161,25 +161,3 @@ SEARCH_AREAS = text(
 )
 
 # The newest circle analytics run for a mode and a road-distance radius (metres), any decay.
-LATEST_CIRCLE_RUN = text(
-    """
-    SELECT run_id, mode, metric, limit_value, decay, computed_at
-    FROM circle_runs
-    WHERE mode = :mode AND metric = :metric AND abs(limit_value - :limit_value) < 1e-6
-    ORDER BY computed_at DESC, run_id DESC
-    LIMIT 1
-    """
-)
-
-# One run's figures per area of a level, with the area's name and its parent's.
-CIRCLE_AREA_STATS = text(
-    """
-    SELECT s.area_code AS code, a.name, a.parent_code, p.name AS parent_name,
-           s.residents, s.seekers, s.positions, s.positions_in_reach, s.access_index, s.balance
-    FROM circle_area_stats s
-    JOIN admin_areas a ON a.code = s.area_code
-    LEFT JOIN admin_areas p ON p.code = a.parent_code
-    WHERE s.run_id = :run_id AND s.level = :level
-    ORDER BY s.area_code
-    """
-)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -287,8 +286,8 @@ class CircleService:
             graph = net.graphs[key] = net.graph(mode, metric).reversed()
         return graph
 
-    def reach_polygon(self, net: RoadNetwork, q: CircleQuery, hit: CircleHit) -> dict[str, Any] | None:
-        """The reached road buffered, as a GeoJSON geometry in WGS84."""
+    def reach_polygon(self, net: RoadNetwork, q: CircleQuery, hit: CircleHit) -> str | None:
+        """The reached road buffered, as GeoJSON geometry text in WGS84 (serialised once, by GEOS)."""
         if not hit.on_network:
             return None
         graph = net.graph(q.mode, q.metric)
@@ -298,5 +297,4 @@ class CircleService:
             geom,
             lambda xy: np.round(np.column_stack(self.to_wgs84.transform(xy[:, 0], xy[:, 1])), 6),
         )
-        mapping: dict[str, Any] = json.loads(shapely.to_geojson(wgs))
-        return mapping
+        return str(shapely.to_geojson(wgs))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+import orjson
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from api.deps import ConnectionDep
 from matching.circles import CircleService
@@ -27,7 +28,7 @@ RadiusQuery = Annotated[
 MinutesQuery = Annotated[float | None, Query(description="或按出行时间（分钟）or a travel time in minutes")]
 
 
-@router.get("/circle", operation_id="circle")
+@router.get("/circle", operation_id="circle", response_class=Response)
 def circle(
     conn: ConnectionDep,
     circles: CirclesDep,
@@ -48,16 +49,16 @@ def circle(
     limit: Annotated[int, Query(ge=1, le=2000, description="每页条数 positions per page")] = 200,
     offset: Annotated[int, Query(ge=0, description="跳过条数 positions to skip")] = 0,
     reach: Annotated[bool, Query(description="返回可达范围多边形 include the reach polygon")] = True,
-) -> dict[str, Any]:
+) -> Response:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
     circles.network(conn)  # 409 first when no road network is imported
     q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
     filters = JobFilters(occupation, min_wage, full_time)
     result = positions_in_circle(circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach)
-    return {
-        "query": {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes},
-        **result,
-    }
+    if result["reach"] is not None:
+        result["reach"] = orjson.Fragment(result["reach"])  # already GeoJSON text: embedded, not re-encoded
+    query = {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes}
+    return Response(orjson.dumps({"query": query, **result}), media_type="application/json")
 
 
 @router.get("/enterprises/{enterprise_id}/candidates", operation_id="enterprise_candidates")

@@ -1,0 +1,286 @@
+"""The job map's three views in the system Chromium on the small demo county: 求职者, 企业, 规划."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import text
+
+from api.app import create_app
+from geo.db import create_db_engine
+from geo.settings import Settings
+from matching.circles import CircleService
+from matching.store import analyze_circles
+from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _rgb, _screenshot, _township_colours
+
+pytestmark = pytest.mark.browser
+
+TOWN = "341522100000"
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The served demo copy and the names the tests search for."""
+
+    base: str
+    village: str
+    village_code: str
+    enterprise: str
+    enterprise_id: int
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The system Chromium, headless (never a downloaded build)."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _names(url: str) -> tuple[str, str, str, int]:
+    """A village near the town seat with a unique name, and the enterprise with the most open positions."""
+    eng = create_db_engine(url, pool_size=1)
+    with eng.connect() as conn:
+        village, code = conn.execute(
+            text(
+                """
+                SELECT v.name, v.code FROM admin_areas v, admin_areas t
+                WHERE t.code = :town AND v.parent_code = t.code
+                  AND (SELECT count(*) FROM admin_areas o WHERE o.name LIKE '%' || v.name || '%') = 1
+                ORDER BY ST_Distance(v.seat, t.seat) LIMIT 1
+                """
+            ),
+            {"town": TOWN},
+        ).one()
+        enterprise, eid = conn.execute(
+            text(
+                """
+                SELECT e.name, e.enterprise_id FROM enterprises e JOIN vacancies v USING (enterprise_id)
+                WHERE v.status = 'open'
+                  AND (SELECT count(*) FROM enterprises o WHERE o.name LIKE '%' || e.name || '%') = 1
+                GROUP BY e.enterprise_id ORDER BY sum(v.positions) DESC, e.enterprise_id LIMIT 1
+                """
+            )
+        ).one()
+    eng.dispose()
+    return str(village), str(code), str(enterprise), int(eid)
+
+
+@pytest.fixture
+def demo(demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
+    """A private demo copy with the walking 3 km circle analytics, served on a free port."""
+    settings = Settings(database_url=demo_db_url, data_dir=tmp_path)
+    eng = create_db_engine(demo_db_url, pool_size=2)
+    analyze_circles(eng, CircleService(settings), mode="walk", metric="length", limit=3000.0)
+    eng.dispose()
+    village, code, enterprise, eid = _names(demo_db_url)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield Demo(f"http://127.0.0.1:{port}", village, code, enterprise, eid)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+
+
+def _open(browser: Browser, base: str, context: dict[str, Any], **extra: Any) -> tuple[Page, Guard]:
+    page = browser.new_context(**context, **extra).new_page()
+    guard = Guard(base)
+    guard.attach(page)
+    page.goto(base + "/")
+    page.wait_for_function("document.documentElement.dataset.areas === 'ready'", timeout=20_000)
+    return page, guard
+
+
+def _tab(page: Page, name: str) -> None:
+    if page.get_attribute("#panel", "data-open") != "true":
+        page.click("#panel-toggle")
+    page.click(f'.tab[data-tab="{name}"]')
+
+
+def _share(pixels: np.ndarray, colour: np.ndarray, tol: int = 4) -> float:
+    return float((np.abs(pixels - colour).max(axis=-1) <= tol).mean())
+
+
+def _blend(page: Page, colour: str, opacity: float) -> np.ndarray:
+    bg = _rgb(page.evaluate("getComputedStyle(document.querySelector('.leaflet-container')).backgroundColor"))
+    return np.rint(_rgb(colour) * opacity + bg * (1 - opacity))
+
+
+def _share_over_townships(page: Page, pixels: np.ndarray, selector: str) -> float:
+    """Share of the screenshot painted with the fill of selector's first path over any township's fill."""
+    fill, opacity = page.eval_on_selector(
+        selector, "p => [p.getAttribute('fill'), p.getAttribute('fill-opacity')]"
+    )
+    a = float(opacity)
+    return sum(_share(pixels, np.rint(_rgb(fill) * a + under * (1 - a))) for under in _township_colours(page))
+
+
+def _search_village(page: Page, name: str) -> None:
+    page.fill("#seeker-q", name)
+    page.click("#seeker-search button[type=submit]")
+    page.wait_for_function("document.documentElement.dataset.jobs === 'ready'", timeout=20_000)
+
+
+def test_seeker_desktop_circle_list_markers_detail_language(browser: Browser, demo: Demo) -> None:
+    page, guard = _open(browser, demo.base, DESKTOP)
+    _tab(page, "seekers")
+    _search_village(page, demo.village)
+    jobs = page.locator("#jobs .job")
+    assert jobs.count() > 0
+    vacancies = page.evaluate("document.querySelectorAll('#jobs .job').length")
+    assert (
+        page.inner_text("#seeker-summary").endswith("人")
+        and int(page.inner_text("#seeker-summary").split(" ")[0]) >= vacancies
+    )
+    pixels = _screenshot(page, "seeker-desktop")
+    assert _share_over_townships(page, pixels, ".leaflet-reach-pane path") > 0.02, (
+        "no reach fill on the screenshot"
+    )
+    assert page.locator("path[data-site]").count() > 0
+
+    jobs.nth(0).locator("button").click()
+    site = jobs.nth(0).get_attribute("data-site")
+    marker = page.locator(f'path[data-site="{site}"]')
+    assert marker.get_attribute("fill") == "#f39c12", "the chosen job's marker is not highlighted"
+    assert "active" in (jobs.nth(0).get_attribute("class") or "")
+    assert page.locator("#job-detail").is_visible()
+    detail = page.inner_text("#job-detail")
+    assert page.inner_text("#jobs .job >> nth=0 >> .job-enterprise") in detail
+    assert "道路距离" in detail and "月薪" in detail
+    _screenshot(page, "seeker-desktop-chosen")
+
+    page.click("#lang-switch")
+    assert "Road distance" in page.inner_text("#job-detail")
+    assert page.inner_text('.tab[data-tab="seekers"]') == "Seekers"
+    page.click("#lang-switch")
+    guard.assert_clean()
+
+
+def test_seeker_phone_geolocation_denied_and_unknown_village(browser: Browser, demo: Demo) -> None:
+    page, guard = _open(browser, demo.base, PHONE, permissions=[])
+    _tab(page, "seekers")
+    page.click("#locate-me")
+    page.wait_for_function("document.getElementById('seeker-status').dataset.state === 'error'")
+    assert page.inner_text("#seeker-status") == (
+        "无法获取您的位置（未授权或不可用）。请在上方输入村或乡镇名称查找。"
+    )
+    assert page.evaluate("document.activeElement.id") == "seeker-q", "the village search is not focused"
+    _screenshot(page, "seeker-phone-geo-denied")
+
+    page.fill("#seeker-q", "没有这个村")
+    page.click("#seeker-search button[type=submit]")
+    page.wait_for_function("document.getElementById('seeker-status').textContent.startsWith('没有找到')")
+    assert page.inner_text("#seeker-status") == "没有找到“没有这个村”，请换个名称试试（如村名或乡镇名）。"
+
+    _search_village(page, demo.village)
+    assert page.locator("#jobs .job").count() > 0
+    pixels = _screenshot(page, "seeker-phone")
+    assert pixels.shape[:2] == (844 * 2, 390 * 2)
+    guard.assert_clean()
+
+
+def test_seeker_geolocation_granted_loads_the_circle(browser: Browser, demo: Demo) -> None:
+    page, guard = _open(
+        browser,
+        demo.base,
+        DESKTOP,
+        permissions=["geolocation"],
+        geolocation={"longitude": 116.2780, "latitude": 32.3540},
+    )
+    _tab(page, "seekers")
+    page.click("#locate-me")
+    page.wait_for_function("['ready', 'error'].includes(document.documentElement.dataset.jobs)")
+    assert page.evaluate("document.documentElement.dataset.jobs") == "ready", page.inner_text(
+        "#seeker-status"
+    )
+    guard.assert_clean()
+
+
+def test_enterprise_view_counts_the_pool_at_three_radii(browser: Browser, demo: Demo) -> None:
+    page, guard = _open(browser, demo.base, DESKTOP)
+    _tab(page, "enterprises")
+    page.fill("#enterprise-q", demo.enterprise)
+    page.click("#enterprise-search button[type=submit]")
+    page.wait_for_function("document.documentElement.dataset.pool === 'ready'", timeout=30_000)
+    assert page.inner_text("#enterprise-name") == demo.enterprise
+    radii = page.locator("#pool-radii .bar-value").all_inner_texts()
+    assert len(radii) == 3
+    one, three, five = (int(v) for v in radii)
+    assert one <= three <= five and five > 0
+    assert page.inner_text("#enterprise-status") == f"3 公里内可招聘 {three} 人"
+    statuses = [int(v) for v in page.locator("#pool-status .bar-value").all_inner_texts()]
+    assert sum(statuses) == three
+    assert page.locator("#pool-trade .bar-row").count() > 0
+    assert page.locator(".leaflet-enterprise-pane path").count() > 0, "no site marker"
+    _screenshot(page, "enterprise-desktop")
+    guard.assert_clean()
+
+
+def _planner_checks(page: Page, shot: str) -> None:
+    page.wait_for_function("document.documentElement.dataset.plan === 'ready'", timeout=20_000)
+    legend = page.eval_on_selector_all("#plan-legend li", "els => els.map(e => e.dataset.colour)")
+    assert 2 <= len(legend) <= 5
+    pixels = _screenshot(page, shot)
+    painted = [c for c in legend if _share(pixels, _blend(page, c, 0.85)) > 0.002]
+    assert len(painted) >= 2, f"legend colours on the map: {painted} of {legend}"
+    assert page.locator("path[data-choropleth]").count() > 0
+
+
+def test_planner_choropleth_legend_and_area_figures(browser: Browser, demo: Demo) -> None:
+    page, guard = _open(browser, demo.base, DESKTOP)
+    _tab(page, "planning")
+    _planner_checks(page, "planner-desktop")
+    assert page.inner_text("#plan-status").endswith("五分位分级")
+    page.select_option("#plan-level", "village")
+    page.wait_for_function("document.querySelector('path[data-choropleth=\"village\"]') !== null")
+    page.select_option("#plan-measure", "access_index")
+    _planner_checks(page, "planner-desktop-village-access")
+    page.locator(f'path[data-choropleth="village"][data-code="{demo.village_code}"]').click(force=True)
+    assert page.inner_text("#plan-area-name") == demo.village
+    assert page.locator('#plan-area-facts dd[data-field="seekers"]').inner_text().isdigit()
+    page.check("#plan-flows")
+    page.wait_for_function(
+        "document.getElementById('plan-status').textContent.includes('调剂')", timeout=30_000
+    )
+    _screenshot(page, "planner-desktop-flows")
+    guard.assert_clean()
+
+
+def test_planner_on_a_phone(browser: Browser, demo: Demo) -> None:
+    page, guard = _open(browser, demo.base, PHONE)
+    _tab(page, "planning")
+    page.click("#panel-toggle")  # close the sheet to see the map
+    _planner_checks(page, "planner-phone")
+    guard.assert_clean()
