@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 from geo.network import F8, I8, Metric
 from geo.network_load import RoadNetwork
 from matching.circles import CircleService
-from matching.queries import ALL_RESIDENTS, SITE_POSITIONS
+from matching.queries import RESIDENT_ARRAYS, SITE_POSITIONS
 
 Decay = Literal["none", "gaussian"]
 
@@ -68,20 +68,18 @@ class CircleResults:
 
 def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
     """Read residents and site positions (grouped by occupation medium group)."""
-    res = pd.DataFrame(conn.execute(ALL_RESIDENTS, {"srid": srid, "resident_id": None}).all())
-    sites = pd.DataFrame(conn.execute(SITE_POSITIONS, {"srid": srid, "site_id": None}).all())
-    if res.empty:
-        res = pd.DataFrame(
-            columns=[
-                "resident_id",
-                "x",
-                "y",
-                "available",
-                "occupation_group",
-                "village_code",
-                "township_code",
-            ]
+    # one row of arrays is several times faster to fetch than a million rows
+    arrays = conn.execute(RESIDENT_ARRAYS, {"srid": srid}).one()
+    res = pd.DataFrame(
+        dict(
+            zip(
+                ["resident_id", "x", "y", "available", "occupation_group", "village_code", "township_code"],
+                [a if a is not None else [] for a in arrays],
+                strict=True,
+            )
         )
+    )
+    sites = pd.DataFrame(conn.execute(SITE_POSITIONS, {"srid": srid, "site_id": None}).all())
     if sites.empty:
         sites = pd.DataFrame(
             columns=["site_id", "x", "y", "area_code", "township_code", "occupation_group", "positions"]

@@ -249,3 +249,18 @@ CIRCLE_AREA_STATS = text(
     ORDER BY s.area_code
     """
 )
+
+RESIDENT_ARRAYS = text(
+    """
+    SELECT array_agg(r.resident_id ORDER BY r.resident_id),
+           array_agg(ST_X(ST_Transform(r.geom, CAST(:srid AS integer))) ORDER BY r.resident_id),
+           array_agg(ST_Y(ST_Transform(r.geom, CAST(:srid AS integer))) ORDER BY r.resident_id),
+           array_agg((r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return))
+                     ORDER BY r.resident_id),
+           array_agg(coalesce(split_part(r.occupation_code, '-', 1) || '-' || split_part(r.occupation_code, '-', 2),
+                              '') ORDER BY r.resident_id),
+           array_agg(r.village_code ORDER BY r.resident_id),
+           array_agg(v.parent_code ORDER BY r.resident_id)
+    FROM residents r JOIN admin_areas v ON v.code = r.village_code
+    """
+)
