@@ -1,24 +1,18 @@
-"""The FastAPI application factory: settings injected, engine created in the lifespan."""
+"""The FastAPI application factory (the API only; web_map.site adds the map): engine created in the lifespan."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from importlib.resources import files
-from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
-from fastapi.staticfiles import StaticFiles
 
 from api.errors import install_error_handlers
-from api.routes import areas, circle, health, plan, search, stats, tiles
+from api.routes import areas, circle, health, plan, route, search, stats, tiles
 from geo.db import check_connection, create_db_engine, database_url
 from geo.settings import Settings
 from matching.circles import CircleService
 from tiles.service import TileService
-
-WEB_ROOT = Path(str(files("web_map"))) / "static"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,10 +46,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tiles.router)
     app.include_router(search.router)
     app.include_router(stats.router)
-    app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
-
-    @app.get("/", include_in_schema=False)
-    def index() -> FileResponse:
-        return FileResponse(WEB_ROOT / "index.html", media_type="text/html; charset=utf-8")
-
+    app.include_router(route.router)
     return app

@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     max_snap_m: float = Field(default=500.0, gt=0)
     max_radius_m: float = Field(default=20_000.0, gt=0)
     environment: Literal["development", "test", "production"] = "development"
+    basemap: Literal["offline", "osm", "tianditu", "amap"] = Field(
+        default="offline",
+        description="map background: offline = our own tiles (no request leaves the server)",
+    )
+    tianditu_key: str | None = Field(default=None, description="天地图 browser key, for basemap=tianditu")
     secret_key: str = Field(
         default=DEVELOPMENT_SECRET,
         min_length=16,
@@ -54,4 +59,10 @@ class Settings(BaseSettings):
     def _no_development_secret_in_production(self) -> Settings:
         if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
             raise ValueError("HONGYAN_SECRET_KEY must be set to a private value in production")
+        return self
+
+    @model_validator(mode="after")
+    def _tianditu_needs_a_key(self) -> Settings:
+        if self.basemap == "tianditu" and not self.tianditu_key:
+            raise ValueError("HONGYAN_BASEMAP=tianditu needs HONGYAN_TIANDITU_KEY (a 天地图 browser key)")
         return self

@@ -107,10 +107,18 @@ def candidates_for_enterprise(
         profiles = {r.resident_id: r for r in conn.execute(RESIDENT_PROFILES, {"ids": ids})}
     by_status: Counter[str] = Counter()
     by_trade: Counter[str] = Counter()
+    by_village: Counter[str] = Counter()
+    villages: dict[str, dict[str, Any]] = {}
     for rid, _ in ordered:
         p = profiles[rid]
         by_status[p.status] += 1
         by_trade[p.occupation or "未填写"] += 1
+        by_village[p.village_code] += 1
+        if p.village_code not in villages:
+            villages[p.village_code] = {
+                "code": p.village_code, "name": p.village,
+                "lon": round(p.village_lon, 6), "lat": round(p.village_lat, 6),
+            }  # fmt: skip
     unit = "road_distance_m" if q_template.metric == "length" else "travel_minutes"
     listed = [
         {
@@ -132,5 +140,7 @@ def candidates_for_enterprise(
         "candidate_count": len(ordered),
         "by_status": dict(by_status.most_common()),
         "by_trade": dict(by_trade.most_common()),
+        # where the pool lives, aggregated to villages (never individual homes)
+        "by_village": [villages[code] | {"count": n} for code, n in by_village.most_common()],
         "candidates": listed,
     }

@@ -62,7 +62,9 @@ ENTERPRISE_EXISTS = text("SELECT name FROM enterprises WHERE enterprise_id = :en
 RESIDENT_PROFILES = text(
     """
     SELECT r.resident_id, r.name, r.sex, date_part('year', age(r.birth_date))::int AS age, r.status,
-           r.occupation_code, o.name AS occupation, r.village_code, a.name AS village
+           r.occupation_code, o.name AS occupation, r.village_code, a.name AS village,
+           ST_X(coalesce(a.seat, ST_PointOnSurface(a.geom))) AS village_lon,
+           ST_Y(coalesce(a.seat, ST_PointOnSurface(a.geom))) AS village_lat
     FROM residents r
     LEFT JOIN occupations o ON o.code = r.occupation_code
     JOIN admin_areas a ON a.code = r.village_code

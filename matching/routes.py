@@ -27,7 +27,8 @@ def route_to_site(
 ) -> dict[str, Any]:
     """The shortest road route (resident → site) as a GeoJSON Feature in WGS84 with its length and time."""
     net = service.network(conn)
-    q = service.query(conn, lon=lon, lat=lat, mode=mode, radius_m=None, minutes=None, datum=datum)
+    limit = service.settings.max_radius_m
+    q = service.query(conn, lon=lon, lat=lat, mode=mode, radius_m=limit, minutes=None, datum=datum)
     sites = service.sites(conn, net, mode)
     where = np.flatnonzero(sites.ids == site_id)
     if len(where) == 0:
@@ -51,7 +52,6 @@ def route_to_site(
             field="lon/lat",
         )
     graph = net.graph(mode, "length")
-    limit = service.settings.max_radius_m
     path = shortest_path(
         service.search(graph),
         (int(start.edge[0]), float(start.offset_m[0])),

@@ -18,8 +18,8 @@ from PIL import Image
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, sync_playwright
 from sqlalchemy import Engine, text
 
-from api.app import create_app
 from geo.settings import Settings
+from web_map.site import create_site
 
 pytestmark = pytest.mark.browser
 
@@ -143,7 +143,9 @@ def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none")
+    config = uvicorn.Config(
+        create_site(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

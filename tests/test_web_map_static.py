@@ -9,8 +9,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from geo.settings import Settings
+from web_map.site import create_site
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "web_map" / "static"
@@ -239,7 +239,7 @@ def test_vendored_vectorgrid_is_the_pinned_bundle_with_its_licences() -> None:
 
 
 def test_root_serves_the_map_page_and_its_assets(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_site(settings)) as client:
         page = client.get("/")
         assert page.status_code == 200
         assert page.headers["content-type"] == "text/html; charset=utf-8"

@@ -16,12 +16,12 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import text
 
-from api.app import create_app
 from geo.db import create_db_engine
 from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _rgb, _screenshot, _township_colours
+from web_map.site import create_site
 
 pytestmark = pytest.mark.browser
 
@@ -98,7 +98,9 @@ def demo(demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", ws="none")
+    config = uvicorn.Config(
+        create_site(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -244,6 +246,7 @@ def test_enterprise_view_counts_the_pool_at_three_radii(browser: Browser, demo: 
     assert sum(statuses) == three
     assert page.locator("#pool-trade .bar-row").count() > 0
     assert page.locator(".leaflet-enterprise-pane path").count() > 0, "no site marker"
+    assert page.locator("path.pool-village").count() > 0, "the pool is not on the map"
     _screenshot(page, "enterprise-desktop")
     guard.assert_clean()
 
@@ -263,6 +266,12 @@ def test_planner_choropleth_legend_and_area_figures(browser: Browser, demo: Demo
     _tab(page, "planning")
     _planner_checks(page, "planner-desktop")
     assert page.inner_text("#plan-status").endswith("五分位分级")
+    page.locator(f'path[data-choropleth="township"][data-code="{TOWN}"]').click(force=True)
+    report = page.locator("#plan-report")
+    assert report.is_visible() and report.inner_text() == "下载报告"
+    assert report.get_attribute("href") == f"reports/township/{TOWN}.html"
+    download = page.request.get(f"{demo.base}/reports/township/{TOWN}.html")
+    assert download.status == 200 and download.headers["content-disposition"].startswith("attachment")
     page.select_option("#plan-level", "village")
     page.wait_for_function("document.querySelector('path[data-choropleth=\"village\"]') !== null")
     page.select_option("#plan-measure", "access_index")
@@ -270,6 +279,7 @@ def test_planner_choropleth_legend_and_area_figures(browser: Browser, demo: Demo
     page.locator(f'path[data-choropleth="village"][data-code="{demo.village_code}"]').click(force=True)
     assert page.inner_text("#plan-area-name") == demo.village
     assert page.locator('#plan-area-facts dd[data-field="seekers"]').inner_text().isdigit()
+    assert page.locator("#plan-report").is_hidden()  # reports are per township
     page.check("#plan-flows")
     page.wait_for_function(
         "document.getElementById('plan-status').textContent.includes('调剂')", timeout=30_000

@@ -87,6 +87,10 @@
       detailTime: '出行时间',
       detailPositions: '招聘人数',
       detailHours: '工时',
+      routeLength: '路线长度',
+      routeTime: '路上用时',
+      routeLoading: '正在计算上班路线…',
+      routeFailed: '无法计算路线：{e}',
       poolByRadius: '不同范围内的可招聘人数（步行）',
       byStatus: '3 公里内按状态',
       byTrade: '3 公里内按工种',
@@ -94,6 +98,7 @@
       loadingPool: '正在统计周边劳动力…',
       poolFailed: '统计周边劳动力失败：{e}',
       poolSummary: '3 公里内可招聘 {n} 人',
+      poolVillage: '{v}：3 公里内可招聘 {n} 人',
       st_seeking: '求职中',
       st_farming: '务农',
       st_working_away: '外出务工',
@@ -117,7 +122,8 @@
       seekers: '可就业人数',
       positions: '区内岗位',
       positionsInReach: '圈内人均岗位',
-      parentArea: '上级'
+      parentArea: '上级',
+      downloadReport: '下载报告'
     },
     en: {
       title: 'Hongyan Job Map · Huoqiu County',
@@ -200,6 +206,10 @@
       detailTime: 'Travel time',
       detailPositions: 'Positions',
       detailHours: 'Hours',
+      routeLength: 'Route length',
+      routeTime: 'Time on the way',
+      routeLoading: 'Finding the route…',
+      routeFailed: 'Could not find the route: {e}',
       poolByRadius: 'People available by radius (walking)',
       byStatus: 'Within 3 km by status',
       byTrade: 'Within 3 km by trade',
@@ -207,6 +217,7 @@
       loadingPool: 'Counting people nearby…',
       poolFailed: 'Could not count people nearby: {e}',
       poolSummary: '{n} people available within 3 km',
+      poolVillage: '{v}: {n} people available within 3 km',
       st_seeking: 'seeking',
       st_farming: 'farming',
       st_working_away: 'working away',
@@ -230,7 +241,8 @@
       seekers: 'Available people',
       positions: 'Positions located here',
       positionsInReach: 'Positions in reach per seeker',
-      parentArea: 'Parent'
+      parentArea: 'Parent',
+      downloadReport: 'Download report'
     }
   };
 

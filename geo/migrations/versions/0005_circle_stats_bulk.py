@@ -21,8 +21,12 @@ depends_on = None
 
 def upgrade() -> None:
     """Drop the foreign keys of circle_resident_stats and make it unlogged."""
-    op.execute("ALTER TABLE circle_resident_stats DROP CONSTRAINT IF EXISTS circle_resident_stats_resident_id_fkey")
-    op.execute("ALTER TABLE circle_resident_stats DROP CONSTRAINT IF EXISTS circle_resident_stats_run_id_fkey")
+    op.execute(
+        "ALTER TABLE circle_resident_stats DROP CONSTRAINT IF EXISTS circle_resident_stats_resident_id_fkey"
+    )
+    op.execute(
+        "ALTER TABLE circle_resident_stats DROP CONSTRAINT IF EXISTS circle_resident_stats_run_id_fkey"
+    )
     op.execute("ALTER TABLE circle_resident_stats SET UNLOGGED")
 
 

@@ -10,9 +10,13 @@
   var RADII = [1000, 3000, 5000];
   var TRADE_BARS = 8;
   var SITE_STYLE = { radius: 9, color: '#ffffff', weight: 2.5, fillColor: '#6c3483', fillOpacity: 0.95 };
+  var POOL_STYLE = {
+    pane: 'enterprise', color: '#0b4f6c', weight: 2, fillColor: '#1b98e0', fillOpacity: 0.7, className: 'pool-village'
+  };
 
   var s = { enterprise: null, pools: null, status: null, request: 0 };
   var group;
+  var poolGroup;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -74,8 +78,20 @@
     }), 'trade');
   }
 
+  /** The 3-km pool on the map, aggregated to villages: a circle per village, its area by the head count. */
+  function drawPool(pool) {
+    poolGroup.clearLayers();
+    var max = Math.max.apply(null, pool.by_village.map(function (v) { return v.count; }).concat([1]));
+    pool.by_village.forEach(function (v) {
+      var marker = L.circleMarker([v.lat, v.lon], Object.assign({ radius: 4 + 16 * Math.sqrt(v.count / max) }, POOL_STYLE));
+      marker.bindTooltip(t('poolVillage', { v: v.name, n: v.count }));
+      poolGroup.addLayer(marker);
+    });
+  }
+
   function drawSites(e) {
     group.clearLayers();
+    poolGroup.clearLayers();
     e.sites.forEach(function (site) {
       var marker = L.circleMarker([site.lat, site.lon], Object.assign({ pane: 'enterprise' }, SITE_STYLE));
       marker.bindTooltip(site.name || e.name);
@@ -105,6 +121,7 @@
     })).then(function (pools) {
       if (seq !== s.request) return;
       s.pools = pools;
+      drawPool(pools[1]);
       setStatus('poolSummary', { n: pools[1].candidate_count }, 'ok');
       render();
       document.documentElement.setAttribute('data-pool', 'ready');
@@ -154,10 +171,11 @@
     init: function () {
       app.map().createPane('enterprise').style.zIndex = 640;
       group = L.featureGroup();
+      poolGroup = L.featureGroup();
       byId('enterprise-search').addEventListener('submit', search);
     },
-    activate: function () { group.addTo(app.map()); },
-    deactivate: function () { group.remove(); },
+    activate: function () { poolGroup.addTo(app.map()); group.addTo(app.map()); },
+    deactivate: function () { group.remove(); poolGroup.remove(); },
     pick: function () {}, // taps on the map keep this view (no area selection)
     language: function () {
       if (s.status) setStatus(s.status.key, s.status.params, s.status.kind);

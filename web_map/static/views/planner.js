@@ -89,12 +89,29 @@
     });
   }
 
+  /** The 下载报告 link under the figures: a township's offline HTML report (GET reports/township/{code}.html). */
+  function reportLink() {
+    var link = byId('plan-report');
+    if (link) return link;
+    link = el('a', 'link-button', t('downloadReport'));
+    link.id = 'plan-report';
+    link.setAttribute('data-i18n', 'downloadReport');
+    link.setAttribute('download', '');
+    link.style.textDecoration = 'none';
+    byId('plan-area').appendChild(link);
+    return link;
+  }
+
   function renderArea() {
     var figures = s.selected && s.stats[level()] && s.stats[level()].get(s.selected);
     byId('plan-area').hidden = !figures;
     byId('plan-hint').hidden = !!figures;
     if (!figures) return;
     byId('plan-area-name').textContent = figures.name;
+    var link = reportLink();
+    link.hidden = level() !== 'township';
+    link.href = 'reports/township/' + encodeURIComponent(figures.code) + '.html';
+    link.textContent = t('downloadReport');
     var dl = byId('plan-area-facts');
     dl.textContent = '';
     [

@@ -1,5 +1,6 @@
 /* 鸿雁就业地图 · 求职者 view: a home point (village search, map tap/long-press or geolocation), the jobs within
-   reach by road (GET api/v1/circle), its reach polygon, site markers and a job list kept in step with them. */
+   reach by road (GET api/v1/circle), its reach polygon, site markers and a job list kept in step with them;
+   the chosen job's road route (GET api/v1/route) is drawn with its length and time. */
 (function () {
   'use strict';
 
@@ -13,6 +14,7 @@
   var SITE_STYLE = { radius: 7, color: '#ffffff', weight: 2, fillColor: '#c0392b', fillOpacity: 0.95 };
   var SITE_ACTIVE = { radius: 11, color: '#1b1b1b', weight: 3, fillColor: '#f39c12', fillOpacity: 1 };
   var HOME_STYLE = { radius: 8, color: '#ffffff', weight: 3, fillColor: '#1f6fb2', fillOpacity: 1 };
+  var ROUTE_STYLE = { color: '#7d3cff', weight: 6, opacity: 1, lineCap: 'round', lineJoin: 'round' };
 
   var s = {
     home: null, // L.LatLng
@@ -23,9 +25,12 @@
     detail: null, // the job shown in the detail card
     status: null, // { key, params, kind }
     summary: null,
-    request: 0 // sequence number: late answers of superseded requests are dropped
+    request: 0, // sequence number: late answers of superseded requests are dropped
+    route: null, // { site, state: 'loading'|'ready'|'error', props, error } of the chosen job
+    routeRequest: 0
   };
   var group;
+  var routeLayer = null;
 
   function byId(id) { return document.getElementById(id); }
 
@@ -135,7 +140,56 @@
     fact(dl, 'detailPositions', t('people', { n: job.positions }));
     fact(dl, 'detailHours', t(job.full_time ? 'fullTime' : 'partTime'));
     fact(dl, job.travel_minutes !== undefined ? 'detailTime' : 'detailDistance', distanceText(job));
+    var route = s.route && s.route.site === job.site_id ? s.route : null;
+    if (route && route.state === 'ready') {
+      fact(dl, 'routeLength', distanceText({ road_distance_m: route.props.road_distance_m }));
+      fact(dl, 'routeTime', t('minutesAway', { d: Math.max(1, Math.round(route.props.travel_minutes)) }));
+    }
     box.appendChild(dl);
+    if (route && route.state !== 'ready') {
+      var note = el('p', 'hint route-status', route.state === 'loading' ? t('routeLoading') : t('routeFailed', { e: route.error }));
+      note.setAttribute('data-state', route.state);
+      box.appendChild(note);
+    }
+  }
+
+  function clearRoute() {
+    s.routeRequest++;
+    s.route = null;
+    if (routeLayer) routeLayer.remove();
+    routeLayer = null;
+  }
+
+  /** Fetches and draws the road route from home to the job's site, replacing the previous one. */
+  function showRoute(job) {
+    clearRoute();
+    var seq = s.routeRequest;
+    s.route = { site: job.site_id, state: 'loading' };
+    document.documentElement.setAttribute('data-route', 'loading');
+    var query = { lon: s.home.lng.toFixed(6), lat: s.home.lat.toFixed(6), site_id: job.site_id, mode: checkedMode() };
+    api.get('api/v1/route', query).then(function (feature) {
+      if (seq !== s.routeRequest) return;
+      s.route = { site: job.site_id, state: 'ready', props: feature.properties };
+      routeLayer = L.geoJSON(feature, { pane: 'route', style: ROUTE_STYLE, interactive: false });
+      routeLayer.on('add', function () {
+        routeLayer.eachLayer(function (line) {
+          var path = line.getElement && line.getElement();
+          if (path) path.setAttribute('data-route', String(job.site_id));
+        });
+      });
+      group.addLayer(routeLayer);
+      var bounds = routeLayer.getBounds().extend(s.home);
+      if (bounds.isValid()) {
+        app.map().fitBounds(bounds, Object.assign({ animate: false, maxZoom: 16 }, app.fitOptions()));
+      }
+      renderDetail();
+      document.documentElement.setAttribute('data-route', 'ready');
+    }).catch(function (error) {
+      if (seq !== s.routeRequest) return;
+      s.route = { site: job.site_id, state: 'error', error: error.message };
+      renderDetail();
+      document.documentElement.setAttribute('data-route', 'error');
+    });
   }
 
   function highlightMarker(siteId) {
@@ -154,6 +208,7 @@
     var job = s.jobs[index];
     s.detail = job;
     highlightMarker(job.site_id);
+    if (!s.route || s.route.site !== job.site_id) showRoute(job);
     renderDetail();
     if (fromList) {
       app.reveal(L.latLng(job.lat, job.lon));
@@ -183,6 +238,7 @@
   /* ---------- loading ---------- */
 
   function clearResults() {
+    clearRoute();
     group.clearLayers();
     s.markers = new Map();
     s.jobs = [];
@@ -302,6 +358,7 @@
   function init() {
     var map = app.map();
     map.createPane('reach').style.zIndex = 430;
+    map.createPane('route').style.zIndex = 635;
     map.createPane('seeker').style.zIndex = 640;
     group = L.featureGroup();
     byId('seeker-search').addEventListener('submit', search);

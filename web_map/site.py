@@ -1,0 +1,42 @@
+"""The whole web site: the API (api.app) plus the map page, its static files and the township reports."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from api.app import create_app
+from api.deps import ConnectionDep, SettingsDep
+from geo.settings import Settings
+from web_map.report import township_report
+
+WEB_ROOT = Path(str(files("web_map"))) / "static"
+
+
+def create_site(settings: Settings | None = None) -> FastAPI:
+    """The API app with the map page at `/`, `/static/*` and `GET /reports/township/{code}.html`."""
+    app = create_app(settings)
+    app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        """The map page."""
+        return FileResponse(WEB_ROOT / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get(
+        "/reports/township/{code}.html",
+        tags=["reports"],
+        operation_id="township_report",
+        response_class=HTMLResponse,
+    )
+    def township_report_file(code: str, conn: ConnectionDep, settings: SettingsDep) -> HTMLResponse:
+        """乡镇报告 A self-contained HTML map and figures of one township, as a download (works offline)."""
+        page = township_report(conn, code, settings=settings)
+        disposition = f'attachment; filename="hongyan-township-{code}.html"'
+        return HTMLResponse(page, headers={"Content-Disposition": disposition})
+
+    return app
