@@ -13,6 +13,8 @@ from geo.network import F8, I4, ModeGraph
 from geo.reach_area import EdgeCoords, reach_area
 from geo.snap import Snapped
 
+NO_STOPS = np.empty(0, dtype=np.int64)
+
 
 @dataclass(frozen=True)
 class PointSet:
@@ -67,6 +69,7 @@ class CircleSearch:
         self.graph = graph
         self.dist = np.full(graph.n_nodes, np.inf)
         self.touched = np.empty(graph.n_nodes, dtype=np.int32)
+        self.pred = np.empty(graph.n_nodes, dtype=np.int64)  # predecessor arcs (used by routes)
         self._best: F8 | None = None
         self._hit: I4 | None = None
 
@@ -88,8 +91,9 @@ class CircleSearch:
         g = self.graph
         nodes, costs = self.seeds(edge, offset_m)
         count = bounded_dijkstra(
-            g.arcs.indptr, g.arcs.head, g.arcs.weight, nodes, costs, limit, self.dist, self.touched
-        )
+            g.arcs.indptr, g.arcs.head, g.arcs.weight, nodes, costs, limit, NO_STOPS, self.dist, self.pred,
+            self.touched,
+        )  # fmt: skip
         reached = self.touched[:count].copy()
         cost = self.dist[reached].copy()
         self.dist[reached] = np.inf

@@ -45,11 +45,12 @@ def _pop(keys, vals, size):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, dist, touched):  # type: ignore[no-untyped-def]
-    """Shortest costs from seeded nodes up to ``limit``; dist must be inf where untouched.
+def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, stop_nodes, dist, pred, touched):  # type: ignore[no-untyped-def]
+    """Shortest costs from seeded nodes up to ``limit``, with each node's predecessor arc (-1 at a seed).
 
-    Writes dist in place, records every node whose dist was set in ``touched`` and returns their count;
-    the caller resets dist[touched[:count]] to inf afterwards.
+    dist must be inf where untouched; writes dist and pred in place, records every node whose dist was set in
+    ``touched`` and returns their count (the caller resets dist[touched[:count]] to inf). With stop nodes given,
+    the search ends once all of them are settled (they are overwritten with -1).
     """
     capacity = len(head) + len(seed_nodes) + 1
     keys = np.empty(capacity, np.float64)
@@ -64,11 +65,20 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, dist, 
                 touched[count] = node
                 count += 1
             dist[node] = cost
+            pred[node] = -1
             size = _push(keys, vals, size, cost, node)
+    remaining = len(stop_nodes)
     while size > 0:
         d, node, size = _pop(keys, vals, size)
         if d > dist[node]:
             continue
+        if remaining > 0:
+            for k in range(len(stop_nodes)):
+                if stop_nodes[k] == node:
+                    remaining -= 1
+                    stop_nodes[k] = -1  # counted once even when popped again at an equal cost
+            if remaining == 0:
+                break
         for j in range(indptr[node], indptr[node + 1]):
             nd = d + weight[j]
             h = head[j]
@@ -77,6 +87,7 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, dist, 
                     touched[count] = h
                     count += 1
                 dist[h] = nd
+                pred[h] = j
                 size = _push(keys, vals, size, nd, h)
     return count
 

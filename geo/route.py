@@ -6,60 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from numba import njit
 from shapely.ops import substring
 
 from geo.circle import CircleSearch
-from geo.kernels import _pop, _push
+from geo.kernels import bounded_dijkstra
 from geo.network import ModeGraph
 
 NO_ARC = -1
-
-
-@njit(cache=True, nogil=True)
-def dijkstra_arcs(indptr, head, weight, seed_nodes, seed_costs, limit, stop_nodes, dist, pred, touched):  # type: ignore[no-untyped-def]
-    """Bounded multi-seed Dijkstra recording each node's predecessor arc; stops once every stop node is settled.
-
-    dist must be inf where untouched (pred is only meaningful where dist was set: NO_ARC for seeds);
-    returns the count of ``touched`` nodes, whose dist the caller resets to inf.
-    """
-    capacity = len(head) + len(seed_nodes) + 1
-    keys = np.empty(capacity, np.float64)
-    vals = np.empty(capacity, np.int32)
-    size = 0
-    count = 0
-    for s in range(len(seed_nodes)):
-        node = seed_nodes[s]
-        cost = seed_costs[s]
-        if cost <= limit and cost < dist[node]:
-            if dist[node] == np.inf:
-                touched[count] = node
-                count += 1
-            dist[node] = cost
-            pred[node] = -1
-            size = _push(keys, vals, size, cost, node)
-    remaining = len(stop_nodes)
-    while size > 0:
-        d, node, size = _pop(keys, vals, size)
-        if d > dist[node]:
-            continue
-        for k in range(len(stop_nodes)):
-            if stop_nodes[k] == node:
-                remaining -= 1
-                stop_nodes[k] = -1  # counted once even when popped again at an equal cost
-        if remaining <= 0:
-            break
-        for j in range(indptr[node], indptr[node + 1]):
-            nd = d + weight[j]
-            h = head[j]
-            if nd <= limit and nd < dist[h]:
-                if dist[h] == np.inf:
-                    touched[count] = h
-                    count += 1
-                dist[h] = nd
-                pred[h] = j
-                size = _push(keys, vals, size, nd, h)
-    return count
 
 
 @dataclass(frozen=True)
@@ -114,9 +67,9 @@ def shortest_path(
     te, to = target
     nodes, costs = search.seeds(se, so)
     stops = np.array([g.u[te], g.v[te]], dtype=np.int32)
-    pred = np.empty(g.n_nodes, dtype=np.int64)
+    pred = search.pred
     dist = search.dist
-    count = dijkstra_arcs(
+    count = bounded_dijkstra(
         g.arcs.indptr, g.arcs.head, g.arcs.weight, nodes, costs, limit, stops, dist, pred, search.touched
     )
     try:
