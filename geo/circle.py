@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from geo.kernels import bounded_dijkstra, evaluate_node_points, evaluate_points
-from geo.network import F8, I4, ModeGraph
+from geo.kernels import bounded_dijkstra, covered_edges, evaluate_node_points, evaluate_points
+from geo.network import F8, I4, I8, ModeGraph
 from geo.reach_area import EdgeCoords, reach_area
 from geo.snap import Snapped
 
@@ -70,6 +70,9 @@ class CircleSearch:
         self.dist = np.full(graph.n_nodes, np.inf)
         self.touched = np.empty(graph.n_nodes, dtype=np.int32)
         self.pred = np.empty(graph.n_nodes, dtype=np.int64)  # predecessor arcs (used by routes)
+        self._mark: I8 | None = None  # per-edge stamps of split()
+        self._covered: I4 | None = None
+        self._stamp = 0
         self._best: F8 | None = None
         self._hit: I4 | None = None
 
@@ -101,6 +104,37 @@ class CircleSearch:
 
     def points(self, reach: Reach, targets: PointSet, limit: float) -> tuple[I4, F8]:
         """Target points within ``limit``: indices and exact costs, counting partial edges."""
+        return self._points(reach, targets, limit, self._marks(), -1)  # no stamp is -1: nothing skipped
+
+    def split(self, reach: Reach, targets: PointSet, limit: float) -> tuple[I4, I4, F8]:
+        """Edges wholly within ``limit`` (all their points count) and, elsewhere, the points within it with costs.
+
+        Each target point is in exactly one of the two: on a whole edge, or listed with its cost.
+        """
+        g = self.graph
+        mark = self._marks()
+        assert self._covered is not None
+        self._stamp += 1
+        dist = self.dist
+        dist[reach.nodes] = reach.node_cost
+        try:
+            n = covered_edges(
+                reach.nodes, len(reach.nodes), dist, g.arcs.indptr, g.arcs.edge, g.arcs.forward, g.fwd, g.bwd,
+                limit, reach.edge, mark, self._stamp, self._covered,
+            )  # fmt: skip
+        finally:
+            dist[reach.nodes] = np.inf
+        idx, cost = self._points(reach, targets, limit, mark, self._stamp)
+        return self._covered[:n].copy(), idx, cost
+
+    def _marks(self) -> I8:
+        """Per-edge stamps for split() (allocated on first use; stamps start at 1)."""
+        if self._mark is None:
+            self._mark = np.zeros(self.graph.n_edges, dtype=np.int64)
+            self._covered = np.empty(self.graph.n_edges, dtype=np.int32)
+        return self._mark
+
+    def _points(self, reach: Reach, targets: PointSet, limit: float, mark: I8, stamp: int) -> tuple[I4, F8]:
         g = self.graph
         best, hit = self._point_buffers(len(targets))
         dist = self.dist
@@ -109,18 +143,12 @@ class CircleSearch:
             nhit = evaluate_points(
                 reach.nodes, len(reach.nodes), dist, g.arcs.indptr, g.arcs.edge, g.arcs.forward,
                 g.fwd, g.bwd, g.length_m, targets.ptr, targets.index, targets.snapped.offset_m, limit, best, hit,
+                mark, stamp,
             )  # fmt: skip
             nhit = evaluate_node_points(
-                reach.nodes,
-                len(reach.nodes),
-                dist,
-                targets.node_ptr,
-                targets.node_index,
-                limit,
-                best,
-                hit,
-                nhit,
-            )
+                reach.nodes, len(reach.nodes), dist, targets.node_ptr, targets.node_index, limit, best, hit, nhit,
+                targets.snapped.edge, mark, stamp,
+            )  # fmt: skip
         finally:
             dist[reach.nodes] = np.inf
         found = [hit[:nhit].copy()]

@@ -109,10 +109,13 @@ def evaluate_points(
     limit,
     best,
     hit,
+    mark,
+    stamp,
 ):  # type: ignore[no-untyped-def]
     """Cost of every point on an edge leaving a reached node, via that edge; returns how many points were hit.
 
-    best must be inf for untouched points; hit receives the indices of points whose best was set.
+    best must be inf for untouched points; hit receives the indices of points whose best was set. Edges with
+    mark[e] == stamp are skipped (their points are counted wholesale by the caller).
     """
     nhit = 0
     for t in range(count):
@@ -122,7 +125,7 @@ def evaluate_points(
             e = arc_edge[j]
             start = pt_ptr[e]
             stop = pt_ptr[e + 1]
-            if start == stop:
+            if start == stop or mark[e] == stamp:
                 continue
             seg = length[e]
             forward = arc_forward[j]
@@ -143,8 +146,13 @@ def evaluate_points(
 
 
 @njit(cache=True, nogil=True)
-def evaluate_node_points(touched, count, dist, node_ptr, node_index, limit, best, hit, nhit):  # type: ignore[no-untyped-def]
-    """Points located exactly at a reached node cost what the node costs; returns the new hit count."""
+def evaluate_node_points(
+    touched, count, dist, node_ptr, node_index, limit, best, hit, nhit, pt_edge, mark, stamp
+):  # type: ignore[no-untyped-def]
+    """Points located exactly at a reached node cost what the node costs; returns the new hit count.
+
+    Points whose own edge has mark == stamp are skipped (counted wholesale by the caller).
+    """
     for t in range(count):
         a = touched[t]
         da = dist[a]
@@ -152,9 +160,32 @@ def evaluate_node_points(touched, count, dist, node_ptr, node_index, limit, best
             continue
         for k in range(node_ptr[a], node_ptr[a + 1]):
             p = node_index[k]
+            if mark[pt_edge[p]] == stamp:
+                continue
             if da < best[p]:
                 if best[p] == np.inf:
                     hit[nhit] = p
                     nhit += 1
                 best[p] = da
     return nhit
+
+
+@njit(cache=True, nogil=True)
+def covered_edges(
+    touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, limit, skip_edge, mark, stamp, out
+):  # type: ignore[no-untyped-def]
+    """Edges whose every point is within limit, through one end; marks them with stamp, returns their count."""
+    n = 0
+    for t in range(count):
+        a = touched[t]
+        da = dist[a]
+        for j in range(indptr[a], indptr[a + 1]):
+            e = arc_edge[j]
+            if e == skip_edge or mark[e] == stamp:
+                continue
+            full = fwd[e] if arc_forward[j] else bwd[e]
+            if da + full <= limit:
+                mark[e] = stamp
+                out[n] = e
+                n += 1
+    return n

@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 
 from geo.network import F8, I8, Metric
 from geo.network_load import RoadNetwork
+from matching.analytics_edges import compute_by_edge
 from matching.circles import CircleService
 from matching.queries import RESIDENT_ARRAYS, SITE_POSITIONS
 
@@ -129,12 +130,18 @@ def compute(
     limit: float,
     decay: Decay = "none",
     progress: Callable[[float], None] | None = None,
+    by_edge: bool = True,
 ) -> CircleResults:
     """Two passes over the sites: demand within each site's reach, then each resident's access."""
     people = service.snap_points(net, mode, inputs.resident_ids, inputs.rx, inputs.ry)
     sites_snap = net.index(mode).snap(inputs.sx, inputs.sy, max_snap_m=service.settings.max_snap_m)
     graph = service.reversed_graph(net, mode, metric)  # residents travel to the site
     search = service.search(graph)
+    if decay == "none" and by_edge:
+        return compute_by_edge(
+            search, inputs, people.targets.snapped.edge, people.targets, sites_snap.edge, sites_snap.offset_m,
+            limit=limit, progress=progress,
+        )  # fmt: skip
     n_res, n_sites = len(inputs.resident_ids), len(inputs.site_ids)
     demand = inputs.available.astype(np.float64)
     positions_in_reach = np.zeros(n_res, np.int64)

@@ -194,3 +194,22 @@ def test_resident_live_updates_equal_a_full_rerun(demo_engine: Engine, demo_db_u
                     assert x == pytest.approx(y, rel=1e-9, abs=1e-9), (table, a, b)
                 else:
                     assert x == y, (table, a, b)
+
+
+def test_counting_by_edge_equals_counting_point_by_point(demo_engine: Engine, demo_db_url: str) -> None:
+    from matching.analytics import compute, load_inputs
+
+    service = CircleService(Settings(database_url=demo_db_url))
+    with demo_engine.connect() as conn:
+        net = service.network(conn)
+        inputs = load_inputs(conn, srid=net.srid)
+    for mode, metric, limit in (("walk", "length", 3000.0), ("car", "time", 600.0)):
+        fast = compute(service, net, inputs, mode=mode, metric=metric, limit=limit, by_edge=True)
+        slow = compute(service, net, inputs, mode=mode, metric=metric, limit=limit, by_edge=False)
+        assert (fast.positions_in_reach == slow.positions_in_reach).all()
+        assert (fast.matching_positions == slow.matching_positions).all()
+        assert (fast.candidates == slow.candidates).all()
+        assert fast.weighted_demand == pytest.approx(slow.weighted_demand, rel=1e-12)
+        assert fast.supply_ratio == pytest.approx(slow.supply_ratio, rel=1e-12)
+        assert fast.access_index == pytest.approx(slow.access_index, rel=1e-9, abs=1e-12)
+        assert fast.positions_in_reach.sum() > 0

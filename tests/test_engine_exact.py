@@ -77,3 +77,26 @@ def test_one_way_street_is_one_way() -> None:
     idx, cost = search.points(search.search(0, 50.0, 1000.0), targets, 1000.0)
     assert idx.tolist() == [1]
     assert cost.tolist() == [30.0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(random_network())
+def test_split_counts_every_reached_point_exactly_once(case: tuple) -> None:
+    graph, (s_edge, s_off), t_edge, t_off, limit = case
+    targets = PointSet.build(Snapped(t_edge, t_off, np.zeros(len(t_edge))), graph)
+    search = CircleSearch(graph)
+    reach = search.search(s_edge, s_off, limit)
+    idx, cost = search.points(reach, targets, limit)
+    whole, listed, listed_cost = search.split(reach, targets, limit)
+    on_whole = np.flatnonzero(np.isin(t_edge, whole))
+    assert s_edge not in set(whole.tolist())
+    assert not set(on_whole.tolist()) & set(listed.tolist())  # never both
+    assert set(on_whole.tolist()) | set(listed.tolist()) == set(idx.tolist())
+    exact = dict(zip(idx.tolist(), cost.tolist(), strict=True))
+    for p, c in zip(listed.tolist(), listed_cost.tolist(), strict=True):
+        assert c == exact[p]
+    # a whole edge really is within the limit from end to end
+    dist = np.full(graph.n_nodes, np.inf)
+    dist[reach.nodes] = reach.node_cost
+    for e in whole.tolist():
+        assert dist[graph.u[e]] + graph.fwd[e] <= limit or dist[graph.v[e]] + graph.bwd[e] <= limit
