@@ -25,6 +25,7 @@ class RoadNetwork:
     node_ids: npt.NDArray[np.int64]
     edge_geoms: npt.NDArray[np.object_]
     graphs: dict[tuple[str, str], ModeGraph]
+    usable: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
     indexes: dict[str, EdgeIndex] = field(default_factory=dict)
 
     def graph(self, mode: str, metric: Metric) -> ModeGraph:
@@ -37,8 +38,13 @@ class RoadNetwork:
         return EdgeCoords.build(self.edge_geoms)
 
     def index(self, mode: str) -> EdgeIndex:
-        """Snapping index over the main-component edges usable by a mode."""
-        return self.indexes[mode]
+        """Snapping index over the main-component edges usable by a mode (built on first use)."""
+        found = self.indexes.get(mode)
+        if found is None:
+            found = self.indexes[mode] = EdgeIndex(
+                self.edge_geoms, self.graphs[(mode, "length")].length_m, self.usable[mode]
+            )
+        return found
 
 
 def network_version(conn: Connection) -> int | None:
@@ -65,7 +71,7 @@ def load_network(conn: Connection, *, srid: int) -> RoadNetwork | None:
     main = np.asarray(cols[10], dtype=bool)
     geoms = np.asarray(shapely.from_wkb([bytes(w) for w in cols[11]]), dtype=object)
     graphs: dict[tuple[str, str], ModeGraph] = {}
-    indexes: dict[str, EdgeIndex] = {}
+    usable: dict[str, npt.NDArray[np.bool_]] = {}
     n = len(node_ids)
     for i, mode in enumerate(MODES):
         f_time = np.asarray(cols[4 + 2 * i], dtype=np.float64)
@@ -74,6 +80,5 @@ def load_network(conn: Connection, *, srid: int) -> RoadNetwork | None:
         b_len = np.where(b_time >= 0, length, -1.0)
         graphs[(mode, "time")] = build_mode_graph(mode, "time", n, edge_ids, u, v, length, f_time, b_time)
         graphs[(mode, "length")] = build_mode_graph(mode, "length", n, edge_ids, u, v, length, f_len, b_len)
-        usable = main & ((f_time >= 0) | (b_time >= 0))
-        indexes[mode] = EdgeIndex(geoms, length, usable)
-    return RoadNetwork(int(version), srid, node_ids, geoms, graphs, indexes)
+        usable[mode] = main & ((f_time >= 0) | (b_time >= 0))
+    return RoadNetwork(int(version), srid, node_ids, geoms, graphs, usable)
