@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.auth import install_auth_handlers
 from api.errors import install_error_handlers
-from api.routes import areas, circle, health, plan, route, search, stats, tiles
-from geo.db import check_connection, create_db_engine, database_url
+from api.routes import accounts, areas, circle, health, plan, residents, route, search, stats, tiles
+from geo.db import app_database_url, check_connection, create_db_engine, database_url
 from geo.settings import Settings
 from matching.circles import CircleService
 from tiles.service import TileService
@@ -24,11 +25,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_db_engine(database_url(settings))
         check_connection(engine)
         app.state.engine = engine
+        # requests acting for a logged-in account use the RLS-bound role (checked on first use)
+        app.state.app_engine = create_db_engine(app_database_url(settings))
         app.state.circles = CircleService(settings)
         app.state.tiles = TileService.start(engine)
         try:
             yield
         finally:
+            app.state.app_engine.dispose()
             engine.dispose()
 
     app = FastAPI(
@@ -39,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_auth_handlers(app)
     app.include_router(health.router)
     app.include_router(areas.router)
     app.include_router(circle.router)
@@ -47,4 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(search.router)
     app.include_router(stats.router)
     app.include_router(route.router)
+    app.include_router(accounts.router)
+    app.include_router(residents.router)
     return app

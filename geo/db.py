@@ -38,6 +38,26 @@ def database_url(settings: Settings) -> str:
     return embedded_cluster(settings).url()
 
 
+APP_ROLE = (
+    "hongyan_web"  # LOGIN role in hongyan_app, created by migration 0006; neither superuser nor BYPASSRLS
+)
+
+
+def app_database_url(settings: Settings) -> str:
+    """HONGYAN_APP_DATABASE_URL if set, else the database URL with the user swapped for hongyan_web."""
+    if settings.app_database_url:
+        url = make_url(settings.app_database_url)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+    # the embedded cluster (and a socket server with trust auth) lets hongyan_web in without a password
+    return (
+        make_url(database_url(settings))
+        .set(username=APP_ROLE, password=None)
+        .render_as_string(hide_password=False)
+    )
+
+
 def safe_url(url: str) -> str:
     """The URL with any password hidden, for messages (socket paths left readable)."""
     return unquote(make_url(url).render_as_string(hide_password=True))

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
         default=None,
         description="SQLAlchemy URL of an external PostgreSQL/PostGIS; unset = the embedded cluster",
     )
+    app_database_url: str | None = Field(default=None, description="URL of the web app's RLS-bound role")
     data_dir: Path = Field(default_factory=default_data_dir, description="embedded cluster and demo data")
     pg_bin_dir: Path | None = Field(default=None, description="PostgreSQL binaries; default: newest found")
     db_system_user: str = Field(

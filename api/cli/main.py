@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from api.cli import areas, db, demo, registry_io, roads
+from api.cli.accounts import accounts_app
 from api.cli.analyze import analyze_app
 from api.cli.groups import demo_app, export_app, import_app
 from api.cli.plan import plan_app
@@ -23,6 +24,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(analyze_app, name="analyze")
 app.add_typer(plan_app, name="plan")
 app.add_typer(tiles_app, name="tiles")
+app.add_typer(accounts_app, name="accounts")
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 

@@ -1,0 +1,1 @@
+"""Real-name accounts, login and sessions, and the scoped, masked view of residents (area scoping by RLS)."""

@@ -1,0 +1,98 @@
+"""SQL of the accounts package, parameters bound. Under the app role every statement passes the RLS policies."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+AREA_LEVEL = text("SELECT level FROM admin_areas WHERE code = :code")
+ENTERPRISE_AREA = text("SELECT area_code FROM enterprises WHERE enterprise_id = :id")
+RESIDENT_IDENTITY = text("SELECT area_code, id_hash FROM residents WHERE resident_id = :id")
+ACCOUNT_TAKEN = text(
+    """
+    SELECT username = :username AS same_username, phone_hash = :phone_hash AS same_phone,
+           id_hash = :id_hash AS same_id
+    FROM accounts
+    WHERE username = :username OR phone_hash = :phone_hash OR id_hash = :id_hash
+    """
+)
+INSERT_ACCOUNT = text(
+    """
+    INSERT INTO accounts (username, name, phone_hash, phone_cipher, id_hash, id_cipher, role, area_code,
+                          enterprise_id, resident_id, password_hash)
+    VALUES (:username, :name, :phone_hash, :phone_cipher, :id_hash, :id_cipher, :role, :area_code,
+            :enterprise_id, :resident_id, :password_hash)
+    RETURNING account_id
+    """
+)
+
+ACCOUNT_FOR_LOGIN = text(
+    """
+    SELECT account_id, username, name, role, area_code, enterprise_id, resident_id, active, password_hash,
+           failed_logins, locked_until, coalesce(locked_until > now(), false) AS locked
+    FROM accounts WHERE username = :login OR phone_hash = :login_hash
+    """
+)
+ACCOUNT_BY_ID = text(
+    """
+    SELECT account_id, username, name, role, area_code, enterprise_id, resident_id, active
+    FROM accounts WHERE account_id = :id
+    """
+)
+
+RECORD_FAILURE = text(
+    """
+    UPDATE accounts SET
+        failed_logins = CASE WHEN failed_logins + 1 >= :max_failures THEN 0 ELSE failed_logins + 1 END,
+        locked_until = CASE WHEN failed_logins + 1 >= :max_failures
+                            THEN now() + make_interval(secs => :lock_seconds) ELSE locked_until END
+    WHERE account_id = :id
+    RETURNING locked_until > now() AS locked
+    """
+)
+RECORD_SUCCESS = text(
+    """
+    UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = now(),
+                        password_hash = coalesce(:new_hash, password_hash)
+    WHERE account_id = :id
+    """
+)
+INSERT_LOGIN_EVENT = text(
+    """
+    INSERT INTO login_events (account_id, login_hash, success, reason, source_addr)
+    VALUES (:account_id, :login_hash, :success, :reason, :source)
+    """
+)
+INSERT_SESSION = text(
+    """
+    INSERT INTO sessions (token_hash, account_id, expires_at, source_addr)
+    VALUES (:token_hash, :account_id, now() + make_interval(secs => :seconds), :source)
+    RETURNING expires_at
+    """
+)
+SESSION_BY_TOKEN = text(
+    """
+    SELECT account_id, expires_at, expires_at <= now() AS expired, revoked_at IS NOT NULL AS revoked
+    FROM sessions WHERE token_hash = :token_hash
+    """
+)
+REVOKE_SESSION = text("UPDATE sessions SET revoked_at = now() WHERE token_hash = :token_hash")
+INSERT_AUDIT = text(
+    "INSERT INTO audit_log (account_id, action, target, source_addr) VALUES (:account_id, :action, :target, :source)"
+)
+
+LIST_RESIDENTS = text(
+    """
+    SELECT resident_id, name, sex, birth_date, village_code, area_code, status, education,
+           id_cipher, phone_cipher
+    FROM residents
+    WHERE (CAST(:village AS text) IS NULL OR village_code = :village)
+    ORDER BY resident_id LIMIT :limit OFFSET :offset
+    """
+)
+RESIDENT_BY_ID = text(
+    """
+    SELECT resident_id, name, sex, birth_date, village_code, area_code, status, education,
+           id_cipher, phone_cipher
+    FROM residents WHERE resident_id = :id
+    """
+)
