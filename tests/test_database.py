@@ -35,7 +35,7 @@ def test_every_geometry_has_a_gist_index(engine: Engine) -> None:
 def test_tables_match_models(engine: Engine) -> None:
     import boundaries.models  # noqa: F401
     import geo.models  # noqa: F401
-    import registry.accounts.models  # noqa: F401
+    import registry.accounts.models
     import registry.models  # noqa: F401
     import tiles.models  # noqa: F401
     from geo.db import Base

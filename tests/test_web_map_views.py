@@ -21,6 +21,7 @@ from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _rgb, _screenshot, _township_colours
+from tiles.hexagons import refresh_heat
 from web_map.site import create_site
 
 pytestmark = pytest.mark.browser
@@ -92,6 +93,7 @@ def demo(demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
     settings = Settings(database_url=demo_db_url, data_dir=tmp_path)
     eng = create_db_engine(demo_db_url, pool_size=2)
     analyze_circles(eng, CircleService(settings), mode="walk", metric="length", limit=3000.0)
+    refresh_heat(eng)
     eng.dispose()
     village, code, enterprise, eid = _names(demo_db_url)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -284,7 +286,13 @@ def test_planner_choropleth_legend_and_area_figures(browser: Browser, demo: Demo
     page.wait_for_function(
         "document.getElementById('plan-status').textContent.includes('调剂')", timeout=30_000
     )
-    _screenshot(page, "planner-desktop-flows")
+    before = _screenshot(page, "planner-desktop-flows")
+    with page.expect_response(lambda r: "/tiles/heat/" in r.url and r.status == 200):
+        page.check("#plan-heat")  # a vector tile of H3 hexagons (an empty tile would be 204)
+    page.wait_for_timeout(500)  # let the canvas tiles paint
+    after = _screenshot(page, "planner-desktop-heat")
+    changed = float((np.abs(after.astype(int) - before.astype(int)).max(axis=-1) > 8).mean())
+    assert changed > 0.02, f"the heat layer changed only {changed:.3%} of the map"
     guard.assert_clean()
 
 
