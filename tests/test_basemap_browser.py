@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,14 +10,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.settings import Settings
+from tests.live_server import serve_site
 from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _rgb, _screenshot
 from tests.test_web_map_views import _names, _search_village, _tab
-from web_map.site import create_site
 
 pytestmark = pytest.mark.browser
 
@@ -47,26 +43,8 @@ def browser() -> Iterator[Browser]:
 @contextmanager
 def _serve(settings: Settings) -> Iterator[str]:
     """The site on 127.0.0.1 and a free port, in a background thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_site(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with serve_site(settings) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,13 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-import uvicorn
 from PIL import Image
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, sync_playwright
 from sqlalchemy import Engine, text
 
 from geo.settings import Settings
-from web_map.site import create_site
+from tests.live_server import serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -139,28 +135,8 @@ def browser() -> Iterator[Browser]:
 def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
     """The app on 127.0.0.1 and a free port, in a background thread, with the test areas loaded."""
     _insert_areas(engine)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_site(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive(), "uvicorn stopped during start-up"
-        assert time.monotonic() < deadline, "uvicorn did not start within 30 s"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
-        assert not thread.is_alive(), "uvicorn did not stop"
+    with serve_site(settings) as base:
+        yield base
 
 
 def _open(browser: Browser, base: str, **context: Any) -> tuple[Page, Guard]:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import text
 
@@ -20,9 +16,9 @@ from geo.db import create_db_engine
 from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
+from tests.live_server import serve_site
 from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _rgb, _screenshot, _township_colours
 from tiles.hexagons import refresh_heat
-from web_map.site import create_site
 
 pytestmark = pytest.mark.browser
 
@@ -96,26 +92,8 @@ def demo(demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
     refresh_heat(eng)
     eng.dispose()
     village, code, enterprise, eid = _names(demo_db_url)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_site(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    try:
-        yield Demo(f"http://127.0.0.1:{port}", village, code, enterprise, eid)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with serve_site(settings) as base:
+        yield Demo(base, village, code, enterprise, eid)
 
 
 def _open(browser: Browser, base: str, context: dict[str, Any], **extra: Any) -> tuple[Page, Guard]:
