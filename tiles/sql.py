@@ -11,96 +11,76 @@ from __future__ import annotations
 from sqlalchemy import TextClause, text
 
 # ST_TileEnvelope(margin => 64/4096): the buffer ST_AsMVTGeom draws, so edge features are not lost.
+ENVELOPE_4326 = "ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)"
+MAJOR_ROADS = "'motorway', 'motorway_link', 'trunk', 'trunk_link', 'primary', 'primary_link', 'secondary', 'secondary_link'"
+
+
+def _tile(layer: str, alias: str, columns: str, source: str, where: str = "") -> str:
+    """One layer's tile statement: the attributes, the clipped geometry, the indexed `&&` filter."""
+    # module constants only, never user values
+    return f"""
+        SELECT ST_AsMVT(t, '{layer}', 4096, 'geom') FROM (
+            SELECT {columns},
+                   ST_AsMVTGeom(ST_Transform({alias}.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
+            FROM {source}
+            WHERE {alias}.geom && {ENVELOPE_4326}{where}
+        ) t
+    """  # noqa: S608
+
+
+# Only fixed identifiers go into these statements (no user values): built once at import.
 TILE_SQL: dict[str, str] = {
-    "townships": """
-        SELECT ST_AsMVT(t, 'townships', 4096, 'geom') FROM (
-            SELECT a.code, a.name, a.kind,
-                   ST_AsMVTGeom(ST_Transform(a.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM admin_areas a
-            WHERE a.level = 'township'
-              AND a.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-        ) t
-    """,
-    "villages": """
-        SELECT ST_AsMVT(t, 'villages', 4096, 'geom') FROM (
-            SELECT a.code, a.name, a.kind, a.parent_code,
-                   ST_AsMVTGeom(ST_Transform(a.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM admin_areas a
-            WHERE a.level = 'village'
-              AND a.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-        ) t
-    """,
-    "roads": """
-        SELECT ST_AsMVT(t, 'roads', 4096, 'geom') FROM (
-            SELECT r.highway, r.name, r.oneway,
-                   ST_AsMVTGeom(ST_Transform(r.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM road_edges r
-            WHERE r.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-        ) t
-    """,
-    # The class lists repeat the predicates of the partial GiST indexes of migration 0004 word for word,
-    # so the planner reads only the few major edges at low zooms instead of every edge in the county.
-    "roads:major": """
-        SELECT ST_AsMVT(t, 'roads', 4096, 'geom') FROM (
-            SELECT r.highway, r.name, r.oneway,
-                   ST_AsMVTGeom(ST_Transform(r.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM road_edges r
-            WHERE r.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-              AND r.highway IN ('motorway', 'motorway_link', 'trunk', 'trunk_link',
-                                'primary', 'primary_link', 'secondary', 'secondary_link')
-        ) t
-    """,
-    "roads:tertiary": """
-        SELECT ST_AsMVT(t, 'roads', 4096, 'geom') FROM (
-            SELECT r.highway, r.name, r.oneway,
-                   ST_AsMVTGeom(ST_Transform(r.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM road_edges r
-            WHERE r.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-              AND r.highway IN ('motorway', 'motorway_link', 'trunk', 'trunk_link',
-                                'primary', 'primary_link', 'secondary', 'secondary_link',
-                                'tertiary', 'tertiary_link')
-        ) t
-    """,
-    "water": """
-        SELECT ST_AsMVT(t, 'water', 4096, 'geom') FROM (
-            SELECT w.name, w.kind,
-                   ST_AsMVTGeom(ST_Transform(w.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM water_areas w
-            WHERE w.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-        ) t
-    """,
-    "enterprises": """
-        SELECT ST_AsMVT(t, 'enterprises', 4096, 'geom') FROM (
-            SELECT s.site_id, s.enterprise_id, e.name AS enterprise, s.name AS site,
-                   coalesce(v.vacancies, 0) AS vacancies, coalesce(v.positions, 0) AS positions,
-                   ST_AsMVTGeom(ST_Transform(s.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM enterprise_sites s
-            JOIN enterprises e ON e.enterprise_id = s.enterprise_id
-            LEFT JOIN LATERAL (
-                SELECT count(*) AS vacancies, sum(o.positions) AS positions
-                FROM vacancies o WHERE o.site_id = s.site_id AND o.status = 'open'
-            ) v ON true
-            WHERE s.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-        ) t
-    """,
-    "heat": """
-        SELECT ST_AsMVT(t, 'heat', 4096, 'geom') FROM (
-            SELECT h.h3, h.resolution, h.seekers, h.positions, h.positions - h.seekers AS balance,
-                   ST_AsMVTGeom(ST_Transform(h.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
-            FROM heat_hexagons h
-            WHERE h.resolution = :resolution
-              AND h.geom && ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4326)
-        ) t
-    """,
+    "townships": _tile(
+        "townships", "a", "a.code, a.name, a.kind", "admin_areas a", " AND a.level = 'township'"
+    ),
+    "villages": _tile(
+        "villages", "a", "a.code, a.name, a.kind, a.parent_code", "admin_areas a", " AND a.level = 'village'"
+    ),
+    "roads": _tile("roads", "r", "r.highway, r.name, r.oneway", "road_edges r"),
+    # The class lists repeat the predicates of the partial GiST indexes of migration 0004, so the planner
+    # reads only the few major edges at low zooms instead of every edge in the county.
+    "roads:major": _tile(
+        "roads", "r", "r.highway, r.name, r.oneway", "road_edges r", f" AND r.highway IN ({MAJOR_ROADS})"
+    ),
+    "roads:tertiary": _tile(
+        "roads",
+        "r",
+        "r.highway, r.name, r.oneway",
+        "road_edges r",
+        f" AND r.highway IN ({MAJOR_ROADS}, 'tertiary', 'tertiary_link')",
+    ),  # fmt: skip
+    "water": _tile("water", "w", "w.name, w.kind", "water_areas w"),
+    "enterprises": _tile(
+        "enterprises",
+        "s",
+        "s.site_id, s.enterprise_id, e.name AS enterprise, s.name AS site,"
+        " coalesce(v.vacancies, 0) AS vacancies, coalesce(v.positions, 0) AS positions",
+        "enterprise_sites s JOIN enterprises e ON e.enterprise_id = s.enterprise_id"
+        " LEFT JOIN LATERAL (SELECT count(*) AS vacancies, sum(o.positions) AS positions"
+        " FROM vacancies o WHERE o.site_id = s.site_id AND o.status = 'open') v ON true",
+    ),  # fmt: skip
+    "heat": _tile(
+        "heat",
+        "h",
+        "h.h3, h.resolution, h.seekers, h.positions, h.positions - h.seekers AS balance",
+        "heat_hexagons h",
+        " AND h.resolution = :resolution",
+    ),  # fmt: skip
 }
 
+
+def _bounds(source: str) -> str:
+    """The extent of a layer's geometries."""
+    return f"SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Extent(geom) AS b FROM {source}) e"  # noqa: S608
+
+
 BOUNDS_SQL: dict[str, str] = {
-    "townships": "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Extent(geom) AS b FROM admin_areas WHERE level = 'township') e",
-    "villages": "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Extent(geom) AS b FROM admin_areas WHERE level = 'village') e",
-    "roads": "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Extent(geom) AS b FROM road_edges) e",
-    "water": "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Extent(geom) AS b FROM water_areas) e",
-    "enterprises": "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Extent(geom) AS b FROM enterprise_sites) e",
-    "heat": "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Extent(geom) AS b FROM heat_hexagons) e",
+    "townships": _bounds("admin_areas WHERE level = 'township'"),
+    "villages": _bounds("admin_areas WHERE level = 'village'"),
+    "roads": _bounds("road_edges"),
+    "water": _bounds("water_areas"),
+    "enterprises": _bounds("enterprise_sites"),
+    "heat": _bounds("heat_hexagons"),
 }
 
 # Tile queries are small but their estimated cost is large (ST_AsMVTGeom is costed high): left alone,
