@@ -124,6 +124,28 @@ class CircleService:
             self._extent = (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
         return self._extent
 
+    def reach_limit(
+        self, mode: str, *, radius_m: float | None, minutes: float | None
+    ) -> tuple[Metric, float]:
+        """Validate a mode and a radius (metres, default 3000) or a travel time: the metric and the limit."""
+        if mode not in MODES:
+            raise InvalidInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}", field="mode")
+        if radius_m is not None and minutes is not None:
+            raise InvalidInput("give radius_m or minutes, not both", field="radius_m/minutes")
+        if minutes is not None:
+            if not minutes > 0:
+                raise InvalidInput(f"minutes must be greater than 0, got {minutes:g}", field="minutes")
+            return "time", minutes * 60.0
+        limit = 3000.0 if radius_m is None else radius_m
+        if not limit > 0:
+            raise InvalidInput(f"radius_m must be greater than 0, got {limit:g}", field="radius_m")
+        if limit > self.settings.max_radius_m:
+            raise InvalidInput(
+                f"radius_m {limit:g} exceeds the maximum of {self.settings.max_radius_m:g} m",
+                field="radius_m",
+            )
+        return "length", limit
+
     def query(
         self,
         conn: Connection,
@@ -136,27 +158,9 @@ class CircleService:
         datum: str = "wgs84",
     ) -> CircleQuery:
         """Validate a request and project its location into the metric CRS."""
-        if mode not in MODES:
-            raise InvalidInput(f"unknown mode {mode!r}: use one of {', '.join(MODES)}", field="mode")
+        metric, limit = self.reach_limit(mode, radius_m=radius_m, minutes=minutes)
         if not (math.isfinite(lon) and math.isfinite(lat)):
             raise InvalidInput("lon and lat must be finite numbers", field="lon/lat")
-        if radius_m is not None and minutes is not None:
-            raise InvalidInput("give radius_m or minutes, not both", field="radius_m/minutes")
-        if minutes is not None:
-            metric: Metric = "time"
-            if not minutes > 0:
-                raise InvalidInput(f"minutes must be greater than 0, got {minutes:g}", field="minutes")
-            limit = minutes * 60.0
-        else:
-            metric = "length"
-            limit = 3000.0 if radius_m is None else radius_m
-            if not limit > 0:
-                raise InvalidInput(f"radius_m must be greater than 0, got {limit:g}", field="radius_m")
-            if limit > self.settings.max_radius_m:
-                raise InvalidInput(
-                    f"radius_m {limit:g} exceeds the maximum of {self.settings.max_radius_m:g} m",
-                    field="radius_m",
-                )
         if datum != "wgs84":
             if datum not in ("gcj02", "bd09"):
                 raise InvalidInput(f"unknown datum {datum!r}: use wgs84, gcj02 or bd09", field="datum")

@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import Connection
 
 from geo.errors import NotFound
+from geo.network import Metric
 from matching.circles import CircleQuery, CircleService
 from matching.live import residents_for
 from matching.queries import (
@@ -82,19 +83,24 @@ def mask_name(name: str) -> str:
 
 
 def candidates_for_enterprise(
-    service: CircleService, conn: Connection, enterprise_id: int, q_template: CircleQuery, *, limit: int = 200
+    service: CircleService,
+    conn: Connection,
+    enterprise_id: int,
+    *,
+    mode: str,
+    metric: Metric,
+    limit: float,
+    page_size: int = 200,
 ) -> dict[str, Any]:
     """Residents within reach of any of the enterprise's sites (travelling to it), counted and masked."""
     if conn.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).scalar_one_or_none() is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist")
     net = service.network(conn)
-    people = residents_for(service, conn, q_template.mode)
+    people = residents_for(service, conn, mode)
     best: dict[int, float] = {}
     sites = conn.execute(ENTERPRISE_SITES, {"enterprise_id": enterprise_id, "srid": net.srid}).all()
     for site in sites:
-        q = CircleQuery(
-            0.0, 0.0, float(site.x), float(site.y), q_template.mode, q_template.metric, q_template.limit
-        )
+        q = CircleQuery(0.0, 0.0, float(site.x), float(site.y), mode, metric, limit)
         hit = service.reach(net, q, people.located, towards=True)
         available = people.available[np.searchsorted(people.located.ids, hit.ids)]
         for rid, cost in zip(hit.ids[available].tolist(), hit.cost[available].tolist(), strict=True):
@@ -119,7 +125,7 @@ def candidates_for_enterprise(
                 "code": p.village_code, "name": p.village,
                 "lon": round(p.village_lon, 6), "lat": round(p.village_lat, 6),
             }  # fmt: skip
-    unit = "road_distance_m" if q_template.metric == "length" else "travel_minutes"
+    unit = "road_distance_m" if metric == "length" else "travel_minutes"
     listed = [
         {
             "resident_id": rid,
@@ -132,7 +138,7 @@ def candidates_for_enterprise(
             "village": profiles[rid].village,
             unit: round(cost, 1) if unit == "road_distance_m" else round(cost / 60.0, 2),
         }
-        for rid, cost in ordered[:limit]
+        for rid, cost in ordered[:page_size]
     ]
     return {
         "enterprise_id": enterprise_id,

@@ -72,9 +72,5 @@ def enterprise_candidates(
 ) -> dict[str, Any]:
     """企业周边劳动力 Residents seeking or available within reach of the enterprise's sites (masked)."""
     circles.network(conn)
-    extent = circles.extent(conn)
-    centre_lon, centre_lat = (extent[0] + extent[2]) / 2, (extent[1] + extent[3]) / 2
-    template = circles.query(
-        conn, lon=centre_lon, lat=centre_lat, mode=mode, radius_m=radius_m, minutes=minutes
-    )
-    return candidates_for_enterprise(circles, conn, enterprise_id, template)
+    metric, limit = circles.reach_limit(mode, radius_m=radius_m, minutes=minutes)
+    return candidates_for_enterprise(circles, conn, enterprise_id, mode=mode, metric=metric, limit=limit)
