@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -16,8 +17,20 @@ from geo.db import create_db_engine
 from geo.embedded import EmbeddedCluster
 from geo.migrate import upgrade
 from geo.settings import Settings
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 
 TEMPLATE_DB = "hongyan_test_template"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The system Chromium, headless (never a downloaded build)."""
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 @pytest.fixture(scope="session")

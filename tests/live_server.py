@@ -1,4 +1,4 @@
-"""The real site served by uvicorn on 127.0.0.1 and a free port, in a background thread, for browser tests."""
+"""Browser-test harness: the system Chromium, and the real site served on 127.0.0.1 in a background thread."""
 
 from __future__ import annotations
 
@@ -12,6 +12,16 @@ import uvicorn
 
 from geo.settings import Settings
 from web_map.site import create_site
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make setup`; never a downloaded build
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager

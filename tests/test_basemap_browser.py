@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.settings import Settings
 from tests.live_server import serve_site
-from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _rgb, _screenshot
+from tests.test_web_map_browser import Guard, _rgb, _screenshot
 from tests.test_web_map_views import _names, _search_village, _tab
 
 pytestmark = pytest.mark.browser
@@ -27,17 +27,6 @@ TINY_PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """The system Chromium, headless (never a downloaded build)."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextmanager

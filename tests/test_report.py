@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import Browser, Route
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
@@ -21,7 +21,6 @@ from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from tests.conftest import _cloned
-from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS
 from tiles.hexagons import refresh_heat
 from web_map.cli import app as cli
 from web_map.report import PALETTES, township_report
@@ -148,7 +147,7 @@ def test_report_without_a_circle_run_still_draws_the_areas(small_demo_url: str, 
 
 
 def test_report_opens_offline_in_chromium_and_shows_the_polygons(
-    analysed: tuple[Engine, Settings], tmp_path: Path
+    analysed: tuple[Engine, Settings], tmp_path: Path, browser: Browser
 ) -> None:
     path = tmp_path / "report.html"
     path.write_text(_report(analysed), encoding="utf-8")
@@ -162,24 +161,23 @@ def test_report_opens_offline_in_chromium_and_shows_the_polygons(
             foreign.append(route.request.url)
             route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-            page.route("**/*", only_files)
-            page.goto(path.as_uri())
-            page.wait_for_selector("path.leaflet-interactive", state="attached", timeout=20_000)
-            page.wait_for_timeout(300)
-            fills = page.evaluate(
-                "[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('fill'))"
-            )
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            shot = SHOTS / "report-township.png"
-            page.screenshot(path=str(shot))
-        finally:
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+        page.route("**/*", only_files)
+        page.goto(path.as_uri())
+        page.wait_for_selector("path.leaflet-interactive", state="attached", timeout=20_000)
+        page.wait_for_timeout(300)
+        fills = page.evaluate(
+            "[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('fill'))"
+        )
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / "report-township.png"
+        page.screenshot(path=str(shot))
+    finally:
+        context.close()
     assert errors == [] and foreign == []
     used = {f for f in fills if f in PALETTES["balance"]}
     assert len(used) >= 2, fills

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 from sqlalchemy import Engine, text
 
 from geo.settings import Settings
@@ -21,15 +21,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 COUNTY = "341522000000"
 TOWNSHIPS = {"341522100000": "城关镇", "341522101000": "新店镇"}
 VILLAGES = {
@@ -118,17 +109,6 @@ class Guard:
         """Fail on any console error or foreign request seen so far."""
         assert self.errors == [], f"console errors: {self.errors}"
         assert self.foreign == [], f"requests to other hosts: {self.foreign}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """The system Chromium, headless (never a downloaded build)."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from sqlalchemy import text
 
 from geo.db import create_db_engine
@@ -17,7 +17,7 @@ from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from tests.live_server import serve_site
-from tests.test_web_map_browser import CHROMIUM, CHROMIUM_ARGS, Guard, _rgb, _screenshot, _township_colours
+from tests.test_web_map_browser import Guard, _rgb, _screenshot, _township_colours
 from tiles.hexagons import refresh_heat
 
 pytestmark = pytest.mark.browser
@@ -41,17 +41,6 @@ class Demo:
     village_code: str
     enterprise: str
     enterprise_id: int
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """The system Chromium, headless (never a downloaded build)."""
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _names(url: str) -> tuple[str, str, str, int]:
