@@ -17,7 +17,7 @@
   var t = i18n.t;
 
   var state = {
-    status: { key: 'loading', params: {} },
+    status: { key: 'loading', params: {}, kind: 'loading' },
     areas: new Map(), // code -> GeoJSON feature of every level
     layers: new Map(), // code -> Leaflet polygon of townships and villages
     villagesByParent: new Map(), // township code -> [village codes]
@@ -38,6 +38,26 @@
     return document.getElementById(id);
   }
 
+  /** A new element with an optional class and text (text only ever as textContent, never HTML). */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** A view's status line: {key, params, kind} in the current language, or empty when null. */
+  function showStatus(id, status) {
+    var node = byId(id);
+    node.textContent = status ? t(status.key, status.params) : '';
+    node.setAttribute('data-state', status ? status.kind : 'idle');
+  }
+
+  /** The status object a view keeps so it can be redrawn when the language changes. */
+  function status(key, params, kind) {
+    return key ? { key: key, params: params || {}, kind: kind || 'ok' } : null;
+  }
+
   function isWide() {
     return window.matchMedia(WIDE_QUERY).matches;
   }
@@ -53,14 +73,12 @@
   }
 
   function setStatus(key, params, kind) {
-    state.status = { key: key, params: params || {}, kind: kind || 'ok' };
+    state.status = status(key, params, kind);
     renderStatus();
   }
 
   function renderStatus() {
-    var el = byId('status');
-    el.textContent = t(state.status.key, state.status.params);
-    el.setAttribute('data-state', state.status.kind || 'loading');
+    showStatus('status', state.status);
   }
 
   /* ---------- panel ---------- */
@@ -446,7 +464,11 @@
     isWide: isWide,
     setPanelOpen: setPanelOpen,
     showTab: showTab,
-    activeTab: function () { return activeTab; }
+    activeTab: function () { return activeTab; },
+    byId: byId,
+    el: el,
+    status: status,
+    showStatus: showStatus
   };
 
   function start() {

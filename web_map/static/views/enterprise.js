@@ -18,20 +18,13 @@
   var group;
   var poolGroup;
 
-  function byId(id) { return document.getElementById(id); }
+  var byId = app.byId;
+  var el = app.el;
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   function setStatus(key, params, kind) {
-    s.status = key ? { key: key, params: params || {}, kind: kind || 'ok' } : null;
-    var status = byId('enterprise-status');
-    status.textContent = s.status ? t(s.status.key, s.status.params) : '';
-    status.setAttribute('data-state', s.status ? s.status.kind : 'idle');
+    s.status = app.status(key, params, kind);
+    app.showStatus('enterprise-status', s.status);
   }
 
   /** Horizontal bars: one row per [label, count], widths relative to the largest count. */

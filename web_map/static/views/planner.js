@@ -20,22 +20,15 @@
   var group; // choropleth
   var flowGroup;
 
-  function byId(id) { return document.getElementById(id); }
+  var byId = app.byId;
+  var el = app.el;
   function level() { return byId('plan-level').value; }
   function measure() { return byId('plan-measure').value; }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   function setStatus(key, params, kind) {
-    s.status = key ? { key: key, params: params || {}, kind: kind || 'ok' } : null;
-    var status = byId('plan-status');
-    status.textContent = s.status ? t(s.status.key, s.status.params) : '';
-    status.setAttribute('data-state', s.status ? s.status.kind : 'idle');
+    s.status = app.status(key, params, kind);
+    app.showStatus('plan-status', s.status);
   }
 
   function format(value) {

@@ -32,17 +32,16 @@
   var group;
   var routeLayer = null;
 
-  function byId(id) { return document.getElementById(id); }
+  var byId = app.byId;
+  var el = app.el;
 
   function setStatus(key, params, kind) {
-    s.status = key ? { key: key, params: params || {}, kind: kind || 'ok' } : null;
+    s.status = app.status(key, params, kind);
     renderStatus();
   }
 
   function renderStatus() {
-    var el = byId('seeker-status');
-    el.textContent = s.status ? t(s.status.key, s.status.params) : '';
-    el.setAttribute('data-state', s.status ? s.status.kind : 'idle');
+    app.showStatus('seeker-status', s.status);
   }
 
   function checkedMode() {
@@ -80,12 +79,6 @@
     return d >= 1000 ? t('kmAway', { d: (d / 1000).toFixed(1) }) : t('meters', { d: Math.round(d) });
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text; // text, never HTML
-    return node;
-  }
 
   /* ---------- list, markers, detail ---------- */
 
