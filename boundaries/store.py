@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -25,6 +24,7 @@ from boundaries.queries import (
     WATER_COPY,
     WATER_DELETE,
 )
+from geo.db import copy_rows
 from geo.errors import InvalidInput
 
 AREA_LEVELS = ("county", "township", "village")
@@ -84,7 +84,7 @@ def upsert_areas(
         _ewkb_hex(geoms),
         strict=True,
     )
-    _copy_rows(conn, STAGING_COPY, rows)
+    copy_rows(conn, STAGING_COPY, rows)
     county_created, derived = False, []
     if level == "township":
         derived = list(conn.execute(DERIVED_COUNTIES_OF_STAGING).scalars())
@@ -119,7 +119,7 @@ def store_water(conn: Connection, water: gpd.GeoDataFrame) -> int:
     names = [f"row {i + 1}" for i in range(len(frame))]
     geoms = multipolygons(frame.geometry.to_numpy(), codes=names)
     conn.execute(WATER_DELETE)
-    _copy_rows(conn, WATER_COPY, zip(frame["name"].astype(str), kinds, _ewkb_hex(geoms), strict=True))
+    copy_rows(conn, WATER_COPY, zip(frame["name"].astype(str), kinds, _ewkb_hex(geoms), strict=True))
     return len(frame)
 
 
@@ -175,12 +175,3 @@ def _ewkb_hex(geoms: NDArray[np.object_]) -> list[str]:
     """Hex EWKB with SRID 4326, the text form PostGIS accepts in COPY."""
     with_srid = shapely.set_srid(geoms, 4326)
     return [str(h) for h in shapely.to_wkb(with_srid, hex=True, include_srid=True)]
-
-
-def _copy_rows(conn: Connection, statement: str, rows: Iterable[tuple[Any, ...]]) -> None:
-    """COPY rows through the psycopg connection underneath the SQLAlchemy one (same transaction)."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cur, cur.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import unquote
 
-from sqlalchemy import Engine, create_engine, text
+import psycopg
+from psycopg import sql
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase
@@ -80,3 +84,32 @@ def check_connection(engine: Engine) -> None:
             f"{reason}. Start the embedded one with `hongyan db start`, or set HONGYAN_DATABASE_URL "
             "to a reachable PostgreSQL with PostGIS and pgRouting."
         ) from exc
+
+
+def driver_connection(conn: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under a SQLAlchemy one (same transaction)."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    return raw
+
+
+def copy_statement(table: str, columns: Sequence[str]) -> sql.Composed:
+    """`COPY table (columns) FROM STDIN` with the identifiers quoted."""
+    return sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+    )
+
+
+def copy_rows(conn: Connection, statement: str | sql.Composed, rows: Iterable[Sequence[Any]]) -> int:
+    """COPY rows (tuples in the statement's column order) in the caller's transaction; returns the count."""
+    count = 0
+    with driver_connection(conn).cursor() as cur, cur.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+def copy_table(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY rows (tuples in column order; geometries as hex EWKB) into a table; returns the count."""
+    return copy_rows(conn, copy_statement(table, columns), rows)

@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Engine
 
+from geo.db import copy_rows
 from geo.errors import Conflict
 from geo.export import export_query
 from geo.osm_read import OsmWays, read_osm_file
@@ -109,17 +110,10 @@ def store_road_graph(
     node_rows, edge_rows = _node_rows(graph), _edge_rows(graph)
     with engine.begin() as conn:
         conn.execute(TRUNCATE_ROADS)
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cur:
-            _say(progress, f"loading {graph.node_count:,} nodes")
-            with cur.copy(COPY_ROAD_NODES) as copy:
-                for row in node_rows:
-                    copy.write_row(row)
-            _say(progress, f"loading {graph.edge_count:,} edges")
-            with cur.copy(COPY_ROAD_EDGES) as copy:
-                for row in edge_rows:
-                    copy.write_row(row)
+        _say(progress, f"loading {graph.node_count:,} nodes")
+        copy_rows(conn, COPY_ROAD_NODES, node_rows)
+        _say(progress, f"loading {graph.edge_count:,} edges")
+        copy_rows(conn, COPY_ROAD_EDGES, edge_rows)
         version = conn.execute(
             UPSERT_NETWORK_INFO,
             {

@@ -6,8 +6,9 @@ import json
 import time
 from collections.abc import Callable
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
+from geo.db import copy_table
 from geo.network import Metric
 from matching.analytics import (
     AnalysisSummary,
@@ -23,21 +24,14 @@ from matching.circles import CircleService
 from matching.queries import CLEAR_RUN, FINISH_RUN, UPSERT_RUN
 
 
-def _copy_rows(conn: object, table: str, columns: tuple[str, ...], rows: object) -> None:
-    raw = conn.connection.driver_connection  # type: ignore[attr-defined]
-    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:  # type: ignore[attr-defined]
-            copy.write_row(row)
-
-
 def group_json(groups: tuple[str, ...], positions: object) -> str:
     """A site's open positions per occupation group as JSON (groups with none left out)."""
     return json.dumps({g: int(p) for g, p in zip(groups, positions, strict=True) if p}, ensure_ascii=False)  # type: ignore[call-overload]
 
 
-def store_run(conn: object, run_id: int, inputs: CircleInputs, results: CircleResults) -> None:
+def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: CircleResults) -> None:
     """COPY the per-resident, per-site and per-area figures of a run."""
-    _copy_rows(
+    copy_table(
         conn,
         "circle_resident_stats",
         ("run_id", "resident_id", "on_network", "positions_in_reach", "matching_positions", "access_index"),
@@ -51,7 +45,7 @@ def store_run(conn: object, run_id: int, inputs: CircleInputs, results: CircleRe
             strict=True,
         ),
     )
-    _copy_rows(
+    copy_table(
         conn,
         "circle_site_stats",
         (
@@ -77,7 +71,7 @@ def store_run(conn: object, run_id: int, inputs: CircleInputs, results: CircleRe
         ),
     )
     areas = area_table(inputs, results)
-    _copy_rows(
+    copy_table(
         conn,
         "circle_area_stats",
         (

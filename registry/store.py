@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 from psycopg import sql
 from sqlalchemy import Connection
 
+from geo.db import copy_table, driver_connection
 from registry.queries import DEFERRABLE_CONSTRAINTS, PLAIN_INDEXES
 
 RESIDENT_COLUMNS = (
@@ -48,31 +48,10 @@ VACANCY_COLUMNS = (
 )
 
 
-def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
-    """The psycopg connection under a SQLAlchemy one (same transaction)."""
-    raw = conn.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    return raw
-
-
-def copy_rows(conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """COPY rows (tuples in column order; geometries as hex EWKB) into a table; returns the row count."""
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-    )
-    raw = _psycopg(conn)
-    count = 0
-    with raw.cursor() as cur, cur.copy(statement) as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
 def copy_columns(conn: Connection, table: str, data: Mapping[str, Sequence[Any]]) -> int:
     """COPY column-wise data (equal-length sequences keyed by column name) into a table."""
     columns = list(data)
-    return copy_rows(conn, table, columns, zip(*(data[c] for c in columns), strict=True))
+    return copy_table(conn, table, columns, zip(*(data[c] for c in columns), strict=True))
 
 
 @contextmanager
@@ -85,7 +64,7 @@ def checks_suspended(conn: Connection, table: str) -> Iterator[None]:
     """
     indexes = conn.execute(PLAIN_INDEXES, {"table": table}).all()
     constraints = conn.execute(DEFERRABLE_CONSTRAINTS, {"table": table}).all()
-    raw = _psycopg(conn)
+    raw = driver_connection(conn)
     target = sql.Identifier(table)
     with raw.cursor() as cur:
         for name, _ in constraints:

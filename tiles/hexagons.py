@@ -11,6 +11,7 @@ import shapely
 from h3.api import numpy_int as h3i
 from sqlalchemy import Connection, Engine
 
+from geo.db import copy_rows
 from geo.errors import Conflict
 from tiles.layers import HEAT_RESOLUTIONS
 from tiles.sql import (
@@ -119,11 +120,7 @@ def refresh_heat(engine: Engine) -> HeatSummary:
 
         step = time.perf_counter()
         conn.execute(CLEAR_HEAT)
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cur, cur.copy(COPY_HEAT) as cp:
-            for row, geom in zip(rows, geoms, strict=True):
-                cp.write_row((*row, geom))
+        copy_rows(conn, COPY_HEAT, ((*row, geom) for row, geom in zip(rows, geoms, strict=True)))
         conn.execute(ANALYZE_HEAT)
         summary.seconds["store"] = time.perf_counter() - step
     summary.seekers = len(lat)
