@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from geo.errors import NotFound
 from geo.network import Metric
+from geo.network_load import RoadNetwork
 from matching.circles import CircleQuery, CircleService
 from matching.live import residents_for
 from matching.queries import (
@@ -39,9 +40,10 @@ def positions_in_circle(
     limit: int = 200,
     offset: int = 0,
     with_reach: bool = True,
+    net: RoadNetwork | None = None,
 ) -> dict[str, Any]:
     """Open positions reachable from the query point, nearest first (a page of them), with the reach polygon."""
-    net = service.network(conn)
+    net = net or service.network(conn)
     sites = service.sites(conn, net, q.mode)
     hit = service.reach(net, q, sites)
     rows: list[dict[str, Any]] = []

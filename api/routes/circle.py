@@ -51,10 +51,12 @@ def circle(
     reach: Annotated[bool, Query(description="返回可达范围多边形 include the reach polygon")] = True,
 ) -> Response:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
-    circles.network(conn)  # 409 first when no road network is imported
+    net = circles.network(conn)  # 409 first when no road network is imported
     q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
     filters = JobFilters(occupation, min_wage, full_time)
-    result = positions_in_circle(circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach)
+    result = positions_in_circle(
+        circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach, net=net
+    )
     if result["reach"] is not None:
         result["reach"] = orjson.Fragment(result["reach"])  # already GeoJSON text: embedded, not re-encoded
     query = {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes}
