@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -15,7 +16,9 @@ from boundaries.synthetic import build_geography, write_road_osm
 from geo.errors import Conflict
 from geo.road_store import import_osm_file
 from geo.settings import Settings
+from registry.policies.load import load_policies, seed_path
 from registry.synthetic import populate
+from registry.talents.synthetic import make_talents
 
 Scale = Literal["small", "county"]
 DEMO_KEY = "demo"
@@ -119,6 +122,14 @@ def build_demo(
     population = populate(engine, scale=scale, seed=seed, secret_key=settings.secret_key)
     report.counts |= {k: int(v) for k, v in asdict(population).items() if isinstance(v, int) and k != "seed"}
     lap("population")
+
+    progress("政策库与人才库 policies and talents")
+    with engine.begin() as conn:
+        loaded = load_policies(conn, seed_path())
+        report.counts["policies"] = loaded.created + loaded.updated
+        talents = make_talents(conn, scale=scale, seed=seed, today=date.today())
+    report.counts |= {"talents": talents.talents, "talent_projects": talents.projects}
+    lap("talents")
 
     with engine.begin() as conn:
         conn.execute(

@@ -27,6 +27,11 @@ def create_site(settings: Settings | None = None) -> FastAPI:
         """The map page."""
         return FileResponse(WEB_ROOT / "index.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/policies", include_in_schema=False)
+    def policies_page() -> FileResponse:
+        """稳岗就业政策库 The policies search page."""
+        return FileResponse(WEB_ROOT / "policies.html", media_type="text/html; charset=utf-8")
+
     @app.get(
         "/reports/township/{code}.html",
         tags=["reports"],

@@ -355,6 +355,11 @@
     map.createPane('seeker').style.zIndex = 640;
     group = L.featureGroup();
     byId('seeker-search').addEventListener('submit', search);
+    var policies = document.createElement('a'); // 可享受的政策: the policies page (/policies)
+    policies.href = 'policies';
+    policies.className = 'policies-link';
+    policies.textContent = '可享受的政策 · 稳岗就业政策库';
+    byId('seeker-status').insertAdjacentElement('afterend', policies);
     byId('locate-me').addEventListener('click', locate);
     byId('jobs-more').addEventListener('click', function () { loadJobs(true); });
     ['seeker-reach', 'seeker-trade', 'seeker-wage', 'seeker-time'].forEach(function (id) {

@@ -1,0 +1,186 @@
+"""Talents API (创新创业人才库): your area only (PostgreSQL row-level security), ID numbers and phones masked."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request
+
+from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from geo.errors import InvalidInput
+from registry.accounts.auth import audit
+from registry.talents.models import KINDS
+from registry.talents.store import (
+    MAX_PAGE,
+    add_project,
+    create_talent,
+    delete_project,
+    delete_talent,
+    get_talent,
+    list_talents,
+    project_mapping,
+    talent_input,
+    talent_row,
+    talent_stats,
+    update_project,
+    update_talent,
+)
+from registry.talents.validate import project_from, talent_from
+
+router = APIRouter(prefix="/api/v1", tags=["talents"])
+TalentId = Annotated[int, Path(ge=1)]
+TALENT_EXAMPLE = {
+    "kind": "returnee_entrepreneur", "name": "王晓明", "id_number": "34152219880512001X",
+    "village_code": "341522100001", "phone": "13900000001", "skills": ["电子商务"], "industry": "电子商务",
+    "returned_on": "2024-03-01", "returned_from": "苏州",
+    "projects": [{"name": "农特产品网店", "stage": "operating", "industry": "电子商务", "investment_wan": 30,
+                  "jobs_created": 6, "needs": ["资金", "场地"], "park_code": "341522400000"}],
+}  # fmt: skip
+PROJECT_EXAMPLE = {
+    "name": "稻虾共养基地",
+    "stage": "preparing",
+    "industry": "稻虾共养",
+    "needs": ["资金", "技术"],
+}
+
+
+@router.get("/talents", operation_id="list_talents")
+def talents(
+    request: Request,
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    q: Annotated[
+        str | None, Query(max_length=50, description="姓名、技能、行业或项目 name, skill, industry, project")
+    ] = None,
+    kind: Annotated[str | None, Query(description=f"类别 one of {', '.join(KINDS)}")] = None,
+    area: Annotated[
+        str | None, Query(pattern=r"^[0-9]{12}$", description="乡镇或村代码 township or village")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """人才库 Talents of your area (masked), with their projects; search and filter by kind or area."""
+    rows, total = list_talents(
+        conn, account, cipher=cipher, q_text=q, kind=kind, area=area, limit=limit, offset=offset
+    )
+    audit(conn, account, "talent.list", target=f"area:{area or '*'}", source=client_address(request))
+    return {"talents": rows, "count": len(rows), "total": total, "limit": limit, "offset": offset}
+
+
+@router.get("/talents/stats", operation_id="talent_stats")
+def stats(account: CurrentAccount, conn: ScopedConnection) -> dict[str, Any]:
+    """人才统计 Talents of your area by kind and township; their projects by industry and need."""
+    return talent_stats(conn) | {"area_code": account.area_code}
+
+
+@router.get("/talents/{talent_id}", operation_id="get_talent")
+def talent(
+    request: Request, account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, talent_id: TalentId
+) -> dict[str, Any]:
+    """人才详情 One talent of your area with their projects (masked); 404 outside it."""
+    row = get_talent(conn, account, talent_id, cipher=cipher)
+    audit(conn, account, "talent.read", target=f"talent:{talent_id}", source=client_address(request))
+    return row
+
+
+@router.post("/talents", operation_id="create_talent", status_code=201)
+def create(
+    request: Request,
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    body: Annotated[dict[str, Any], Body(examples=[TALENT_EXAMPLE])],
+) -> dict[str, Any]:
+    """登记人才 Add a talent (and projects) in your area: county, township or village staff."""
+    fields = dict(body)
+    projects = fields.pop("projects", None) or []
+    if not isinstance(projects, list) or not all(isinstance(p, dict) for p in projects):
+        raise InvalidInput("projects 应为项目列表 must be a list of projects", field="projects")
+    checked = [project_from(p) for p in projects]
+    talent_id = create_talent(conn, account, talent_from(fields, today=date.today()), cipher=cipher)
+    for project in checked:
+        add_project(conn, account, talent_id, project)
+    audit(conn, account, "talent.create", target=f"talent:{talent_id}", source=client_address(request))
+    return get_talent(conn, account, talent_id, cipher=cipher)
+
+
+@router.patch("/talents/{talent_id}", operation_id="update_talent")
+def patch(
+    request: Request,
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    talent_id: TalentId,
+    body: Annotated[dict[str, Any], Body(examples=[{"title": "工程师", "skills": ["电工", "焊工"]}])],
+) -> dict[str, Any]:
+    """修改人才信息 Change some fields of a talent of your area (the ID number never changes)."""
+    if "id_number" in body:
+        raise InvalidInput("身份证号不可修改 the ID number of a talent cannot change", field="id_number")
+    current = talent_input(talent_row(conn, talent_id), cipher)
+    update_talent(conn, account, talent_id, talent_from(current | body, today=date.today()), cipher=cipher)
+    audit(conn, account, "talent.update", target=f"talent:{talent_id}", source=client_address(request))
+    return get_talent(conn, account, talent_id, cipher=cipher)
+
+
+@router.delete("/talents/{talent_id}", operation_id="delete_talent")
+def delete(
+    request: Request, account: CurrentAccount, conn: ScopedConnection, talent_id: TalentId
+) -> dict[str, Any]:
+    """删除人才 Delete a talent of your area and their projects."""
+    delete_talent(conn, account, talent_id)
+    audit(conn, account, "talent.delete", target=f"talent:{talent_id}", source=client_address(request))
+    return {"status": "deleted", "talent_id": talent_id}
+
+
+@router.post("/talents/{talent_id}/projects", operation_id="add_talent_project", status_code=201)
+def new_project(
+    request: Request,
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    talent_id: TalentId,
+    body: Annotated[dict[str, Any], Body(examples=[PROJECT_EXAMPLE])],
+) -> dict[str, Any]:
+    """新增项目 Add a project to a talent of your area."""
+    project_id = add_project(conn, account, talent_id, project_from(body))
+    audit(
+        conn, account, "talent.project.create", target=f"project:{project_id}", source=client_address(request)
+    )
+    return get_talent(conn, account, talent_id, cipher=cipher)
+
+
+@router.patch("/talents/{talent_id}/projects/{project_id}", operation_id="update_talent_project")
+def patch_project(
+    request: Request,
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    talent_id: TalentId,
+    project_id: Annotated[int, Path(ge=1)],
+    body: Annotated[dict[str, Any], Body(examples=[{"stage": "operating", "jobs_created": 12}])],
+) -> dict[str, Any]:
+    """修改项目 Change some fields of a project."""
+    current = project_mapping(conn, talent_id, project_id)
+    update_project(conn, account, talent_id, project_id, project_from(current | body))
+    audit(
+        conn, account, "talent.project.update", target=f"project:{project_id}", source=client_address(request)
+    )
+    return get_talent(conn, account, talent_id, cipher=cipher)
+
+
+@router.delete("/talents/{talent_id}/projects/{project_id}", operation_id="delete_talent_project")
+def remove_project(
+    request: Request,
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    talent_id: TalentId,
+    project_id: Annotated[int, Path(ge=1)],
+) -> dict[str, Any]:
+    """删除项目 Delete a project."""
+    delete_project(conn, account, talent_id, project_id)
+    audit(
+        conn, account, "talent.project.delete", target=f"project:{project_id}", source=client_address(request)
+    )
+    return {"status": "deleted", "project_id": project_id}
