@@ -13,7 +13,7 @@ from registry.credit_code import validate_credit_code
 from registry.records import queries as q
 from registry.records.history import diff, record_changes, record_step
 from registry.records.models import EnterpriseCreate, EnterpriseFields
-from registry.records.validate import check_area, located
+from registry.records.validate import check_area, located, require
 from registry.records.workflow import Step, check_editor, review_step, status_after_edit, submit_step
 
 TRACKED = ("credit_code", "name", "industry", "kind", "employees")
@@ -76,6 +76,7 @@ def update_enterprise(
     check_editor(account, "enterprises")
     old = get_enterprise(conn, enterprise_id)
     new = old | body.model_dump(exclude_unset=True, include=set(TRACKED))
+    require(new, ("name", "employees"))
     if new["credit_code"] != old["credit_code"]:
         new["credit_code"] = _credit(conn, new["credit_code"], enterprise_id)
     changes = diff(old, new, TRACKED)

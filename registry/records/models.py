@@ -95,6 +95,7 @@ class VacancyCreate(VacancyFields):
     title: str = Field(min_length=1, max_length=100)
     occupation_code: str
     positions: int = Field(gt=0, le=10000)
+    full_time: bool = True
 
 
 class ReviewDecision(_Body):

@@ -21,6 +21,7 @@ from registry.records.validate import (
     check_optional_phone,
     check_person_id,
     located,
+    require,
 )
 from registry.records.workflow import Step, check_editor, review_step, status_after_edit, submit_step
 
@@ -72,6 +73,7 @@ def _validated(
     conn: Connection, account: Account, merged: dict[str, Any], fields: ResidentFields, *, relocate: bool
 ) -> dict[str, Any]:
     """Check a full record (old values merged with the new ones) and derive birth date, sex and location."""
+    require(merged, ("name", "id_number", "village_code", "status", "wish_to_return"))
     number, born, sex = check_person_id(merged["id_number"])
     village = merged["village_code"]
     name = check_area(conn, account, village, level="village", field="village_code")

@@ -12,7 +12,7 @@ from registry.accounts.roles import Account
 from registry.records import queries as q
 from registry.records.history import diff, record_changes, record_step
 from registry.records.models import VacancyCreate, VacancyFields
-from registry.records.validate import check_occupation
+from registry.records.validate import check_occupation, require
 from registry.records.workflow import Step, check_editor, review_step, status_after_edit, submit_step
 
 TRACKED = ("title", "occupation_code", "positions", "wage_min", "wage_max", "full_time", "valid_until")
@@ -23,6 +23,7 @@ def _not_found(vacancy_id: int) -> NotFound:
 
 
 def _checked(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+    require(values, ("title", "occupation_code", "positions", "full_time"))
     check_occupation(conn, values["occupation_code"])
     low, high = values.get("wage_min"), values.get("wage_max")
     if low is not None and high is not None and high < low:

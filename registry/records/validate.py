@@ -16,6 +16,13 @@ from registry.records import queries as q
 MIN_AGE, MAX_AGE = 16, 65
 
 
+def require(values: dict[str, object], fields: tuple[str, ...]) -> None:
+    """InvalidInput for the first of the fields that is missing or set to null."""
+    for name in fields:
+        if values.get(name) is None:
+            raise InvalidInput(f"{name} cannot be empty", field=name)
+
+
 def age_on(born: date, day: date) -> int:
     """Full years of age on a day."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
