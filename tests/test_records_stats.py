@@ -61,6 +61,13 @@ def test_counts_as_of_dates_follow_the_history(env: Env) -> None:
     villages = client.get("/api/v1/registry/stats", headers=staff, params={"by": "village"}).json()
     assert villages["total"] == sum(now.values())
     assert all(c["key"].startswith(world.township_a[:9]) and c["label"] for c in villages["counts"])
+    county = client.get(
+        "/api/v1/registry/stats", headers=login(client, "admin"), params={"by": "township"}
+    ).json()
+    towns = {c["key"]: c["count"] for c in county["counts"]}
+    assert towns[world.township_a] == sum(now.values()) and county["total"] == rows(
+        engine, "SELECT count(*) FROM residents")[0][0]  # fmt: skip
+    assert all(c["label"] for c in county["counts"])
     trades = client.get("/api/v1/registry/stats", headers=staff, params={"by": "trade"}).json()["counts"]
     named = [c for c in trades if c["key"] is not None]
     assert named and all(c["key"].count("-") == 1 for c in named)

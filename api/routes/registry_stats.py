@@ -19,8 +19,8 @@ def stats(
     account: CurrentAccount,
     conn: ScopedConnection,
     by: Annotated[
-        Literal["status", "trade", "work_city", "village"],
-        Query(description="分组: status 就业状态, trade 工种, work_city 务工城市, village 村"),
+        Literal["status", "trade", "work_city", "village", "township"],
+        Query(description="分组: status 就业状态, trade 工种, work_city 务工城市, village 村, township 乡镇"),
     ] = "status",
     at: Annotated[
         date | None, Query(description="统计日期 as of this date (YYYY-MM-DD, default today)")

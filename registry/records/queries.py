@@ -235,13 +235,14 @@ COUNTS_AT = text(
     ), keyed AS (
         SELECT CASE WHEN CAST(:by AS text) = 'trade' AND value IS NOT NULL
                     THEN split_part(value, '-', 1) || '-' || split_part(value, '-', 2)
+                    WHEN CAST(:by AS text) = 'township' THEN left(value, 9) || '000'
                     ELSE value END AS key
         FROM people
     )
     SELECT k.key, coalesce(o.name, ar.name) AS label, count(*) AS n
     FROM keyed k
     LEFT JOIN occupations o ON CAST(:by AS text) = 'trade' AND o.code = k.key
-    LEFT JOIN admin_areas ar ON CAST(:by AS text) = 'village' AND ar.code = k.key
+    LEFT JOIN admin_areas ar ON CAST(:by AS text) IN ('village', 'township') AND ar.code = k.key
     GROUP BY k.key, label
     ORDER BY n DESC, k.key NULLS LAST
     """

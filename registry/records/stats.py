@@ -13,9 +13,10 @@ from sqlalchemy import Connection
 from geo.errors import InvalidInput
 from registry.records import queries as q
 
-By = Literal["status", "trade", "work_city", "village"]
+By = Literal["status", "trade", "work_city", "village", "township"]
 FIELD_OF: dict[str, str] = {
     "status": "status", "trade": "occupation_code", "work_city": "work_city", "village": "village_code",
+    "township": "village_code",
 }  # fmt: skip
 MAX_MONTHS = 120
 
@@ -23,7 +24,7 @@ MAX_MONTHS = 120
 def counts_at(
     conn: Connection, *, by: str, at: date | None = None, record_status: str | None = None
 ) -> dict[str, Any]:
-    """Residents counted by status, trade (occupation group), work city or village as of a date."""
+    """Residents counted by status, trade (occupation group), work city, village or township as of a date."""
     if by not in FIELD_OF:
         raise InvalidInput(f"by must be one of {', '.join(FIELD_OF)}, got {by!r}", field="by")
     day = at or date.today()

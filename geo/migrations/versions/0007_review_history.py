@@ -36,7 +36,8 @@ ALTER TABLE residents
     ADD COLUMN location_source   text NOT NULL DEFAULT 'village_centroid'
                                  CHECK (location_source IN ('gps', 'village_centroid')),
     ADD COLUMN created_by        bigint;
-CREATE INDEX residents_record_status_idx ON residents (record_status);
+-- partial: the queues look for the few records under review, never for the approved mass
+CREATE INDEX residents_record_status_idx ON residents (record_status) WHERE record_status <> 'approved';
 
 ALTER TABLE enterprises
     ADD COLUMN record_status text NOT NULL DEFAULT 'approved' CHECK (record_status IN {RECORD_STATUSES}),
