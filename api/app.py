@@ -9,9 +9,23 @@ from fastapi import FastAPI
 
 from api.auth import install_auth_handlers
 from api.errors import install_error_handlers
-from api.routes import accounts, areas, circle, health, plan, residents, route, search, stats, tiles
-from api.routes.policies import router as policies_router
-from api.routes.talents import router as talents_router
+from api.routes import (
+    accounts,
+    areas,
+    circle,
+    health,
+    plan,
+    policies,
+    records,
+    registry_stats,
+    residents,
+    review,
+    route,
+    search,
+    stats,
+    talents,
+    tiles,
+)
 from geo.db import app_database_url, check_connection, create_db_engine, database_url
 from geo.settings import Settings
 from matching.circles import CircleService
@@ -56,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(route.router)
     app.include_router(accounts.router)
     app.include_router(residents.router)
-    app.include_router(policies_router)
-    app.include_router(talents_router)
+    app.include_router(policies.router)
+    app.include_router(talents.router)
+    app.include_router(records.router)
+    app.include_router(review.router)
+    app.include_router(registry_stats.router)
     return app

@@ -20,6 +20,7 @@ from matching.queries import (
     OPEN_VACANCIES_AT_SITES,
     RESIDENT_PROFILES,
 )
+from registry.personal import mask_name
 
 
 @dataclass(frozen=True)
@@ -79,11 +80,6 @@ def positions_in_circle(
     }
 
 
-def mask_name(name: str) -> str:
-    """Keep the surname, hide the given name: 张** ."""
-    return name[:1] + "*" * max(1, len(name) - 1)
-
-
 def candidates_for_enterprise(
     service: CircleService,
     conn: Connection,
@@ -93,8 +89,12 @@ def candidates_for_enterprise(
     metric: Metric,
     limit: float,
     page_size: int = 200,
+    individuals: bool = True,
 ) -> dict[str, Any]:
-    """Residents within reach of any of the enterprise's sites (travelling to it), counted and masked."""
+    """Residents within reach of any of the enterprise's sites (travelling to it), counted and masked.
+
+    With ``individuals`` False only the counts are returned (the public map), no list of people.
+    """
     if conn.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).scalar_one_or_none() is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist")
     net = service.network(conn)
@@ -140,7 +140,7 @@ def candidates_for_enterprise(
             "village": profiles[rid].village,
             unit: round(cost, 1) if unit == "road_distance_m" else round(cost / 60.0, 2),
         }
-        for rid, cost in ordered[:page_size]
+        for rid, cost in (ordered[:page_size] if individuals else [])
     ]
     return {
         "enterprise_id": enterprise_id,

@@ -97,6 +97,13 @@ def mask_id(id_number: str) -> str:
     return s[:4] + "*" * (len(s) - 8) + s[-4:]
 
 
+def mask_name(name: str) -> str:
+    """The family name kept, the rest hidden: 张** (names of four or more characters keep two: 欧阳**)."""
+    n = name.strip()
+    keep = 2 if len(n) >= 4 else 1
+    return n[:keep] + "*" * max(len(n) - keep, 1)
+
+
 def mask_phone(phone: str) -> str:
     """The phone number with its middle four digits hidden: 138****5678."""
     p = phone.strip()

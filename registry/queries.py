@@ -27,7 +27,8 @@ POPULATION_AREAS = text(
 
 # The demo population owns these tables: a new one replaces everything in them.
 CLEAR_POPULATION = text(
-    "TRUNCATE residents, vacancies, enterprise_sites, enterprises RESTART IDENTITY CASCADE"
+    "TRUNCATE residents, vacancies, enterprise_sites, enterprises, record_changes, review_events "
+    "RESTART IDENTITY CASCADE"
 )
 
 SYNC_SEQUENCES = text(

@@ -157,9 +157,10 @@ def test_enterprise_candidates_masked(client: TestClient, small_demo_url: str) -
     assert set(body["by_status"]) <= {"seeking", "farming", "working_away"}
     assert sum(v["count"] for v in body["by_village"]) == body["candidate_count"]
     assert all(116.0 < v["lon"] < 116.6 and 32.0 < v["lat"] < 32.7 for v in body["by_village"])
-    for c in body["candidates"]:
-        assert c["name"][1:] == "*" * (len(c["name"]) - 1)
-        assert "id_number" not in c and "phone" not in c
+    assert body["candidate_count"] > 0
+    assert (
+        body["candidates"] == []
+    )  # without login only counts; the masked list: tests/test_records_vacancies.py
 
 
 @pytest.mark.parametrize(

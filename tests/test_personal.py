@@ -12,6 +12,7 @@ from registry.personal import (
     PersonalDataCipher,
     id_check_digit,
     mask_id,
+    mask_name,
     mask_phone,
     validate_id_number,
 )
@@ -125,3 +126,11 @@ def test_short_secret_key_is_rejected() -> None:
     with pytest.raises(InvalidInput) as err:
         PersonalDataCipher("short")
     assert "at least 16 characters" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"),
+    [("李", "李*"), ("张三", "张*"), ("王小明", "王**"), ("欧阳小明", "欧阳**"), (" 赵六 ", "赵*")],
+)
+def test_one_name_mask_everywhere(name: str, masked: str) -> None:
+    assert mask_name(name) == masked

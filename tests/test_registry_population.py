@@ -295,4 +295,5 @@ def test_a_failed_load_leaves_the_previous_population_whole(engine: Engine) -> N
         indexes = conn.execute(
             text("SELECT count(*) FROM pg_indexes WHERE tablename = 'residents'")
         ).scalar_one()
-    assert (constraints, indexes) == (4, 5)  # id_hash unique + 3 foreign keys; pkey, unique, 3 plain indexes
+    # id_hash unique + 3 foreign keys; pkey, unique, 3 plain indexes + record_status (0007)
+    assert (constraints, indexes) == (4, 6)

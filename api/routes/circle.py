@@ -6,10 +6,15 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials
 
+from api.auth import AppEngine, bearer
 from api.deps import ConnectionDep
+from geo.errors import NotFound
 from matching.circles import CircleService
 from matching.jobs import JobFilters, candidates_for_enterprise, positions_in_circle
+from matching.queries import ENTERPRISE_EXISTS
+from registry.accounts.auth import authenticate
 
 router = APIRouter(prefix="/api/v1", tags=["circle"])
 
@@ -63,16 +68,36 @@ def circle(
     return Response(orjson.dumps({"query": query, **result}), media_type="application/json")
 
 
+def _may_list_candidates(app_engine: AppEngine, token: str, enterprise_id: int) -> None:
+    """NotFound unless the logged-in account's scope holds the enterprise (HR: only their own)."""
+    with app_engine.begin() as scoped:
+        authenticate(scoped, token)
+        if scoped.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).first() is None:
+            raise NotFound(f"enterprise {enterprise_id} does not exist or is outside your area")
+
+
 @router.get("/enterprises/{enterprise_id}/candidates", operation_id="enterprise_candidates")
 def enterprise_candidates(
     conn: ConnectionDep,
     circles: CirclesDep,
+    app_engine: AppEngine,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     enterprise_id: Annotated[int, Path(description="企业编号 enterprise id")],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,
 ) -> dict[str, Any]:
-    """企业周边劳动力 Residents seeking or available within reach of the enterprise's sites (masked)."""
+    """企业周边劳动力 Residents seeking or available within reach of the enterprise's sites.
+
+    Without login only the counts (by status, trade, village); logged in, the list of people (names masked)
+    for an enterprise inside your area — an enterprise's HR only for its own enterprise.
+    """
     circles.network(conn)
     metric, limit = circles.reach_limit(mode, radius_m=radius_m, minutes=minutes)
-    return candidates_for_enterprise(circles, conn, enterprise_id, mode=mode, metric=metric, limit=limit)
+    logged_in = credentials is not None and bool(credentials.credentials)
+    if logged_in:
+        assert credentials is not None
+        _may_list_candidates(app_engine, credentials.credentials, enterprise_id)
+    return candidates_for_enterprise(
+        circles, conn, enterprise_id, mode=mode, metric=metric, limit=limit, individuals=logged_in
+    )

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Query, Request
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from registry.accounts.auth import audit
-from registry.accounts.residents import MAX_PAGE, get_resident, list_residents
+from registry.accounts.residents import MAX_PAGE, list_residents
+from registry.records.residents import resident_detail
 
 router = APIRouter(prefix="/api/v1", tags=["residents"])
 
@@ -38,8 +39,15 @@ def resident(
     conn: ScopedConnection,
     cipher: Cipher,
     resident_id: Annotated[int, Path(ge=1)],
+    unmasked: Annotated[
+        bool,
+        Query(
+            description="显示完整身份证号和手机号 (county_admin; township/village staff in their area; audited)"
+        ),
+    ] = False,
 ) -> dict[str, Any]:
-    """居民详情 One resident of your area (masked); 404 for a record outside it."""
-    row = get_resident(conn, account, resident_id, cipher=cipher)
-    audit(conn, account, "resident.read", target=f"resident:{resident_id}", source=client_address(request))
+    """居民详情 One resident of your area (masked unless ?unmasked=true); 404 for a record outside it."""
+    row = resident_detail(conn, account, resident_id, cipher=cipher, unmasked=unmasked)
+    action = "resident.read_unmasked" if unmasked else "resident.read"
+    audit(conn, account, action, target=f"resident:{resident_id}", source=client_address(request))
     return row

@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 
 from geo.errors import InvalidInput, NotFound
 from registry.accounts import queries as q
-from registry.accounts.roles import Account, mask_name
-from registry.personal import PersonalDataCipher, mask_id, mask_phone
+from registry.accounts.roles import Account
+from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone
 
 MAX_PAGE = 500
 

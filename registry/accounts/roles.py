@@ -93,10 +93,3 @@ def check_password(password: str) -> str:
     if len(set(password)) < 4:
         raise InvalidInput("a password needs at least 4 different characters", field="password")
     return password
-
-
-def mask_name(name: str) -> str:
-    """The family name kept, the rest hidden: 张** (two-character family names are kept whole)."""
-    n = name.strip()
-    keep = 2 if len(n) >= 4 else 1
-    return n[:keep] + "*" * max(len(n) - keep, 1)

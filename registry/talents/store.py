@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from geo.scope import scope_prefix
-from registry.accounts.roles import Account, mask_name
-from registry.personal import PersonalDataCipher, mask_id, mask_phone, validate_id_number
+from registry.accounts.roles import Account
+from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone, validate_id_number
 from registry.talents import queries as q
 from registry.talents.models import KINDS, STAGES, ProjectInput, TalentInput
 from registry.talents.validate import check_kind

@@ -10,7 +10,7 @@ anonymous requests on the app role); only county staff (a 6-digit scope, not bou
 resident) may write them.
 
 Revision ID: 0008_talents_policies
-Revises: 0006_accounts_rls
+Revises: 0007_review_history
 Create Date: 2026-11-28
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0008_talents_policies"
-down_revision = "0006_accounts_rls"
+down_revision = "0007_review_history"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""The registry's records: collection, three-level review, field-level change history, statistics."""
