@@ -15,7 +15,10 @@ from boundaries.synthetic import build_geography, write_road_osm
 from geo.errors import Conflict
 from geo.road_store import import_osm_file
 from geo.settings import Settings
+from registry.outreach.demo import seed_contacts
+from registry.parks.demo import seed_parks
 from registry.synthetic import populate
+from registry.tickets.demo import seed_tickets
 
 Scale = Literal["small", "county"]
 DEMO_KEY = "demo"
@@ -119,6 +122,13 @@ def build_demo(
     population = populate(engine, scale=scale, seed=seed, secret_key=settings.secret_key)
     report.counts |= {k: int(v) for k, v in asdict(population).items() if isinstance(v, int) and k != "seed"}
     lap("population")
+
+    progress("鸿雁回归：园区、扶持申请、一窗受理、联系记录 parks, support requests, tickets, contacts")
+    with engine.begin() as conn:
+        report.counts |= seed_parks(conn, seed=seed, secret_key=settings.secret_key)
+        report.counts["tickets"] = seed_tickets(conn, seed=seed, secret_key=settings.secret_key)
+        report.counts["outreach_contacts"] = seed_contacts(conn, seed=seed)
+    lap("programme")
 
     with engine.begin() as conn:
         conn.execute(
