@@ -23,12 +23,12 @@ def require_role(account: Account, roles: Iterable[str], action: str) -> Account
     return account
 
 
-def require_area(account: Account, area_code: str, *, field: str = "area_code") -> str:
+def require_area(account: Account, area_code: str) -> str:
     """The area code if it lies inside the account's area; PermissionDenied otherwise."""
     scope_prefix(area_code)  # a malformed code is InvalidInput, not a permission question
     prefix = account.scope.prefix
     if not area_code.startswith(prefix):
-        raise PermissionDenied(f"area {area_code} is outside your area {account.area_code} ({field})")
+        raise PermissionDenied(f"area {area_code} is outside your area {account.area_code}")
     return area_code
 
 

@@ -81,8 +81,9 @@ def _parks(
 ) -> list[dict[str, Any]]:
     towns = conn.execute(TOWNSHIPS).all()
     out = []
-    for i, town in enumerate(towns[:count]):
-        kind, suffix, unit = PLAN[0] if i % 3 == 1 else PLAN[i % len(PLAN)]
+    for i in range(count if towns else 0):
+        town = towns[i % len(towns)]  # several parks per township when there are few (the small demo)
+        kind, suffix, unit = PLAN[i % len(PLAN)]
         place = town.name.removesuffix("镇").removesuffix("乡")
         name = f"{place}{suffix}" if town.kind != "park" else f"霍邱经开区{suffix}"
         capacity = rng.randrange(20, 61) if unit == "units" else rng.randrange(30, 121)
