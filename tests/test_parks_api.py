@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import mapbox_vector_tile
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -253,3 +255,28 @@ def test_support_request_for_a_nonexistent_applicant(env: Env) -> None:
     assert both.json()["detail"] == (
         "a support request is made by an enterprise or a talent: give enterprise_id or resident_id"
     )
+
+
+def _tile_xy(lon: float, lat: float, z: int) -> tuple[int, int]:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
+def test_parks_vector_tile_layer(env: Env) -> None:
+    client, _, engine = env
+    with engine.connect() as conn:
+        park_id, name, lon, lat, capacity, occupancy = conn.execute(
+            text("SELECT p.park_id, p.name, ST_X(p.geom), ST_Y(p.geom), p.capacity, "
+                 "(SELECT coalesce(sum(units), 0) FROM park_tenants t WHERE t.park_id = p.park_id AND t.moved_out_on IS NULL) "
+                 "FROM parks p ORDER BY p.park_id LIMIT 1")
+        ).one()  # fmt: skip
+    x, y = _tile_xy(lon, lat, 14)
+    tile = client.get(f"/tiles/parks/14/{x}/{y}.pbf")
+    assert tile.status_code == 200
+    features = mapbox_vector_tile.decode(tile.content)["parks"]["features"]
+    mine = next(f["properties"] for f in features if f["properties"]["park_id"] == park_id)
+    assert (mine["name"], mine["capacity"], mine["occupancy"]) == (name, capacity, occupancy)
+    assert client.get("/tiles/parks/14/0/0.pbf").status_code == 204
+    assert client.get("/tiles/parks.json").json()["vector_layers"][0]["id"] == "parks"
