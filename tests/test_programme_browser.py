@@ -149,3 +149,23 @@ def test_service_page_on_a_phone_submit_and_check(browser: Browser, site: Site) 
     _screenshot(page, "service-phone-status")
     guard.errors.clear()  # the refused submissions and the wrong digits answered 422/404 on purpose
     guard.assert_clean()
+
+
+def test_outreach_on_a_phone(browser: Browser, site: Site) -> None:
+    page, guard = _open(browser, site.base, "/outreach.html", PHONE)
+    page.fill("#login-name", "admin")
+    page.fill("#login-password", PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    map_box, panel_box = page.locator("#flow-map").bounding_box(), page.locator("#flow-panel").bounding_box()
+    assert (
+        map_box
+        and panel_box
+        and map_box["height"] > 300
+        and panel_box["y"] >= map_box["y"] + map_box["height"] - 1
+    )
+    assert page.locator("path.flow-arc").count() == page.locator("#city-list li").count() == len(site.away)
+    pixels = _screenshot(page, "outreach-phone")
+    assert _share(pixels, _rgb("#c0392b")) > 0.002
+    guard.assert_clean()

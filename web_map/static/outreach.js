@@ -10,7 +10,8 @@
   var ARC_COLOUR = '#c0392b';
   var CITY_COLOUR = '#8c2f1b';
   var state = { data: null, selected: null, groupsLoaded: false };
-  var LABELLED = 10; // the largest flows keep a permanent label; the rest show theirs on hover
+  // the largest flows keep a permanent label (fewer on a phone); the rest show theirs on hover
+  var LABELLED = window.matchMedia('(min-width: 720px)').matches ? 10 : 6;
   var map = L.map('flow-map', { zoomControl: true, attributionControl: false, minZoom: 3, maxZoom: 11, zoomSnap: 0.25 });
   map.setView([32.3, 116.3], 5);
   var graticule = L.layerGroup().addTo(map);
