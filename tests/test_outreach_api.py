@@ -100,6 +100,11 @@ def test_targeted_list_matches_open_positions_of_the_same_trade(env: Env) -> Non
     for _, o, n in open_jobs:
         per_code[o] += n
     assert all(p["home_positions"] == per_code[p["occupation_code"]] for p in body["people"])
+    assert (
+        body["open_positions"]
+        == sum(per_code[c] for c in codes)
+        == sum(p["positions"] for p in body["positions"])
+    )
     assert body["masked"] and all("*" in (p["phone"] or "*") and "*" in p["name"] for p in body["people"])
     assert any(p["phone"] for p in body["people"])
 

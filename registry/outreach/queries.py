@@ -70,6 +70,13 @@ HOME_POSITIONS = text(
     """
 )
 
+HOME_POSITIONS_TOTAL = text(
+    """
+    SELECT count(*) AS vacancies, coalesce(sum(positions), 0) AS positions FROM vacancies
+    WHERE status = 'open' AND occupation_code = ANY(:codes)
+    """
+)
+
 RESIDENT_FOR_CONTACT = text("SELECT resident_id, area_code, status FROM residents WHERE resident_id = :id")
 INSERT_CONTACT = text(
     """

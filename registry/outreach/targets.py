@@ -93,6 +93,7 @@ def targeted_list(
     positions = [
         _position(r) for r in conn.execute(q.HOME_POSITIONS, {"codes": codes, "limit": MAX_POSITIONS})
     ]
+    total = conn.execute(q.HOME_POSITIONS_TOTAL, {"codes": codes}).one()
     return {
         "city": city.name,
         "trade": trade,
@@ -100,5 +101,6 @@ def targeted_list(
         "masked": not (shown.names and shown.phones),
         "people": people,
         "positions": positions,
-        "open_positions": sum(p["positions"] for p in positions),
+        "open_positions": int(total.positions),  # every one, even beyond the MAX_POSITIONS listed
+        "open_vacancies": int(total.vacancies),
     }
