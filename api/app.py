@@ -14,6 +14,8 @@ from api.routes import (
     areas,
     circle,
     health,
+    outreach,
+    parks,
     plan,
     policies,
     records,
@@ -22,6 +24,7 @@ from api.routes import (
     review,
     route,
     search,
+    service,
     stats,
     talents,
     tiles,
@@ -75,4 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(records.router)
     app.include_router(review.router)
     app.include_router(registry_stats.router)
+    app.include_router(outreach.router)
+    app.include_router(parks.router)
+    app.include_router(service.router)
     return app

@@ -16,9 +16,12 @@ from boundaries.synthetic import build_geography, write_road_osm
 from geo.errors import Conflict
 from geo.road_store import import_osm_file
 from geo.settings import Settings
+from registry.outreach.demo import seed_contacts
+from registry.parks.demo import seed_parks
 from registry.policies.load import load_policies, seed_path
 from registry.synthetic import populate
 from registry.talents.synthetic import make_talents
+from registry.tickets.demo import seed_tickets
 
 Scale = Literal["small", "county"]
 DEMO_KEY = "demo"
@@ -130,6 +133,13 @@ def build_demo(
         talents = make_talents(conn, scale=scale, seed=seed, today=date.today())
     report.counts |= {"talents": talents.talents, "talent_projects": talents.projects}
     lap("talents")
+
+    progress("鸿雁回归：园区、扶持申请、一窗受理、联系记录 parks, support requests, tickets, contacts")
+    with engine.begin() as conn:
+        report.counts |= seed_parks(conn, seed=seed, secret_key=settings.secret_key)
+        report.counts["tickets"] = seed_tickets(conn, seed=seed, secret_key=settings.secret_key)
+        report.counts["outreach_contacts"] = seed_contacts(conn, seed=seed)
+    lap("programme")
 
     with engine.begin() as conn:
         conn.execute(

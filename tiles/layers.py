@@ -112,6 +112,21 @@ LAYERS: tuple[Layer, ...] = (
         (Band(11, 18),),
     ),
     Layer(
+        "parks",
+        "园区 Parks and incubators (返乡创业园, 青年创业园, 众创空间, 孵化器, 加速器) with capacity and occupancy",
+        "parks",
+        "point",
+        {
+            "park_id": "园区编号 park id",
+            "name": "名称 name",
+            "kind": "returnee_park, youth_park, makerspace, incubator or accelerator",
+            "capacity": "容量 capacity (units or desks)",
+            "unit": "units or desks",
+            "occupancy": "已入驻 occupied units or desks",
+        },
+        (Band(8, 18),),
+    ),
+    Layer(
         "heat",
         "供需热力 H3 hexagons: available people, open positions and the balance (res 6 ≤ z9, 7 z10–11, 8 ≥ z12)",
         "heat_hexagons",

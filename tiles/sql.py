@@ -59,6 +59,13 @@ TILE_SQL: dict[str, str] = {
         " LEFT JOIN LATERAL (SELECT count(*) AS vacancies, sum(o.positions) AS positions"
         " FROM vacancies o WHERE o.site_id = s.site_id AND o.status = 'open') v ON true",
     ),  # fmt: skip
+    "parks": _tile(
+        "parks",
+        "p",
+        "p.park_id, p.name, p.kind, p.capacity, p.unit, coalesce(o.occupancy, 0) AS occupancy",
+        "parks p LEFT JOIN LATERAL (SELECT sum(t.units) AS occupancy FROM park_tenants t"
+        " WHERE t.park_id = p.park_id AND t.moved_out_on IS NULL) o ON true",
+    ),  # fmt: skip
     "heat": _tile(
         "heat",
         "h",
@@ -80,6 +87,7 @@ BOUNDS_SQL: dict[str, str] = {
     "roads": _bounds("road_edges"),
     "water": _bounds("water_areas"),
     "enterprises": _bounds("enterprise_sites"),
+    "parks": _bounds("parks"),
     "heat": _bounds("heat_hexagons"),
 }
 

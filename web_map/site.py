@@ -32,6 +32,16 @@ def create_site(settings: Settings | None = None) -> FastAPI:
         """稳岗就业政策库 The policies search page."""
         return FileResponse(WEB_ROOT / "policies.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/outreach.html", include_in_schema=False)
+    def outreach_page() -> FileResponse:
+        """鸿雁回归 flow map of people working away (staff log in on the page)."""
+        return FileResponse(WEB_ROOT / "outreach.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/service.html", include_in_schema=False)
+    def service_page() -> FileResponse:
+        """一窗受理: the intake form and the status check (no login)."""
+        return FileResponse(WEB_ROOT / "service.html", media_type="text/html; charset=utf-8")
+
     @app.get(
         "/reports/township/{code}.html",
         tags=["reports"],

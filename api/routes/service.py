@@ -1,0 +1,84 @@
+"""一窗受理 API: the public intake form and status check (no login), the staff queue and status steps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import Connection
+
+from api.auth import Cipher, CurrentAccount, ScopedConnection, app_transaction
+from registry.tickets.service import Intake, advance_ticket, check_status, queue, routes, submit_ticket
+
+router = APIRouter(prefix="/api/v1", tags=["service"])
+PublicConnection = Annotated[Connection, Depends(app_transaction)]
+
+
+class TicketIn(BaseModel):
+    """The one intake form."""
+
+    category: str = Field(default="", max_length=40)
+    name: str = Field(default="", max_length=40)
+    phone: str = Field(default="", max_length=20)
+    area_code: str = Field(default="", max_length=12)
+    description: str = Field(default="", max_length=1000)
+
+
+class StatusQuery(BaseModel):
+    """A ticket number and the last four digits of the applicant's phone."""
+
+    ticket_no: str = Field(max_length=30)
+    phone_last4: str = Field(max_length=4)
+
+
+class TicketStep(BaseModel):
+    """The ticket's next status and a note."""
+
+    to: str
+    note: str = Field(default="", max_length=500)
+
+
+@router.get("/service/categories", operation_id="service_categories")
+def categories(conn: PublicConnection) -> dict[str, Any]:
+    """事项类别 The categories of the one-window service and the unit each is routed to."""
+    return {"categories": routes(conn)}
+
+
+@router.post("/service/tickets", operation_id="service_submit", status_code=201)
+def submit(conn: PublicConnection, cipher: Cipher, body: TicketIn) -> dict[str, Any]:
+    """一窗受理 Submit the form; the answer carries the ticket number to check the status with."""
+    return submit_ticket(conn, Intake(**body.model_dump()), cipher=cipher)
+
+
+@router.post("/service/tickets/status", operation_id="service_status")
+def status(conn: PublicConnection, cipher: Cipher, body: StatusQuery) -> dict[str, Any]:
+    """办件查询 A ticket's status and history by its number and the last 4 digits of the phone (no login)."""
+    return check_status(conn, body.ticket_no, body.phone_last4, cipher=cipher)
+
+
+@router.get("/tickets", operation_id="ticket_queue")
+def ticket_queue(
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    unit: Annotated[str | None, Query(description="承办单位 unit, e.g. labour_station")] = None,
+    status: Annotated[
+        str | None, Query(description="submitted | accepted | processing | resolved | returned")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> dict[str, Any]:
+    """待办队列 The tickets of your area (one unit's, one status), oldest first; phones masked."""
+    rows = queue(conn, account, cipher=cipher, unit=unit, status=status, limit=limit)
+    return {"tickets": rows, "count": len(rows)}
+
+
+@router.post("/tickets/{ticket_no}/status", operation_id="ticket_advance")
+def ticket_step(
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    ticket_no: Annotated[str, Path(max_length=30)],
+    body: TicketStep,
+) -> dict[str, Any]:
+    """办理 Move a ticket of your area one step on (submitted → accepted → processing → resolved)."""
+    return advance_ticket(conn, account, ticket_no, body.to, note=body.note)
