@@ -35,7 +35,7 @@ def check(values: Values, ctx: Context) -> list[RowIssue]:
 def existing(conn: Connection, rows: list[ValidRow], ctx: Context) -> dict[int, tuple[str, str]]:
     """Rows whose enterprise (credit code) is already in the database, as far as the caller can see."""
     codes = sorted({r.values["credit_code"] for r in rows})
-    found: dict[str, int] = dict(conn.execute(q.VISIBLE_ENTERPRISES_BY_CODE, {"codes": codes}).tuples().all())
+    found = {str(c): int(i) for c, i in conn.execute(q.VISIBLE_ENTERPRISES_BY_CODE, {"codes": codes})}
     return {
         r.row: ("credit_code", f"企业已在库中（企业编号 {found[r.values['credit_code']]}）")
         for r in rows
@@ -57,7 +57,7 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
         for f in (first[v["credit_code"]],)
     )  # fmt: skip
     stage(conn, q.DROP_STAGE_ENTERPRISES, q.STAGE_ENTERPRISES, "intake_enterprises", STAGE_COLUMNS, staged)
-    inserted = {str(code) for code, _ in conn.execute(q.INSERT_ENTERPRISES).tuples()}
+    inserted = {str(code) for code, _ in conn.execute(q.INSERT_ENTERPRISES)}
     written = conn.execute(q.INSERT_SITES, {"codes": sorted(inserted)}).rowcount
     refused = {
         r.row: ("credit_code", "此统一社会信用代码已在其他地区登记，不能重复导入")
