@@ -259,3 +259,12 @@ def test_header_only_xlsx_and_size_limit(demo: Engine) -> None:
     assert str(too_big.value) == (
         "文件 1.0 MB，超过上传上限 1 MB（HONGYAN_MAX_UPLOAD_MB）：请拆成几个文件分别导入 (file 居民.csv)"
     )
+
+
+def test_csv_formula_cells_are_refused_not_kept(demo: Engine) -> None:
+    v = villages(demo, "")[0]
+    rows = [person(1, v), person(2, v, 姓名='=HYPERLINK("http://x","y")')]
+    report = run(demo, csv_bytes(HEADERS, rows, encoding="utf-8"), source="居民.csv", mode="commit_valid")
+    assert texts(report) == ["第 3 行「姓名」：单元格含公式，请粘贴为数值"] and report.written == 1
+    ws = load_workbook(io.BytesIO(report.error_workbook or b"")).worksheets[0]
+    assert ws.cell(3, 1).value == '=HYPERLINK("http://x","y")' and ws.cell(3, 1).data_type == "s"
