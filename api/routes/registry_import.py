@@ -49,7 +49,7 @@ UPLOAD_SCHEMA = {
 }
 
 
-class ImportError_(BaseModel):
+class RowErrorOut(BaseModel):
     """One rejected cell or row."""
 
     row: int
@@ -76,7 +76,7 @@ class ImportResult(BaseModel):
     valid: int
     written: int
     rejected: int
-    errors: list[ImportError_]
+    errors: list[RowErrorOut]
     error_workbook: ErrorWorkbook | None
 
 
@@ -98,7 +98,7 @@ def _result(report: ImportReport) -> ImportResult:
     return ImportResult(
         detail=report.summary, database=report.database, mode=report.mode, rows=report.rows, valid=report.valid,
         written=report.written, rejected=report.rejected,
-        errors=[ImportError_(row=e.row, field=e.field, message=e.message, text=e.text) for e in report.errors],
+        errors=[RowErrorOut(row=e.row, field=e.field, message=e.message, text=e.text) for e in report.errors],
         error_workbook=book,
     )  # fmt: skip
 
