@@ -19,6 +19,7 @@ from api.routes import (
     plan,
     policies,
     records,
+    registry_import,
     registry_stats,
     residents,
     review,
@@ -81,4 +82,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(outreach.router)
     app.include_router(parks.router)
     app.include_router(service.router)
+    app.include_router(registry_import.router)
     return app

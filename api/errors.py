@@ -13,8 +13,10 @@ from geo.errors import (
     NotFound,
     PermissionDenied,
 )
+from registry.intake.read import UploadTooLarge
 
 STATUS_BY_ERROR: dict[type[HongyanError], int] = {
+    UploadTooLarge: 413,
     InvalidInput: 422,
     NotFound: 404,
     Conflict: 409,

@@ -28,9 +28,9 @@ app.add_typer(plan_app, name="plan")
 app.add_typer(tiles_app, name="tiles")
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(registry_app, name="registry")
-
 app.add_typer(outreach_app, name="outreach")
 app.add_typer(parks_app, name="parks")
+
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 

@@ -1,52 +1,75 @@
-"""`hongyan registry policies load|search`: the policies library from the command line (as the database owner)."""
+"""`hongyan registry template|import`: spreadsheet templates and imports as the operator (superuser engine).
+
+The operator states the area the file belongs to with --as-area; villages outside it are refused exactly as
+the API refuses them for a scoped account.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
-from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.migrate import upgrade
-from registry.policies.load import load_policies
-from registry.policies.store import search_policies
+from api.cli.common import connected_engine, console, err_console, get_settings, reports_errors
+from api.cli.policies import policies_app
+from geo.scope import scope_prefix
+from registry.intake.read import check_size
+from registry.intake.service import MODES, import_file, template_for
+from registry.personal import PersonalDataCipher
 
 registry_app = typer.Typer(
-    help="数据库 The registry: policies library (稳岗就业政策库).", no_args_is_help=True
-)
-policies_app = typer.Typer(
-    help="政策库 Employment policies: load a file, search in Chinese.", no_args_is_help=True
+    help="登记库 The registry: spreadsheet templates and imports, the policies library.", no_args_is_help=True
 )
 registry_app.add_typer(policies_app, name="policies")
+DATABASE_HELP = "库 residents（人力资源供给库）, enterprises（企业与场所）or vacancies（岗位）"
 
 
-@policies_app.command("load")
+@registry_app.command("template")
 @reports_errors
-def load(ctx: typer.Context, file: Path = typer.Argument(..., help="政策文件 .json or .xlsx")) -> None:
-    """导入政策 Load policies from a .json or .xlsx file (one transaction; the same code replaces a policy)."""
-    with connected_engine(get_settings(ctx)) as engine:
-        upgrade(engine)
-        with engine.begin() as conn:
-            report = load_policies(conn, file)
-    console.print(f"政策已导入 policies loaded from {file}: {report.created} new, {report.updated} replaced")
-
-
-@policies_app.command("search")
-@reports_errors
-def search(
+def template(
     ctx: typer.Context,
-    query: str = typer.Argument("", help="检索词 search text, e.g. 创业贷款"),
-    category: str | None = typer.Option(None, help="类别 category, e.g. 社保补贴"),
-    limit: int = typer.Option(20, help="最多几条 at most this many"),
+    database: str = typer.Argument(..., help=DATABASE_HELP),
+    out: Path = typer.Option(..., "--out", help="输出 .xlsx"),
+    as_area: str | None = typer.Option(None, "--as-area", help="地区代码: villages offered in the drop-down"),
 ) -> None:
-    """检索政策 Search the policies: every word must match, best first."""
-    with connected_engine(get_settings(ctx)) as engine, engine.connect() as conn:
-        hits = search_policies(conn, query, category=category, limit=limit)
-    table = Table(title=f"政策检索 “{query}” · {len(hits)}")
-    for column in ("id", "类别 category", "标题 title", "额度 amount"):
-        table.add_column(column)
-    for hit in hits:
-        p = hit.policy
-        table.add_row(str(p.policy_id), p.category, p.title, p.amount)
-    console.print(table)
+    """下载模板 Write the import template (.xlsx: headers, 说明 sheet, drop-downs) of a database."""
+    settings = get_settings(ctx)
+    scope = scope_prefix(as_area or settings.county_code)
+    with connected_engine(settings) as engine, engine.connect() as conn:
+        data = template_for(conn, database, scope=scope)
+    out.write_bytes(data)
+    console.print(f"模板已写入 template written: {out}")
+
+
+@registry_app.command("import")
+@reports_errors
+def import_command(
+    ctx: typer.Context,
+    database: str = typer.Argument(..., help=DATABASE_HELP),
+    path: Path = typer.Argument(..., help=".xlsx or .csv", exists=True, dir_okay=False),
+    mode: str = typer.Option("all_or_nothing", help=f"模式 {' or '.join(MODES)}"),
+    as_area: str | None = typer.Option(None, "--as-area", help="地区代码 the area the file belongs to"),
+    encoding: str = typer.Option("auto", help="CSV 编码 auto, utf-8 or gbk"),
+    datum: str = typer.Option("wgs84", help="坐标系 default for rows without one: wgs84, gcj02, bd09"),
+) -> None:
+    """导入 Import a filled template in one transaction; rejected rows go to <file>.错误.xlsx next to it."""
+    settings = get_settings(ctx)
+    scope = scope_prefix(as_area or settings.county_code)
+    check_size(path.stat().st_size, max_mb=settings.max_upload_mb, source=str(path))
+    with connected_engine(settings) as engine, engine.begin() as conn:
+        report = import_file(
+            conn, database, path.read_bytes(), source=path.name, mode=mode, scope=scope,
+            cipher=PersonalDataCipher(settings.secret_key), max_upload_mb=settings.max_upload_mb,
+            encoding=encoding, datum=datum,
+        )  # fmt: skip
+    console.print(report.summary)
+    if report.error_workbook is None:
+        return
+    book = path.with_name(f"{path.stem}.错误.xlsx")
+    book.write_bytes(report.error_workbook)
+    for e in report.errors[:20]:
+        err_console.print(e.text)
+    if len(report.errors) > 20:
+        err_console.print(f"…… 另有 {len(report.errors) - 20} 处错误")
+    err_console.print(f"错误清单 error workbook: {book}")
+    raise typer.Exit(code=1)

@@ -1,0 +1,1 @@
+"""Spreadsheet intake: Excel/CSV templates, validated imports into the registry databases, error workbooks."""

@@ -1,0 +1,115 @@
+"""SQL of the intake package, parameters bound; under the app role every statement passes the RLS policies."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+AREAS = text(
+    """
+    SELECT code, name, level, parent_code,
+           ST_X(coalesce(seat, ST_PointOnSurface(geom))) AS lon,
+           ST_Y(coalesce(seat, ST_PointOnSurface(geom))) AS lat
+    FROM admin_areas ORDER BY code
+    """
+)
+COUNTY = text("SELECT name, ST_AsBinary(geom) AS wkb FROM admin_areas WHERE level = 'county' LIMIT 1")
+OCCUPATIONS = text("SELECT code, name, level FROM occupations ORDER BY code")
+
+VISIBLE_RESIDENTS_BY_HASH = text("SELECT id_hash, resident_id FROM residents WHERE id_hash = ANY(:hashes)")
+VISIBLE_ENTERPRISES_BY_CODE = text(
+    "SELECT credit_code, enterprise_id FROM enterprises WHERE credit_code = ANY(:codes)"
+)
+VISIBLE_SITES = text(
+    """
+    SELECT e.credit_code, e.enterprise_id, e.name AS enterprise_name, s.site_id, s.name, s.area_code
+    FROM enterprises e JOIN enterprise_sites s ON s.enterprise_id = e.enterprise_id
+    WHERE e.credit_code IS NOT NULL AND s.area_code LIKE :scope || '%'
+    ORDER BY e.credit_code, s.site_id
+    """
+)
+
+# Staging tables: COPY cannot write into a table under row-level security, so rows are copied into a
+# temporary table first and moved with INSERT … SELECT, which the policies check row by row.
+DROP_STAGE_RESIDENTS = text("DROP TABLE IF EXISTS intake_residents")
+STAGE_RESIDENTS = text(
+    """
+    CREATE TEMP TABLE intake_residents (
+        src_row integer, id_hash bytea, id_cipher bytea, phone_cipher bytea, name text, sex char(1),
+        birth_date date, village_code varchar(12), area_code varchar(12), education text, status text,
+        occupation_code text, work_city text, wish_to_return boolean, income_band text, location_source text,
+        geom geometry
+    ) ON COMMIT DROP
+    """
+)
+DROP_STAGE_ENTERPRISES = text("DROP TABLE IF EXISTS intake_enterprises")
+STAGE_ENTERPRISES = text(
+    """
+    CREATE TEMP TABLE intake_enterprises (
+        src_row integer, credit_code varchar(18), name text, industry text, kind text, employees integer,
+        area_code varchar(12), site_name text, site_area varchar(12), geom geometry
+    ) ON COMMIT DROP
+    """
+)
+DROP_STAGE_VACANCIES = text("DROP TABLE IF EXISTS intake_vacancies")
+STAGE_VACANCIES = text(
+    """
+    CREATE TEMP TABLE intake_vacancies (
+        src_row integer, enterprise_id bigint, site_id bigint, title text, occupation_code text,
+        positions integer, wage_min integer, wage_max integer, full_time boolean, valid_until date,
+        area_code varchar(12)
+    ) ON COMMIT DROP
+    """
+)
+
+# The one place residents are inserted (the review workflow adds its status column here at merge).
+INSERT_RESIDENTS = text(
+    """
+    WITH inserted AS (
+        INSERT INTO residents (id_hash, id_cipher, phone_cipher, name, sex, birth_date, village_code, area_code,
+                               education, status, occupation_code, work_city, wish_to_return, income_band,
+                               location_source, record_status, created_by, geom)
+        SELECT id_hash, id_cipher, phone_cipher, name, sex, birth_date, village_code, area_code,
+               education, status, occupation_code, work_city, wish_to_return, income_band, location_source,
+               :record_status, nullif(current_setting('hongyan.account_id', true), '')::bigint,
+               ST_SetSRID(geom, 4326)
+        FROM intake_residents ORDER BY src_row
+        ON CONFLICT (id_hash) DO NOTHING
+        RETURNING resident_id, id_hash, area_code
+    ), steps AS (
+        -- the review trail says the record came in by a spreadsheet import, and at which level
+        INSERT INTO review_events (table_name, record_id, area_code, action, level, from_status, to_status,
+                                   reason, account_id)
+        SELECT 'residents', resident_id, area_code, :action, :level, 'draft', :record_status, '表格导入',
+               nullif(current_setting('hongyan.account_id', true), '')::bigint
+        FROM inserted
+    )
+    SELECT id_hash FROM inserted
+    """
+)
+INSERT_ENTERPRISES = text(
+    """
+    INSERT INTO enterprises (credit_code, name, industry, kind, employees, area_code)
+    SELECT DISTINCT ON (credit_code) credit_code, name, industry, kind, employees, area_code
+    FROM intake_enterprises ORDER BY credit_code, src_row
+    ON CONFLICT (credit_code) DO NOTHING
+    RETURNING credit_code, enterprise_id
+    """
+)
+INSERT_SITES = text(
+    """
+    INSERT INTO enterprise_sites (enterprise_id, name, area_code, geom)
+    SELECT e.enterprise_id, i.site_name, i.site_area, ST_SetSRID(i.geom, 4326)
+    FROM intake_enterprises i JOIN enterprises e ON e.credit_code = i.credit_code
+    WHERE i.credit_code = ANY(:codes)
+    ORDER BY i.src_row
+    """
+)
+INSERT_VACANCIES = text(
+    """
+    INSERT INTO vacancies (enterprise_id, site_id, title, occupation_code, positions, wage_min, wage_max,
+                           full_time, status, valid_until, area_code)
+    SELECT enterprise_id, site_id, title, occupation_code, positions, wage_min, wage_max,
+           full_time, 'open', valid_until, area_code
+    FROM intake_vacancies ORDER BY src_row
+    """
+)

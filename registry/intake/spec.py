@@ -1,0 +1,119 @@
+"""Table specs: one per importable database — Chinese headers, English keys, a parser per field, a writer.
+
+A spec is the only thing a new database needs to become importable (templates, reading, validation, error
+workbooks and the API/CLI all work from it): build a TableSpec and ``register`` it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import NotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from registry.intake.context import Context
+
+Values = dict[str, Any]
+Parser = Callable[[str, "Context"], Any]
+
+
+class CellError(Exception):
+    """A value that cannot be accepted; the message (Chinese) is shown next to the cell."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column: English key, Chinese header, parser (raw text → value, CellError when wrong)."""
+
+    key: str
+    label: str
+    parse: Parser
+    required: bool = False
+    choices: tuple[str, ...] = ()  # drop-down labels
+    lookup: str | None = None  # "villages" or "occupations": drop-down from a list sheet of the template
+    as_text: bool = False  # long digit strings (ID numbers, codes): the column is formatted as text
+    width: int = 14
+    note: str = ""
+    example: str = ""
+
+    @property
+    def header(self) -> str:
+        """The header cell of the template: required columns carry a trailing *."""
+        return f"{self.label}*" if self.required else self.label
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """A problem of a row found after its cells parsed: the field's key (None for the whole row), message."""
+
+    key: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ValidRow:
+    """A row whose every cell parsed and passed the row checks."""
+
+    row: int
+    values: Values
+
+
+@dataclass(frozen=True)
+class WriteOutcome:
+    """What the writer stored: rows written, and rows the database refused (row → (key, message))."""
+
+    written: int
+    refused: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """An importable database: its columns, row checks, duplicate key, database look-ups and writer."""
+
+    name: str
+    title: str
+    sheet: str
+    fields: tuple[Field, ...]
+    check_row: Callable[[Values, Context], list[RowIssue]]
+    write: Callable[[Connection, list[ValidRow], Context], WriteOutcome]
+    duplicate_key: Callable[[Values], Hashable | None] = lambda _: None
+    duplicate_field: str = ""
+    duplicate_what: str = ""
+    existing: Callable[[Connection, list[ValidRow], Context], dict[int, tuple[str, str]]] = (
+        lambda _conn, _rows, _ctx: {}
+    )
+    prepare: Callable[[Connection, Context], None] = lambda _conn, _ctx: None
+    instructions: tuple[str, ...] = ()
+
+    def field(self, key: str) -> Field:
+        """The field with this English key."""
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+
+SPECS: dict[str, TableSpec] = {}
+
+
+def register(spec: TableSpec) -> TableSpec:
+    """Make a database importable under its name (templates, API, CLI)."""
+    SPECS[spec.name] = spec
+    return spec
+
+
+def get_spec(name: str) -> TableSpec:
+    """The spec of a database by name; NotFound listing the importable ones."""
+    from registry.intake import specs  # noqa: F401  (registers the built-in specs)
+
+    if name not in SPECS:
+        raise NotFound(f"没有名为 {name!r} 的导入库，可用：{'、'.join(sorted(SPECS))}")
+    return SPECS[name]
