@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -15,6 +16,7 @@ from boundaries.synthetic import build_geography, write_road_osm
 from geo.errors import Conflict
 from geo.road_store import import_osm_file
 from geo.settings import Settings
+from registry.programme.demo import seed_programme
 from registry.synthetic import populate
 
 Scale = Literal["small", "county"]
@@ -119,6 +121,12 @@ def build_demo(
     population = populate(engine, scale=scale, seed=seed, secret_key=settings.secret_key)
     report.counts |= {k: int(v) for k, v in asdict(population).items() if isinstance(v, int) and k != "seed"}
     lap("population")
+
+    progress("招聘会与目标 the programme: fairs, targets, tasks")
+    with engine.begin() as conn:
+        programme = seed_programme(conn, seed=seed, secret_key=settings.secret_key, today=date.today())
+    report.counts |= {f"programme_{k}": v for k, v in asdict(programme).items()}
+    lap("programme")
 
     with engine.begin() as conn:
         conn.execute(
