@@ -130,11 +130,19 @@ def test_a_workers_fair_on_a_tuesday_is_refused(env: Env) -> None:
         f"周三招工须在星期三，{tuesday.isoformat()} 是星期二 (a workers fair is held on a Wednesday, "
         f"{tuesday.isoformat()} is a Tuesday) (field fair_date)"
     )
-    wednesday = client.post(f"{API}/fairs", json=body | {"fair_date": _next(2).isoformat()},
-                            headers=login(client, "staff_a"))  # fmt: skip
-    assert wednesday.status_code in (201, 409)  # the demo calendar may already hold that Wednesday
-    if wednesday.status_code == 409:
-        assert "已有同类招聘会" in wednesday.json()["detail"]
+    wednesday = _next(2) + timedelta(days=364)  # a Wednesday a year on: beyond the demo's calendar
+    ok = client.post(
+        f"{API}/fairs", json=body | {"fair_date": wednesday.isoformat()}, headers=login(client, "staff_a")
+    )
+    assert ok.status_code == 201 and ok.json()["kind"] == "workers" and ok.json()["status"] == "planned"
+    again = client.post(
+        f"{API}/fairs", json=body | {"fair_date": wednesday.isoformat()}, headers=login(client, "admin")
+    )
+    assert again.status_code == 409
+    assert again.json()["detail"] == (
+        f"{ok.json()['venue']} 在 {wednesday.isoformat()} 已有同类招聘会 "
+        f"(venue {body['venue_id']} already has a workers fair that day)"
+    )
 
 
 def test_a_booth_for_an_unregistered_enterprise_and_a_duplicate_booth(env: Env) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
@@ -90,6 +92,9 @@ def test_township_staff_see_only_their_townships_fairs_through_the_api(env: Env)
                               "'2026-11-27'", p=world.township_b[:9] + "%")  # fmt: skip
     assert board["metrics"]["intentions"]["actual"] == intentions_b > 0
     assert [t["code"] for t in board["townships"]] == [world.township_b]
+    sheet = load_workbook(BytesIO(client.get(f"{API}/report.xlsx", params={"year": 2026, "on": "2026-11-27"},
+                                             headers=staff_b).content))["乡镇进度"]  # fmt: skip
+    assert [r[1] for r in sheet.iter_rows(min_row=2, values_only=True)] == [world.township_b]
     with owner.connect() as conn:
         lon, lat = conn.execute(text("SELECT ST_X(seat), ST_Y(seat) FROM admin_areas WHERE code = :c"),
                                 {"c": world.township_a}).one()  # fmt: skip
