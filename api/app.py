@@ -13,11 +13,13 @@ from api.routes import (
     accounts,
     areas,
     circle,
+    fairs,
     health,
     outreach,
     parks,
     plan,
     policies,
+    programme,
     records,
     registry_import,
     registry_stats,
@@ -83,4 +85,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(parks.router)
     app.include_router(service.router)
     app.include_router(registry_import.router)
+    app.include_router(fairs.router)
+    app.include_router(programme.router)
     return app

@@ -19,6 +19,7 @@ from geo.settings import Settings
 from registry.outreach.demo import seed_contacts
 from registry.parks.demo import seed_parks
 from registry.policies.load import load_policies, seed_path
+from registry.programme.demo import seed_programme
 from registry.synthetic import populate
 from registry.talents.synthetic import make_talents
 from registry.tickets.demo import seed_tickets
@@ -139,6 +140,12 @@ def build_demo(
         report.counts |= seed_parks(conn, seed=seed, secret_key=settings.secret_key)
         report.counts["tickets"] = seed_tickets(conn, seed=seed, secret_key=settings.secret_key)
         report.counts["outreach_contacts"] = seed_contacts(conn, seed=seed)
+    lap("outreach")
+
+    progress("招聘会与目标 the programme: fairs, targets, tasks")
+    with engine.begin() as conn:
+        programme = seed_programme(conn, seed=seed, secret_key=settings.secret_key, today=date.today())
+    report.counts |= {f"programme_{k}": v for k, v in asdict(programme).items()}
     lap("programme")
 
     with engine.begin() as conn:

@@ -1,171 +1,189 @@
-"""鸿雁回归 pages in the system Chromium: the outreach flow map (desktop) and 一窗受理 (phone viewport)."""
+"""The dashboard and the fair-day phone page in the system Chromium, on the demo with real accounts."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
-from playwright.sync_api import Browser, Page
-from sqlalchemy import text
+from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
+from sqlalchemy import Engine, text
 
 from geo.db import create_db_engine
-from geo.settings import Settings
-from tests.accounts_world import PASSWORD, World, build_world
+from registry.programme.dashboard import dashboard
+from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.live_server import serve_site
-from tests.test_web_map_browser import Guard, _rgb, _screenshot
 
 pytestmark = pytest.mark.browser
 
-DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
-PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-                         "has_touch": True}  # fmt: skip
+ROOT = Path(__file__).resolve().parents[1]
+SHOTS = ROOT / "artifacts" / "screenshots"
+API = "/api/v1/programme"
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
-@dataclass(frozen=True)
+@dataclass
+class Guard:
+    """Console errors and requests to other hosts seen by a page (those are aborted)."""
+
+    base: str
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("request", self._request)
+        page.route("**/*", self._route)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console.error: {message.text}")
+
+    def _local(self, url: str) -> bool:
+        return url.startswith(self.base + "/") or url.startswith(("data:", "blob:"))
+
+    def _request(self, request: Request) -> None:
+        if not self._local(request.url):
+            self.foreign.append(request.url)
+
+    def _route(self, route: Route) -> None:
+        if self._local(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+
+@dataclass
 class Site:
-    """The served demo copy, its cast of accounts and the people working away per city."""
+    """The live site, its world of accounts and an owner engine."""
 
     base: str
     world: World
-    away: Counter[str]
+    engine: Engine
+    client: TestClient
 
 
 @pytest.fixture
 def site(demo_db_url: str, tmp_path: Path) -> Iterator[Site]:
-    """A private demo copy with accounts, served on a free port."""
+    """The real site on a free port over a private demo with one account per role."""
+    from api.app import create_app
+
     engine = create_db_engine(demo_db_url, pool_size=2)
     world = build_world(engine)
-    with engine.connect() as conn:
-        away = Counter(
-            str(c)
-            for c in conn.execute(
-                text("SELECT work_city FROM residents WHERE status = 'working_away'")
-            ).scalars()
-        )
-    engine.dispose()
-    with serve_site(Settings(database_url=demo_db_url, data_dir=tmp_path)) as base:
-        yield Site(base, world, away)
+    settings = app_settings(demo_db_url, tmp_path)
+    try:
+        with serve_site(settings) as base, TestClient(create_app(settings)) as client:
+            yield Site(base, world, engine, client)
+    finally:
+        engine.dispose()
 
 
-def _open(browser: Browser, base: str, path: str, context: dict[str, Any]) -> tuple[Page, Guard]:
+def _open(browser: Browser, site: Site, path: str, who: str, **context: Any) -> tuple[Page, Guard]:
     page = browser.new_context(**context).new_page()
-    guard = Guard(base)
+    guard = Guard(site.base)
     guard.attach(page)
-    page.goto(base + path)
+    page.goto(site.base + path)
+    page.fill("input[name=login]", who)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
     return page, guard
 
 
-def _share(pixels: np.ndarray, colour: np.ndarray, tol: int = 40) -> float:
-    return float((np.abs(pixels - colour).max(axis=-1) <= tol).mean())
+def _number(page: Page, metric: str) -> int:
+    return int(page.inner_text(f".metric[data-metric={metric}] .actual").replace(",", ""))
 
 
-def test_outreach_flow_map_draws_arcs_for_shanghai_and_suzhou(browser: Browser, site: Site) -> None:
-    page, guard = _open(browser, site.base, "/outreach.html", DESKTOP)
-    page.fill("#login-name", "staff_a")
-    page.fill("#login-password", "wrong-password-1")
-    page.click("#login button[type=submit]")
-    page.wait_for_function("document.getElementById('login-status').textContent.includes('登录失败')")
-    page.fill("#login-password", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
-    guard.errors.clear()  # the refused login answered 401 on purpose
-    # township A's people only: the list counts equal the API's, which equal a brute force in test_outreach_api
-    items = page.eval_on_selector_all("#city-list li", "els => els.map(e => [e.dataset.city, e.textContent])")
-    assert items and {c for c, _ in items} <= set(site.away)
-    arcs = page.eval_on_selector_all(
-        "path.flow-arc", "els => els.map(e => [e.dataset.city, parseFloat(e.getAttribute('stroke-width'))])"
-    )
-    widths = dict(arcs)
-    assert {"上海", "苏州"} <= set(widths) and len(arcs) == len(items)
-    assert widths[items[0][0]] == max(widths.values())  # the biggest flow is the widest arc
-    for city in ("上海", "苏州"):
-        box = page.locator(f'path.flow-arc[data-city="{city}"]').bounding_box()
-        assert box is not None and box["width"] > 20, city
-    assert page.locator(".leaflet-tooltip", has_text="上海").count() == 1
-    assert page.locator(".leaflet-tooltip", has_text="霍邱").count() == 1
-    assert page.locator("path.leaflet-interactive, path").count() > len(arcs)
-    pixels = _screenshot(page, "outreach-desktop")
-    assert _share(pixels, _rgb("#c0392b")) > 0.002, "no arcs visible on the screenshot"
-    # the filter narrows the flows; a city opens its targeted list
-    page.check("#wish")
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'")
-    wishing = page.eval_on_selector_all("#city-list li", "els => els.length")
-    assert 0 < wishing <= len(items)
-    page.click('#city-list li[data-city="上海"]') if page.locator(
-        '#city-list li[data-city="上海"]'
-    ).count() else page.click("#city-list li")
-    page.wait_for_function("document.documentElement.dataset.target === 'ready'", timeout=20_000)
-    names = page.eval_on_selector_all("#people tr td:first-child", "els => els.map(e => e.textContent)")
-    assert names and all("*" in n for n in names)
-    with page.expect_download() as download:
-        page.click("#export")
-    assert download.value.suggested_filename.endswith(".xlsx")
-    _screenshot(page, "outreach-desktop-list")
-    guard.assert_clean()
-
-
-def test_service_page_on_a_phone_submit_and_check(browser: Browser, site: Site) -> None:
-    page, guard = _open(browser, site.base, "/service.html", PHONE)
-    page.wait_for_function("document.documentElement.dataset.service === 'ready'", timeout=20_000)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
-    page.click("#intake button[type=submit]")
-    page.wait_for_function("document.getElementById('intake-status').dataset.state === 'error'")
-    assert page.text_content("#intake-status") == (
-        "提交失败：请选择事项类别（choose a category (事项类别) (field category)）"
-    )
-    page.select_option("#category", "job_referral")
-    assert page.text_content("#unit-hint") == "承办单位：乡镇劳动保障所"
-    page.fill("#name", "李四")
-    page.fill("#phone", "1371234")
-    page.select_option("#township", site.world.township_a)
-    page.wait_for_function("document.getElementById('village').options.length > 1")
-    page.select_option("#village", site.world.village_a1)
-    page.fill("#description", "会电焊，想在家门口找工作")
-    page.click("#intake button[type=submit]")
+def _board_ready(page: Page, guard: Guard) -> None:
     page.wait_for_function(
-        "document.getElementById('intake-status').textContent.includes('手机号应为 11 位')"
+        "['ready', 'failed'].includes(document.documentElement.dataset.board)", timeout=30_000
     )
-    page.fill("#phone", "13712345678")
-    page.click("#intake button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.ticket !== undefined", timeout=20_000)
-    number = page.text_content("#ticket-no")
-    assert number and number.startswith("YC") and page.is_visible("#ticket-no")
-    _screenshot(page, "service-phone-receipt")
-    page.fill("#lookup-last4", "0000")
-    page.click("#lookup button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.lookup === 'error'")
-    assert page.text_content("#lookup-status") == "查询失败：未找到该办件，请核对办件号和手机号后 4 位"
-    page.fill("#lookup-last4", "5678")
-    page.click("#lookup button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.lookup === 'submitted'")
-    assert "当前状态：已提交" in (page.text_content("#lookup-status") or "")
-    assert page.eval_on_selector_all("#history li", "els => els.length") == 1
-    page.locator("#lookup").scroll_into_view_if_needed()
-    _screenshot(page, "service-phone-status")
-    guard.errors.clear()  # the refused submissions and the wrong digits answered 422/404 on purpose
-    guard.assert_clean()
+    state = page.evaluate("document.documentElement.dataset.board")
+    assert state == "ready", (page.inner_text("#status"), guard.errors)
 
 
-def test_outreach_on_a_phone(browser: Browser, site: Site) -> None:
-    page, guard = _open(browser, site.base, "/outreach.html", PHONE)
-    page.fill("#login-name", "admin")
-    page.fill("#login-password", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    map_box, panel_box = page.locator("#flow-map").bounding_box(), page.locator("#flow-panel").bounding_box()
-    assert (
-        map_box
-        and panel_box
-        and map_box["height"] > 300
-        and panel_box["y"] >= map_box["y"] + map_box["height"] - 1
+def test_dashboard_shows_targets_actuals_tasks_and_calendar(browser: Browser, site: Site) -> None:
+    page, guard = _open(browser, site, "/dashboard", "admin", viewport={"width": 1280, "height": 900})
+    _board_ready(page, guard)
+    with site.engine.connect() as conn:
+        board = dashboard(conn, date.today().year, on=date.today())
+    for metric in ("new_jobs", "fairs", "intentions"):
+        assert _number(page, metric) == board["metrics"][metric]["actual"]
+    assert page.inner_text(".metric[data-metric=new_jobs] .big").endswith("/ 5,100")
+    assert "季节法" in page.inner_text(".metric[data-metric=new_jobs] .method")
+    assert page.locator("#charts svg.chart").count() == 3
+    assert page.locator("#charts rect.bar-actual").count() == 36
+    flags = page.locator("#tasks li.overdue")
+    assert flags.count() == 2 and page.locator("#tasks li").count() == 11
+    assert page.locator("#tasks li").first.get_attribute("data-seq") == "2"
+    assert "逾期" in flags.first.inner_text()
+    assert page.locator("#month .day.has").count() > 0
+    assert page.locator(".leaflet-interactive").count() >= 3  # the venues (and township outlines)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "programme-dashboard.png"), full_page=True)
+    page.click("#lang-switch")
+    assert page.inner_text("h1") == "Hongyan · Targets dashboard"
+    assert guard.errors == [] and guard.foreign == []
+
+
+def test_fair_day_on_a_phone_two_taps_raise_the_dashboard(browser: Browser, site: Site) -> None:
+    world, client = site.world, site.client
+    staff = login(client, "staff_a")
+    with site.engine.connect() as conn:
+        venue = conn.execute(text("SELECT min(venue_id) FROM fair_venues WHERE area_code LIKE :p"),
+                             {"p": world.township_a[:9] + "%"}).scalar_one()  # fmt: skip
+    fair = client.post(f"{API}/fairs", headers=staff, json={"fair_date": date.today().isoformat(), "kind": "special",
+                       "theme": "other", "title": "现场测试专场", "venue_id": venue}).json()  # fmt: skip
+    booth = client.post(
+        f"{API}/fairs/{fair['fair_id']}/booths", json={"booth_no": "A1"}, headers=login(client, "hr_1")
     )
-    assert page.locator("path.flow-arc").count() == page.locator("#city-list li").count() == len(site.away)
-    pixels = _screenshot(page, "outreach-phone")
-    assert _share(pixels, _rgb("#c0392b")) > 0.002
-    guard.assert_clean()
+    assert booth.status_code == 201, booth.text
+    admin_page, admin_guard = _open(
+        browser, site, "/dashboard", "admin", viewport={"width": 1280, "height": 900}
+    )
+    _board_ready(admin_page, admin_guard)
+    before = _number(admin_page, "intentions")
+
+    page, guard = _open(browser, site, "/fair", "staff_a", **PHONE)
+    page.wait_for_function("document.documentElement.dataset.fair === 'ready'", timeout=30_000)
+    assert page.input_value("#fair") == str(fair["fair_id"])  # today's fair is picked
+    assert "今天" in page.inner_text("#fair option:checked")
+    page.fill("#seeker-form input[name=name]", "赵小燕")
+    page.fill("#seeker-form input[name=phone]", "13955556666")
+    page.click("#seeker-form button[type=submit]")
+    # township staff see names (as in the residents registry); the phone stays masked
+    page.wait_for_selector("#seekers .pick >> text=赵小燕", timeout=10_000)
+    assert "139****6666" in page.inner_text("#seekers") and "13955556666" not in page.content()
+    assert page.get_attribute("#fair-counts", "data-seekers") == "1"
+    # the two taps: the seeker, then the booth's 意向
+    page.click("#seekers .pick >> text=赵小燕")
+    page.click(f"#booths li[data-id='{booth.json()['booth_id']}'] button[data-kind=intention]")
+    page.wait_for_function(
+        "document.getElementById('fair-counts').dataset.intentions === '1'", timeout=10_000
+    )
+    assert "已记录" in page.inner_text("#status")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the phone page scrolls sideways ({width}px)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "programme-fair-phone.png"), full_page=True)
+    # a second 意向 for the same pair is refused with the API's message, visibly
+    page.click(f"#booths li[data-id='{booth.json()['booth_id']}'] button[data-kind=intention]")
+    page.wait_for_function("document.getElementById('status').dataset.bad === 'true'", timeout=10_000)
+    assert "已记录 (this intention was already recorded)" in page.inner_text("#status")
+
+    admin_page.reload()
+    _board_ready(admin_page, admin_guard)
+    assert _number(admin_page, "intentions") == before + 1
+    admin_page.screenshot(path=str(SHOTS / "programme-dashboard-after.png"), full_page=True)
+    # the failed second tap logs a 409 in the console; nothing else may
+    assert [e for e in guard.errors if "409" not in e] == [] and guard.foreign == []
+    assert admin_guard.errors == [] and admin_guard.foreign == []

@@ -1,8 +1,8 @@
-"""`hongyan outreach flows|list` and `hongyan parks list` against the demo copy."""
+"""`hongyan programme …` against a private copy of the demo: calendar, targets, tasks, reports read back."""
 
 from __future__ import annotations
 
-from collections import Counter
+from io import BytesIO
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -15,46 +15,69 @@ from geo.db import create_db_engine
 runner = CliRunner()
 
 
-def test_outreach_and_parks_commands(demo_db_url: str, tmp_path: Path) -> None:
-    env = {"HONGYAN_DATABASE_URL": demo_db_url, "HONGYAN_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+def _env(url: str, tmp_path: Path) -> dict[str, str]:
+    return {"HONGYAN_DATABASE_URL": url, "HONGYAN_DATA_DIR": str(tmp_path / "data")}
+
+
+def test_generate_a_year_set_targets_list_tasks_and_write_reports(demo_db_url: str, tmp_path: Path) -> None:
+    env = _env(demo_db_url, tmp_path)
+    skip = ["--skip", "2027-02-10", "--skip", "2027-02-13"]  # a Wednesday and a Saturday of 春节 2027
+    args = ["programme", "fairs", "generate", "--year", "2027", "--venue", "霍邱县人力资源市场",
+            "--special-venue", "经开区人力资源服务站", *skip]  # fmt: skip
+    made = runner.invoke(app, args, env=env)
+    assert made.exit_code == 0, made.output
+    assert "2027: 110 fairs scheduled, 0 already there, 0 days past" in made.output
+    again = runner.invoke(app, args, env=env)
+    assert "2027: 0 fairs scheduled, 110 already there" in again.output
     engine = create_db_engine(demo_db_url, pool_size=1)
-    with engine.connect() as conn:
-        away = conn.execute(
-            text(
-                "SELECT work_city, occupation_code, wish_to_return FROM residents WHERE status = 'working_away'"
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT kind, count(*) FROM fairs WHERE fair_date >= '2027-01-01' GROUP BY 1")
+            ).all()
+            assert dict(rows) == {"workers": 51, "talents": 51, "special": 8}
+            specials = (
+                conn.execute(
+                    text(
+                        "SELECT DISTINCT v.name FROM fairs f JOIN fair_venues v USING (venue_id) "
+                        "WHERE f.kind = 'special' AND f.fair_date >= '2027-01-01'"
+                    )
+                )
+                .scalars()
+                .all()
             )
-        ).all()
-        parks = conn.execute(text("SELECT name FROM parks")).scalars().all()
-    engine.dispose()
-    by_city = Counter(str(c) for c, _, _ in away)
-
-    flows = runner.invoke(app, ["outreach", "flows"], env=env)
-    assert flows.exit_code == 0, flows.output
-    assert f"total {len(away)}" in flows.output
-    shanghai = next(line for line in flows.output.splitlines() if "上海" in line)
-    assert f" {by_city['上海']} " in shanghai
-
-    wanted = [(c, o) for c, o, w in away if c == "苏州" and w and o and o.startswith("6-")]
-    out = tmp_path / "list.xlsx"
-    listed = runner.invoke(
-        app,
-        ["outreach", "list", "--city", "苏州", "--trade", "6", "--wish-to-return", "--out", str(out)],
-        env=env,
+            assert specials == ["经开区人力资源服务站"]
+    finally:
+        engine.dispose()
+    negative = runner.invoke(app, ["programme", "targets", "set", "--year", "2027", "--new-jobs", "-5",
+                                   "--fairs", "76", "--intentions", "1260"], env=env)  # fmt: skip
+    assert negative.exit_code == 2
+    assert "目标不能为负数：新增就业（人） = -5 (a target cannot be below zero)" in negative.output
+    ok = runner.invoke(app, ["programme", "targets", "set", "--year", "2027", "--new-jobs", "5100", "--fairs", "76",
+                             "--intentions", "1260"], env=env)  # fmt: skip
+    assert ok.exit_code == 0, ok.output
+    overdue = runner.invoke(app, ["programme", "tasks", "list", "--overdue", "--on", "2026-11-27"], env=env)
+    assert overdue.exit_code == 0, overdue.output
+    lines = overdue.output.strip().splitlines()
+    assert lines[0] == "2. 开展信息采集  牵头 县人社局  时限 2022-05-31  推进中  逾期 1641 天 OVERDUE"
+    assert lines[1].strip().startswith("5. 打造承载平台") and lines[-1] == "2 tasks, 2 overdue on 2026-11-27"
+    bad_day = runner.invoke(app, ["programme", "tasks", "list", "--on", "27/11/2026"], env=env)
+    assert bad_day.exit_code == 2 and "日期格式应为 YYYY-MM-DD" in bad_day.output
+    xlsx = tmp_path / "report.xlsx"
+    wrote = runner.invoke(app, ["programme", "report", "--year", "2026", "--on", "2026-11-27", "--out", str(xlsx)],
+                          env=env)  # fmt: skip
+    assert wrote.exit_code == 0, wrote.output
+    sheet = load_workbook(BytesIO(xlsx.read_bytes()))["目标完成"]
+    assert [c.value for c in sheet[2]][:2] == ["新增就业（人）", 5100]
+    html = tmp_path / "report.html"
+    runner.invoke(app, ["programme", "report", "--year", "2026", "--out", str(html)], env=env)
+    assert "2026 年度进展报告" in html.read_text(encoding="utf-8")
+    sup = tmp_path / "duchatongbao.xlsx"
+    done = runner.invoke(
+        app, ["programme", "tasks", "report", "--on", "2026-11-27", "--out", str(sup)], env=env
     )
-    assert listed.exit_code == 0, listed.output
-    assert f"苏州 6: {len(wanted)} 人" in listed.output
-    sheet = load_workbook(out)["外出人员"]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert len(rows) == len(wanted) and all(r[8] == "苏州" and r[9] == "是" for r in rows)
-    assert all(r[10] is None or "****" in r[10] for r in rows)
-
-    bad = runner.invoke(app, ["outreach", "list", "--city", "火星"], env=env)
-    assert bad.exit_code == 2 and "unknown city '火星'" in bad.output
-    wrong_file = runner.invoke(
-        app, ["outreach", "list", "--city", "苏州", "--out", str(tmp_path / "x.csv")], env=env
+    assert done.exit_code == 0 and load_workbook(sup)["督查通报"]["A2"].value == 2
+    wrong = runner.invoke(
+        app, ["programme", "report", "--year", "2026", "--out", str(tmp_path / "r.pdf")], env=env
     )
-    assert wrong_file.exit_code == 2 and "give a .xlsx file, not x.csv" in wrong_file.output
-
-    listed_parks = runner.invoke(app, ["parks", "list"], env=env)
-    assert listed_parks.exit_code == 0, listed_parks.output
-    assert parks and all(name in listed_parks.output for name in parks)
+    assert wrong.exit_code == 2 and "输出文件应为 .html 或 .xlsx" in wrong.output

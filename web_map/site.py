@@ -42,6 +42,16 @@ def create_site(settings: Settings | None = None) -> FastAPI:
         """一窗受理: the intake form and the status check (no login)."""
         return FileResponse(WEB_ROOT / "service.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/dashboard", include_in_schema=False)
+    def programme_dashboard() -> FileResponse:
+        """The programme's targets dashboard (鸿雁回归 · 目标进度看板)."""
+        return FileResponse(WEB_ROOT / "dashboard.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/fair", include_in_schema=False)
+    def fair_day() -> FileResponse:
+        """The fair-day phone page (招聘会现场)."""
+        return FileResponse(WEB_ROOT / "fair.html", media_type="text/html; charset=utf-8")
+
     @app.get(
         "/reports/township/{code}.html",
         tags=["reports"],

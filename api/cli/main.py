@@ -10,6 +10,7 @@ from api.cli.analyze import analyze_app
 from api.cli.groups import demo_app, export_app, import_app
 from api.cli.outreach import outreach_app, parks_app
 from api.cli.plan import plan_app
+from api.cli.programme import programme_app
 from api.cli.registry import registry_app
 from api.cli.tiles import tiles_app
 from geo.settings import Settings
@@ -31,6 +32,8 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(outreach_app, name="outreach")
 app.add_typer(parks_app, name="parks")
 
+
+app.add_typer(programme_app, name="programme")
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 

@@ -4,7 +4,7 @@
 (function () {
   'use strict';
 
-  var P = window.Programme;
+  var P = window.Pages;
   var el = P.el;
   var GRATICULE_STEP = 5;
   var ARC_COLOUR = '#c0392b';

@@ -3,7 +3,7 @@
 (function () {
   'use strict';
 
-  var P = window.Programme;
+  var P = window.Pages;
   var el = P.el;
   var routes = {};
   // Chinese first: the server's message names the field; the applicant reads what to fix in Chinese
