@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from geo.migrate import downgrade, upgrade
 from registry.accounts.store import NewAccount, create_account
 from tests.accounts_world import CIPHER, FAST_HASHER, PASSWORD, World, id_number, login, phone, world_env
 from tests.records_world import post, rows, scalar
@@ -148,3 +149,41 @@ def test_vacancy_of_an_unapproved_enterprise_cannot_open(env: Env) -> None:
     # the open vacancy it already had leaves the public job map with it
     positions = client.get("/api/v1/circle", params=circle).json()["positions"]
     assert world.open_vacancy_2 not in [p["vacancy_id"] for p in positions]
+
+
+def test_migration_0014_backfills_approved_rows_and_goes_down_and_up(engine: Engine) -> None:
+    downgrade(engine, "0008_talents_policies")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT to_regclass('public_enterprises')")).scalar() is None
+        conn.execute(
+            text(
+                "INSERT INTO admin_areas (code, name, level, geom) VALUES ('341522000000', '霍邱县', 'county', "
+                "ST_Multi(ST_MakeEnvelope(116, 32, 116.5, 32.5, 4326)))"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO enterprises (name, industry, area_code, record_status) VALUES "
+                "('已审企业', '制造', '341522000000', 'approved'), ('草稿企业', '', '341522000000', 'draft')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text(
+                "SELECT name, first_approved_at = created_at, approved_name, approved_industry FROM enterprises "
+                "ORDER BY enterprise_id"
+            )
+        ).all()
+        assert [tuple(r) for r in stored] == [
+            ("已审企业", True, "已审企业", "制造"),
+            ("草稿企业", None, None, None),
+        ]
+        assert conn.execute(text("SELECT name FROM public_enterprises")).scalars().all() == ["已审企业"]
+        flags = conn.execute(
+            text(
+                "SELECT has_function_privilege('hongyan_app', 'enterprise_is_public(bigint)', 'EXECUTE'), "
+                "has_table_privilege('hongyan_app', 'public_enterprises', 'SELECT')"
+            )
+        ).one()
+        assert tuple(flags) == (True, False)

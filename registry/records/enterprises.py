@@ -96,7 +96,7 @@ def create_enterprise(
     lon, lat, _ = located(conn, body.area_code, area_name, body.lon, body.lat, body.datum)
     values = DEFAULTS | body.model_dump(exclude_unset=True, include=set(TRACKED))
     values["credit_code"] = _credit(conn, values["credit_code"], None)
-    values["contact_phone"] = check_optional_phone(values["contact_phone"])
+    values["contact_phone"] = check_optional_phone(values["contact_phone"], field="contact_phone")
     enterprise_id = int(
         conn.execute(
             q.INSERT_ENTERPRISE,
@@ -167,7 +167,7 @@ def update_enterprise(
     require(new, ("name", "employees"))
     if new["credit_code"] != old["credit_code"]:
         new["credit_code"] = _credit(conn, new["credit_code"], enterprise_id)
-    new["contact_phone"] = check_optional_phone(new["contact_phone"])
+    new["contact_phone"] = check_optional_phone(new["contact_phone"], field="contact_phone")
     new["contact_name"] = new["contact_name"] or ""
     changes = diff(old, new, TRACKED)
     if not changes:

@@ -48,11 +48,11 @@ def check_person_id(
     return number, born, sex
 
 
-def check_optional_phone(phone: str | None) -> str | None:
+def check_optional_phone(phone: str | None, *, field: str = "phone") -> str | None:
     """A valid mobile number, or None for an empty one."""
     if phone is None or not phone.strip():
         return None
-    return check_phone(phone)
+    return check_phone(phone, field=field)
 
 
 def check_area(conn: Connection, account: Account, code: str, *, level: str, field: str) -> str:
