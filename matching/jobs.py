@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from sqlalchemy import Connection
@@ -18,9 +18,13 @@ from matching.queries import (
     ENTERPRISE_EXISTS,
     ENTERPRISE_SITES,
     OPEN_VACANCIES_AT_SITES,
+    PUBLIC_ENTERPRISE,
     RESIDENT_PROFILES,
+    VISIBLE_RESIDENTS,
 )
 from registry.personal import mask_name
+
+Listing = Literal["counts_only", "your_area", "masked_pool"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,15 @@ def positions_in_circle(
     }
 
 
+def _visible_order(scoped: Connection, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The candidates (nearest first) whose rows the caller's scoped transaction may read (RLS decides)."""
+    if not ordered:
+        return []
+    ids = [rid for rid, _ in ordered]
+    visible = set(scoped.execute(VISIBLE_RESIDENTS, {"ids": ids}).scalars())
+    return [(rid, cost) for rid, cost in ordered if rid in visible]
+
+
 def candidates_for_enterprise(
     service: CircleService,
     conn: Connection,
@@ -89,13 +102,18 @@ def candidates_for_enterprise(
     metric: Metric,
     limit: float,
     page_size: int = 200,
-    individuals: bool = True,
+    listing: Listing = "counts_only",
+    scoped: Connection | None = None,
 ) -> dict[str, Any]:
     """Residents within reach of any of the enterprise's sites (travelling to it), counted and masked.
 
-    With ``individuals`` False only the counts are returned (the public map), no list of people.
+    The counts cover the whole circle. ``listing`` says which people are listed: ``counts_only`` none (the
+    public map, public enterprises only); ``your_area`` those whose rows the caller's ``scoped`` transaction
+    may read (staff: their township or village), with their resident id; ``masked_pool`` everyone in the
+    circle without resident id, name masked (the enterprise's own HR, who may read no resident row).
     """
-    if conn.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).scalar_one_or_none() is None:
+    exists = PUBLIC_ENTERPRISE if listing == "counts_only" else ENTERPRISE_EXISTS
+    if conn.execute(exists, {"enterprise_id": enterprise_id}).scalar_one_or_none() is None:
         raise NotFound(f"enterprise {enterprise_id} does not exist")
     net = service.network(conn)
     people = residents_for(service, conn, mode)
@@ -128,9 +146,15 @@ def candidates_for_enterprise(
                 "lon": round(p.village_lon, 6), "lat": round(p.village_lat, 6),
             }  # fmt: skip
     unit = "road_distance_m" if metric == "length" else "travel_minutes"
+    if listing == "your_area":
+        if scoped is None:
+            raise ValueError("listing your_area needs the caller's scoped connection")
+        shown = _visible_order(scoped, ordered)[:page_size]
+    else:
+        shown = ordered[:page_size] if listing == "masked_pool" else []
     listed = [
-        {
-            "resident_id": rid,
+        ({} if listing == "masked_pool" else {"resident_id": rid})
+        | {
             "name": mask_name(profiles[rid].name),
             "sex": profiles[rid].sex,
             "age": profiles[rid].age,
@@ -140,7 +164,7 @@ def candidates_for_enterprise(
             "village": profiles[rid].village,
             unit: round(cost, 1) if unit == "road_distance_m" else round(cost / 60.0, 2),
         }
-        for rid, cost in (ordered[:page_size] if individuals else [])
+        for rid, cost in shown
     ]
     return {
         "enterprise_id": enterprise_id,
@@ -150,5 +174,6 @@ def candidates_for_enterprise(
         "by_trade": dict(by_trade.most_common()),
         # where the pool lives, aggregated to villages (never individual homes)
         "by_village": [villages[code] | {"count": n} for code, n in by_village.most_common()],
+        "listing": listing,
         "candidates": listed,
     }

@@ -32,7 +32,7 @@ OPEN_VACANCIES_AT_SITES = text(
            count(*) OVER () AS vacancy_count, sum(v.positions) OVER () AS position_count
     FROM unnest(CAST(:site_ids AS bigint[]), CAST(:costs AS float8[])) AS r(site_id, cost)
     JOIN vacancies v ON v.site_id = r.site_id
-    JOIN enterprises e ON e.enterprise_id = v.enterprise_id
+    JOIN public_enterprises e ON e.enterprise_id = v.enterprise_id
     JOIN enterprise_sites s ON s.site_id = v.site_id
     LEFT JOIN occupations o ON o.code = v.occupation_code
     WHERE v.status = 'open'
@@ -58,6 +58,7 @@ ENTERPRISE_SITES = text(
 )
 
 ENTERPRISE_EXISTS = text("SELECT name FROM enterprises WHERE enterprise_id = :enterprise_id")
+PUBLIC_ENTERPRISE = text("SELECT name FROM public_enterprises WHERE enterprise_id = :enterprise_id")
 
 RESIDENT_PROFILES = text(
     """
@@ -71,6 +72,9 @@ RESIDENT_PROFILES = text(
     WHERE r.resident_id = ANY(:ids)
     """
 )
+
+# run on the caller's scoped transaction: row-level security keeps only the residents it may read
+VISIBLE_RESIDENTS = text("SELECT resident_id FROM residents WHERE resident_id = ANY(:ids)")
 
 ALL_RESIDENTS = text(
     """

@@ -86,7 +86,8 @@ EXPORT_ENTERPRISES = text(
 )
 
 # Enterprise search for the job map by name (:pattern is the escaped query wrapped in %…%), with the sites'
-# centre and the open positions; exact names first, then prefixes.
+# centre and the open positions; exact names first, then prefixes. Public enterprises only (approved by the
+# county at least once), under the name last approved.
 SEARCH_ENTERPRISES = text(
     """
     SELECT e.enterprise_id, e.name, e.industry, e.area_code,
@@ -99,10 +100,10 @@ SEARCH_ENTERPRISES = text(
                'site_id', s.site_id, 'name', s.name,
                'lon', round(ST_X(s.geom)::numeric, 6), 'lat', round(ST_Y(s.geom)::numeric, 6))
                ORDER BY s.site_id) FILTER (WHERE s.site_id IS NOT NULL), '[]'::json) AS sites
-    FROM enterprises e
+    FROM public_enterprises e
     LEFT JOIN enterprise_sites s ON s.enterprise_id = e.enterprise_id
     WHERE e.name ILIKE :pattern ESCAPE '\\'
-    GROUP BY e.enterprise_id
+    GROUP BY e.enterprise_id, e.name, e.industry, e.area_code
     ORDER BY e.name <> :q, NOT starts_with(e.name, :q), length(e.name), e.enterprise_id
     LIMIT :limit
     """

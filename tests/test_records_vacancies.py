@@ -176,10 +176,15 @@ def test_candidates_list_only_for_accounts_holding_the_enterprise(env: Env) -> N
     own = client.get(url, params={"radius_m": 5000}, headers=login(client, "hr_1")).json()
     assert own["candidate_count"] == public.json()["candidate_count"]
     assert len(own["candidates"]) == min(200, own["candidate_count"])
-    names = {c["resident_id"]: c["name"] for c in own["candidates"]}
+    # HR reads no resident row: the pool of its circle without resident ids, names masked
+    assert own["listing"] == "masked_pool" and all("resident_id" not in c for c in own["candidates"])
+    county = client.get(url, params={"radius_m": 5000}, headers=login(client, "admin")).json()
+    assert county["listing"] == "your_area" and len(county["candidates"]) == len(own["candidates"])
+    names = {c["resident_id"]: c["name"] for c in county["candidates"]}
     real = dict(rows(engine, "SELECT resident_id, name FROM residents WHERE resident_id = ANY(:ids)",
                      ids=list(names)))  # fmt: skip
     assert all(names[r] == mask_name(real[r]) for r in names)
+    assert [c["name"] for c in own["candidates"]] == [c["name"] for c in county["candidates"]]
     other = client.get(f"/api/v1/enterprises/{world.enterprise_2}/candidates", headers=login(client, "hr_1"))
     assert (other.status_code, other.json()["detail"]) == (
         404, f"enterprise {world.enterprise_2} does not exist or is outside your area",

@@ -55,7 +55,8 @@ TILE_SQL: dict[str, str] = {
         "s",
         "s.site_id, s.enterprise_id, e.name AS enterprise, s.name AS site,"
         " coalesce(v.vacancies, 0) AS vacancies, coalesce(v.positions, 0) AS positions",
-        "enterprise_sites s JOIN enterprises e ON e.enterprise_id = s.enterprise_id"
+        # public enterprises only (approved by the county at least once), under their approved name
+        "enterprise_sites s JOIN public_enterprises e ON e.enterprise_id = s.enterprise_id"
         " LEFT JOIN LATERAL (SELECT count(*) AS vacancies, sum(o.positions) AS positions"
         " FROM vacancies o WHERE o.site_id = s.site_id AND o.status = 'open') v ON true",
     ),  # fmt: skip

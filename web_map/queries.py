@@ -34,7 +34,7 @@ TOWNSHIP_SITES = text(
            sum(v.positions)::int AS positions
     FROM enterprise_sites s
     JOIN admin_areas t ON t.code = :code AND ST_Intersects(s.geom, t.geom)
-    JOIN enterprises e ON e.enterprise_id = s.enterprise_id
+    JOIN public_enterprises e ON e.enterprise_id = s.enterprise_id
     JOIN vacancies v ON v.site_id = s.site_id AND v.status = 'open'
          AND (v.valid_until IS NULL OR v.valid_until >= current_date)
     GROUP BY s.site_id, e.name, s.geom

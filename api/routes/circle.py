@@ -12,7 +12,7 @@ from api.auth import AppEngine, bearer
 from api.deps import ConnectionDep
 from geo.errors import NotFound
 from matching.circles import CircleService
-from matching.jobs import JobFilters, candidates_for_enterprise, positions_in_circle
+from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
 from matching.queries import ENTERPRISE_EXISTS
 from registry.accounts.auth import authenticate
 
@@ -68,12 +68,8 @@ def circle(
     return Response(orjson.dumps({"query": query, **result}), media_type="application/json")
 
 
-def _may_list_candidates(app_engine: AppEngine, token: str, enterprise_id: int) -> None:
-    """NotFound unless the logged-in account's scope holds the enterprise (HR: only their own)."""
-    with app_engine.begin() as scoped:
-        authenticate(scoped, token)
-        if scoped.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).first() is None:
-            raise NotFound(f"enterprise {enterprise_id} does not exist or is outside your area")
+# HR may read no resident row (RLS): it sees the pool of its own enterprise's circle without resident ids
+HR_LISTING: Listing = "masked_pool"
 
 
 @router.get("/enterprises/{enterprise_id}/candidates", operation_id="enterprise_candidates")
@@ -89,15 +85,28 @@ def enterprise_candidates(
 ) -> dict[str, Any]:
     """企业周边劳动力 Residents seeking or available within reach of the enterprise's sites.
 
-    Without login only the counts (by status, trade, village); logged in, the list of people (names masked)
-    for an enterprise inside your area — an enterprise's HR only for its own enterprise.
+    The counts (by status, trade, village) always cover the whole circle. Without login: counts only, for
+    enterprises the county has approved. Logged in, for an enterprise your account holds: staff get the
+    people whose records they may read (a township its own township, a village collector its village, the
+    county everyone), names masked, with resident ids; the enterprise's HR gets everyone in the circle with
+    names masked and no resident id, ID number, phone or home.
     """
     circles.network(conn)
     metric, limit = circles.reach_limit(mode, radius_m=radius_m, minutes=minutes)
-    logged_in = credentials is not None and bool(credentials.credentials)
-    if logged_in:
-        assert credentials is not None
-        _may_list_candidates(app_engine, credentials.credentials, enterprise_id)
-    return candidates_for_enterprise(
-        circles, conn, enterprise_id, mode=mode, metric=metric, limit=limit, individuals=logged_in
-    )
+    if credentials is None or not credentials.credentials:
+        return candidates_for_enterprise(circles, conn, enterprise_id, mode=mode, metric=metric, limit=limit)
+    with app_engine.begin() as scoped:
+        account = authenticate(scoped, credentials.credentials)
+        if scoped.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).first() is None:
+            raise NotFound(f"enterprise {enterprise_id} does not exist or is outside your area")
+        listing: Listing = HR_LISTING if account.role == "enterprise_hr" else "your_area"
+        return candidates_for_enterprise(
+            circles,
+            conn,
+            enterprise_id,
+            mode=mode,
+            metric=metric,
+            limit=limit,
+            listing=listing,
+            scoped=scoped,
+        )

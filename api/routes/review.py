@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import Connection, Engine
 
-from api.auth import AppEngine, BearerToken, CurrentAccount, ScopedConnection
+from api.auth import AppEngine, BearerToken, Cipher, CurrentAccount, ScopedConnection
 from api.routes.records import step_body
 from geo.errors import HongyanError
 from matching.circles import CircleService
@@ -28,11 +28,13 @@ from registry.records.models import (
     EnterpriseCreate,
     EnterpriseFields,
     ReviewDecision,
+    VacancyClose,
     VacancyCreate,
     VacancyFields,
 )
 from registry.records.queue import review_queue
 from registry.records.vacancies import (
+    close_vacancy,
     create_vacancy,
     get_vacancy,
     review_vacancy,
@@ -59,18 +61,23 @@ def queue(
 
 @router.post("/enterprises", operation_id="create_enterprise", status_code=201)
 def enterprise_create(
-    account: CurrentAccount, conn: ScopedConnection, body: EnterpriseCreate
+    account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, body: EnterpriseCreate
 ) -> dict[str, Any]:
     """新增企业（草稿）A new enterprise in your township, with its first site inside the area."""
-    return create_enterprise(conn, account, body)
+    return create_enterprise(conn, account, body, cipher=cipher)
 
 
 @router.patch("/enterprises/{enterprise_id}", operation_id="update_enterprise")
 def enterprise_update(
-    account: CurrentAccount, conn: ScopedConnection, enterprise_id: EnterpriseId, body: EnterpriseFields
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    enterprise_id: EnterpriseId,
+    body: EnterpriseFields,
 ) -> dict[str, Any]:
-    """修改企业信息 Change fields of an enterprise of your area; each change is kept in the history."""
-    return update_enterprise(conn, account, enterprise_id, body)
+    """修改企业信息 Change fields of an enterprise of your area (HR: its own contact, industry, kind and
+    workforce; those go to township review, contact changes do not); each change is kept in the history."""
+    return update_enterprise(conn, account, enterprise_id, body, cipher=cipher)
 
 
 @router.post("/enterprises/{enterprise_id}/submit", operation_id="submit_enterprise")
@@ -92,10 +99,10 @@ def enterprise_review(
 
 @router.get("/enterprises/{enterprise_id}/history", operation_id="enterprise_history")
 def enterprise_history(
-    account: CurrentAccount, conn: ScopedConnection, enterprise_id: EnterpriseId
+    account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, enterprise_id: EnterpriseId
 ) -> dict[str, Any]:
     """企业变更记录 Changes and review steps of an enterprise of your area."""
-    get_enterprise(conn, enterprise_id)
+    get_enterprise(conn, enterprise_id, cipher=cipher)
     return history(conn, "enterprises", enterprise_id)
 
 
@@ -165,6 +172,17 @@ def vacancy_review(
         token,
         vacancy_id,
         lambda c, a: review_vacancy(c, a, vacancy_id, body.decision, body.reason),
+    )
+
+
+@router.post("/vacancies/{vacancy_id}/close", operation_id="close_vacancy")
+def vacancy_close(
+    request: Request, engine: AppEngine, token: BearerToken, vacancy_id: VacancyId, body: VacancyClose
+) -> dict[str, Any]:
+    """关闭岗位 Close a vacancy (filled or withdrawn): its enterprise's HR or township staff; an open one leaves
+    the job map at once (the stored circles are updated)."""
+    return _vacancy_step(
+        request, engine, token, vacancy_id, lambda c, a: close_vacancy(c, a, vacancy_id, body)
     )
 
 

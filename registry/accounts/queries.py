@@ -89,10 +89,3 @@ LIST_RESIDENTS = text(
     ORDER BY resident_id LIMIT :limit OFFSET :offset
     """
 )
-RESIDENT_BY_ID = text(
-    """
-    SELECT resident_id, name, sex, birth_date, village_code, area_code, status, education,
-           id_cipher, phone_cipher
-    FROM residents WHERE resident_id = :id
-    """
-)

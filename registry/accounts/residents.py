@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound
+from geo.errors import InvalidInput
 from registry.accounts import queries as q
 from registry.accounts.roles import Account
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone
@@ -46,13 +46,3 @@ def list_residents(
         raise InvalidInput(f"offset must not be negative, got {offset}", field="offset")
     rows = conn.execute(q.LIST_RESIDENTS, {"village": village, "limit": limit, "offset": offset})
     return [_masked(r, account, cipher) for r in rows]
-
-
-def get_resident(
-    conn: Connection, account: Account, resident_id: int, *, cipher: PersonalDataCipher
-) -> dict[str, Any]:
-    """One resident the scoped transaction can see; NotFound alike for missing and out-of-area records."""
-    row = conn.execute(q.RESIDENT_BY_ID, {"id": resident_id}).one_or_none()
-    if row is None:
-        raise NotFound(f"resident {resident_id} does not exist or is outside your area")
-    return _masked(row, account, cipher)

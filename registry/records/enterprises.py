@@ -1,4 +1,9 @@
-"""Enterprise records: registered by the township as drafts with their first site, reviewed like residents."""
+"""Enterprise records: registered by the township as drafts with their first site, reviewed like residents.
+
+Name, credit code, industry, kind and workforce are reviewed (an edit sends the record back through review,
+the public keeps seeing the approved name and industry); the contact person and phone are not. An enterprise's
+HR may change its own enterprise's contact, industry, kind and workforce, never its name or credit code.
+"""
 
 from __future__ import annotations
 
@@ -7,29 +12,62 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, NotFound
+from geo.errors import Conflict, NotFound, PermissionDenied
 from registry.accounts.roles import Account
 from registry.credit_code import validate_credit_code
+from registry.personal import PersonalDataCipher, mask_phone
 from registry.records import queries as q
 from registry.records.history import diff, record_changes, record_step
 from registry.records.models import EnterpriseCreate, EnterpriseFields
-from registry.records.validate import check_area, located, require
-from registry.records.workflow import Step, check_editor, review_step, status_after_edit, submit_step
+from registry.records.validate import check_area, check_optional_phone, located, require
+from registry.records.workflow import (
+    EDITABLE,
+    KIND_NAMES,
+    Step,
+    check_editor,
+    review_step,
+    status_after_edit,
+    submit_step,
+)
 
-TRACKED = ("credit_code", "name", "industry", "kind", "employees")
-DEFAULTS: dict[str, Any] = {"credit_code": None, "industry": "", "kind": "", "employees": 0}
+REVIEWED = ("credit_code", "name", "industry", "kind", "employees")
+CONTACT = ("contact_name", "contact_phone")
+TRACKED = REVIEWED + CONTACT
+HR_EDITABLE = frozenset({"industry", "kind", "employees", *CONTACT})
+DEFAULTS: dict[str, Any] = {
+    "credit_code": None, "industry": "", "kind": "", "employees": 0, "contact_name": "", "contact_phone": None,
+}  # fmt: skip
 
 
 def _not_found(enterprise_id: int) -> NotFound:
     return NotFound(f"enterprise {enterprise_id} does not exist or is outside your area")
 
 
-def get_enterprise(conn: Connection, enterprise_id: int) -> dict[str, Any]:
-    """An enterprise the caller may change (RLS); NotFound alike for missing and out-of-area ones."""
+def _load(conn: Connection, enterprise_id: int, cipher: PersonalDataCipher) -> dict[str, Any]:
+    """An enterprise the caller may change (RLS), its contact phone decrypted in memory only."""
     row = conn.execute(q.ENTERPRISE_FOR_UPDATE, {"id": enterprise_id}).one_or_none()
     if row is None:
         raise _not_found(enterprise_id)
-    return dict(row._mapping)
+    out = dict(row._mapping)
+    phone = out.pop("contact_phone_cipher")
+    out["contact_phone"] = cipher.decrypt(bytes(phone)) if phone is not None else None
+    return out
+
+
+def _masked(values: dict[str, Any]) -> dict[str, Any]:
+    """An enterprise as answered: contact phone masked, public since when."""
+    approved = values["first_approved_at"]
+    return values | {
+        "contact_phone": mask_phone(values["contact_phone"]) if values["contact_phone"] else None,
+        "first_approved_at": approved.isoformat() if approved is not None else None,
+        "public": values["record_status"] == "approved" or approved is not None,
+    }
+
+
+def get_enterprise(conn: Connection, enterprise_id: int, *, cipher: PersonalDataCipher) -> dict[str, Any]:
+    """An enterprise the caller may change (RLS), contact phone masked; NotFound alike for missing and
+    out-of-area ones."""
+    return _masked(_load(conn, enterprise_id, cipher))
 
 
 def _credit(conn: Connection, code: str | None, exclude: int | None) -> str | None:
@@ -44,16 +82,25 @@ def _credit(conn: Connection, code: str | None, exclude: int | None) -> str | No
     return code
 
 
-def create_enterprise(conn: Connection, account: Account, body: EnterpriseCreate) -> dict[str, Any]:
+def _params(values: dict[str, Any], cipher: PersonalDataCipher) -> dict[str, Any]:
+    phone = values["contact_phone"]
+    return values | {"contact_phone_cipher": cipher.encrypt(phone) if phone else None}
+
+
+def create_enterprise(
+    conn: Connection, account: Account, body: EnterpriseCreate, *, cipher: PersonalDataCipher
+) -> dict[str, Any]:
     """A draft enterprise in the caller's area with its first site (inside the area)."""
     check_editor(account, "enterprises")
     area_name = check_area(conn, account, body.area_code, level="area", field="area_code")
     lon, lat, _ = located(conn, body.area_code, area_name, body.lon, body.lat, body.datum)
     values = DEFAULTS | body.model_dump(exclude_unset=True, include=set(TRACKED))
     values["credit_code"] = _credit(conn, values["credit_code"], None)
+    values["contact_phone"] = check_optional_phone(values["contact_phone"], field="contact_phone")
     enterprise_id = int(
         conn.execute(
-            q.INSERT_ENTERPRISE, values | {"area_code": body.area_code, "account_id": account.account_id}
+            q.INSERT_ENTERPRISE,
+            _params(values, cipher) | {"area_code": body.area_code, "account_id": account.account_id},
         ).scalar_one()
     )
     conn.execute(
@@ -66,39 +113,94 @@ def create_enterprise(conn: Connection, account: Account, body: EnterpriseCreate
         enterprise_id=enterprise_id, changes=[("record", None, "created"), ("record_status", None, "draft")],
         effective_date=body.effective_date or date.today(),
     )  # fmt: skip
-    return get_enterprise(conn, enterprise_id)
+    return get_enterprise(conn, enterprise_id, cipher=cipher)
+
+
+def _check_hr_fields(account: Account, enterprise_id: int, given: dict[str, Any]) -> None:
+    """PermissionDenied unless HR edits only its own enterprise's contact, industry, kind or workforce."""
+    if account.enterprise_id != enterprise_id:
+        raise _not_found(enterprise_id)
+    refused = sorted(set(given) - HR_EDITABLE)
+    if refused:
+        raise PermissionDenied(
+            f"an enterprise's HR may not change {', '.join(refused)}: the name and credit code are changed by "
+            "the township and reviewed; you may change contact_name, contact_phone, employees, industry, kind"
+        )
+
+
+def _status_after(
+    account: Account, enterprise_id: int, status: str, reviewed: bool
+) -> tuple[str, Step | None]:
+    """The record's state after an edit, and the submit step when HR's edit goes to the township."""
+    if not reviewed:
+        return status, None  # contact changes are not reviewed
+    if account.role != "enterprise_hr":
+        return status_after_edit(account, "enterprises", enterprise_id, status), None
+    if status not in EDITABLE:
+        raise Conflict(
+            f"{KIND_NAMES['enterprises']} {enterprise_id} is {status} and waits for review: it cannot be "
+            "edited now"
+        )
+    return "submitted", Step("submit", "enterprise", status, "submitted")
 
 
 def update_enterprise(
-    conn: Connection, account: Account, enterprise_id: int, body: EnterpriseFields
+    conn: Connection,
+    account: Account,
+    enterprise_id: int,
+    body: EnterpriseFields,
+    *,
+    cipher: PersonalDataCipher,
 ) -> dict[str, Any]:
-    """Apply the given fields, each change kept in the history."""
-    check_editor(account, "enterprises")
-    old = get_enterprise(conn, enterprise_id)
-    new = old | body.model_dump(exclude_unset=True, include=set(TRACKED))
+    """Apply the given fields, each change kept in the history (contact phone only as changed).
+
+    A reviewed field changed by township or county staff makes the record a draft again; changed by the
+    enterprise's HR it goes straight to township review. Contact changes keep the record's state.
+    """
+    given = body.model_dump(exclude_unset=True, include=set(TRACKED))
+    if account.role == "enterprise_hr":
+        _check_hr_fields(account, enterprise_id, given)
+    else:
+        check_editor(account, "enterprises")
+    old = _load(conn, enterprise_id, cipher)
+    new = old | given
     require(new, ("name", "employees"))
     if new["credit_code"] != old["credit_code"]:
         new["credit_code"] = _credit(conn, new["credit_code"], enterprise_id)
+    new["contact_phone"] = check_optional_phone(new["contact_phone"], field="contact_phone")
+    new["contact_name"] = new["contact_name"] or ""
     changes = diff(old, new, TRACKED)
     if not changes:
-        return old
-    status = status_after_edit(account, "enterprises", enterprise_id, old["record_status"])
-    conn.execute(q.UPDATE_ENTERPRISE, new | {"record_status": status})
-    if status != old["record_status"]:
-        changes.append(("record_status", old["record_status"], status))
+        return _masked(old)
+    reviewed = any(f in REVIEWED for f, _, _ in changes)
+    status, step = _status_after(account, enterprise_id, old["record_status"], reviewed)
+    conn.execute(q.UPDATE_ENTERPRISE, _params(new, cipher) | {"record_status": status})
     record_changes(
         conn, account, kind="enterprises", record_id=enterprise_id, area_code=old["area_code"],
         enterprise_id=enterprise_id, changes=changes, effective_date=body.effective_date or date.today(),
     )  # fmt: skip
-    return get_enterprise(conn, enterprise_id)
+    if step is not None:
+        record_step(
+            conn, account, kind="enterprises", record_id=enterprise_id, area_code=old["area_code"],
+            step=step, enterprise_id=enterprise_id,
+        )  # fmt: skip
+    elif status != old["record_status"]:
+        record_changes(
+            conn, account, kind="enterprises", record_id=enterprise_id, area_code=old["area_code"],
+            enterprise_id=enterprise_id, changes=[("record_status", old["record_status"], status)],
+            effective_date=body.effective_date or date.today(),
+        )  # fmt: skip
+    return get_enterprise(conn, enterprise_id, cipher=cipher)
 
 
 def _move(conn: Connection, account: Account, enterprise_id: int, step_of: Any) -> Step:
-    old = get_enterprise(conn, enterprise_id)
-    step: Step = step_of(old["record_status"])
+    row = conn.execute(q.ENTERPRISE_FOR_UPDATE, {"id": enterprise_id}).one_or_none()
+    if row is None:
+        raise _not_found(enterprise_id)
+    step: Step = step_of(row.record_status)
     conn.execute(q.SET_ENTERPRISE_STATUS, {"to_status": step.to_status, "id": enterprise_id})
     record_step(
-        conn, account, kind="enterprises", record_id=enterprise_id, area_code=old["area_code"], step=step,
+        conn, account, kind="enterprises", record_id=enterprise_id, area_code=row.area_code, step=step,
         enterprise_id=enterprise_id,
     )  # fmt: skip
     return step

@@ -13,7 +13,7 @@ from registry.records import queries as q
 from registry.records.workflow import Kind, Step
 
 # never written to the history with their values: only that they changed
-SENSITIVE_FIELDS = frozenset({"id_number", "phone"})
+SENSITIVE_FIELDS = frozenset({"id_number", "phone", "contact_phone"})
 
 
 def as_text(value: Any) -> str | None:

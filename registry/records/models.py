@@ -62,6 +62,8 @@ class EnterpriseFields(_Body):
     industry: str | None = Field(None, max_length=60)
     kind: str | None = Field(None, max_length=60)
     employees: int | None = Field(None, ge=0)
+    contact_name: str | None = Field(None, max_length=40, description="联系人 contact person")
+    contact_phone: str | None = Field(None, description="联系电话 contact mobile number (stored encrypted)")
     effective_date: date | None = None
 
 
@@ -96,6 +98,13 @@ class VacancyCreate(VacancyFields):
     occupation_code: str
     positions: int = Field(gt=0, le=10000)
     full_time: bool = True
+
+
+class VacancyClose(_Body):
+    """Why a vacancy is closed (filled, withdrawn …), kept in its history."""
+
+    reason: str = Field("", max_length=500, description="关闭原因 e.g. 已招满 filled")
+    effective_date: date | None = None
 
 
 class ReviewDecision(_Body):

@@ -67,14 +67,17 @@ UPDATE_RESIDENT = text(
 
 ENTERPRISE_FOR_UPDATE = text(
     """
-    SELECT enterprise_id, credit_code, name, industry, kind, employees, area_code, record_status
+    SELECT enterprise_id, credit_code, name, industry, kind, employees, area_code, record_status,
+           contact_name, contact_phone_cipher, first_approved_at
     FROM enterprises WHERE enterprise_id = :id FOR UPDATE
     """
 )
 INSERT_ENTERPRISE = text(
     """
-    INSERT INTO enterprises (credit_code, name, industry, kind, employees, area_code, record_status, created_by)
-    VALUES (:credit_code, :name, :industry, :kind, :employees, :area_code, 'draft', :account_id)
+    INSERT INTO enterprises (credit_code, name, industry, kind, employees, contact_name, contact_phone_cipher,
+                             area_code, record_status, created_by)
+    VALUES (:credit_code, :name, :industry, :kind, :employees, :contact_name, :contact_phone_cipher,
+            :area_code, 'draft', :account_id)
     RETURNING enterprise_id
     """
 )
@@ -85,10 +88,17 @@ INSERT_SITE = text(
     RETURNING site_id
     """
 )
+# Leaving 'approved' keeps what the public sees (right-hand sides read the row as it was before the update).
 UPDATE_ENTERPRISE = text(
     """
     UPDATE enterprises SET credit_code = :credit_code, name = :name, industry = :industry, kind = :kind,
-                           employees = :employees, record_status = :record_status
+                           employees = :employees, contact_name = :contact_name,
+                           contact_phone_cipher = :contact_phone_cipher, record_status = :record_status,
+                           first_approved_at = coalesce(first_approved_at,
+                                                        CASE WHEN record_status = 'approved' THEN now() END),
+                           approved_name = CASE WHEN record_status = 'approved' THEN name ELSE approved_name END,
+                           approved_industry = CASE WHEN record_status = 'approved' THEN industry
+                                                    ELSE approved_industry END
     WHERE enterprise_id = :enterprise_id
     """
 )
@@ -124,7 +134,22 @@ UPDATE_VACANCY = text(
 SET_RESIDENT_STATUS = text(
     "UPDATE residents SET record_status = :to_status, updated_at = now() WHERE resident_id = :id"
 )
-SET_ENTERPRISE_STATUS = text("UPDATE enterprises SET record_status = :to_status WHERE enterprise_id = :id")
+# The county's approval makes the enterprise public and what it shows (name, industry) the approved values.
+SET_ENTERPRISE_STATUS = text(
+    """
+    UPDATE enterprises SET record_status = :to_status,
+        first_approved_at = coalesce(first_approved_at,
+                                     CASE WHEN CAST(:to_status AS text) = 'approved' THEN now() END),
+        approved_name = CASE WHEN CAST(:to_status AS text) = 'approved' THEN name ELSE approved_name END,
+        approved_industry = CASE WHEN CAST(:to_status AS text) = 'approved' THEN industry
+                                 ELSE approved_industry END
+    WHERE enterprise_id = :id
+    """
+)
+ENTERPRISE_IS_PUBLIC = text("SELECT enterprise_is_public(:id)")
+CLOSE_VACANCY = text(
+    "UPDATE vacancies SET status = 'closed', updated_at = now() WHERE vacancy_id = :id AND status <> 'closed'"
+)
 SET_VACANCY_STATUS = text(
     "UPDATE vacancies SET status = :to_status, updated_at = now() WHERE vacancy_id = :id"
 )

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geo.errors import Conflict, NotFound, PermissionDenied
 from registry.accounts.roles import Account
-from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone
+from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone, normalise_id
 from registry.records import queries as q
 from registry.records.history import diff, record_changes, record_step
 from registry.records.models import ResidentCreate, ResidentFields
@@ -70,11 +70,22 @@ def _snapshot(row: Any, cipher: PersonalDataCipher) -> dict[str, Any]:
 
 
 def _validated(
-    conn: Connection, account: Account, merged: dict[str, Any], fields: ResidentFields, *, relocate: bool
+    conn: Connection,
+    account: Account,
+    merged: dict[str, Any],
+    fields: ResidentFields,
+    *,
+    relocate: bool,
+    check_age: bool = True,
 ) -> dict[str, Any]:
-    """Check a full record (old values merged with the new ones) and derive birth date, sex and location."""
+    """Check a full record (old values merged with the new ones) and derive birth date, sex and location.
+
+    The age range is checked when a person enters the database and when the ID number (hence the birth
+    date) changes, not on other edits: a person recorded at 65 who turns 66 keeps a record whose status
+    can still change (e.g. not_in_labour_force).
+    """
     require(merged, ("name", "id_number", "village_code", "status", "wish_to_return"))
-    number, born, sex = check_person_id(merged["id_number"])
+    number, born, sex = check_person_id(merged["id_number"], check_age=check_age)
     village = merged["village_code"]
     name = check_area(conn, account, village, level="village", field="village_code")
     check_occupation(conn, merged["occupation_code"])
@@ -150,7 +161,9 @@ def update_resident(
     old = _snapshot(row, cipher)
     given = body.model_dump(exclude_unset=True, exclude={"lon", "lat", "datum", "effective_date"})
     relocate = "lon" in body.model_fields_set or "village_code" in given
-    new = _validated(conn, account, old | given, body, relocate=relocate)
+    new_id = given.get("id_number")
+    id_changed = new_id is not None and normalise_id(str(new_id)) != old["id_number"]
+    new = _validated(conn, account, old | given, body, relocate=relocate, check_age=id_changed)
     changes = diff(old, new, TRACKED)
     if not changes:
         return resident_detail(conn, account, resident_id, cipher=cipher)

@@ -7,14 +7,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound
+from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.roles import Account
 from registry.records import queries as q
 from registry.records.history import diff, record_changes, record_step
-from registry.records.models import VacancyCreate, VacancyFields
+from registry.records.models import VacancyClose, VacancyCreate, VacancyFields
 from registry.records.validate import check_occupation, require
 from registry.records.workflow import Step, check_editor, review_step, status_after_edit, submit_step
 
+CLOSERS = frozenset({"enterprise_hr", "township_staff", "county_admin"})
 TRACKED = ("title", "occupation_code", "positions", "wage_min", "wage_max", "full_time", "valid_until")
 
 
@@ -110,10 +111,46 @@ def submit_vacancy(conn: Connection, account: Account, vacancy_id: int) -> tuple
 def review_vacancy(
     conn: Connection, account: Account, vacancy_id: int, decision: str, reason: str
 ) -> tuple[Step, int]:
-    """The township's decision: approve (the vacancy opens) or return with a reason."""
-    return _move(
-        conn,
-        account,
-        vacancy_id,
-        lambda s: review_step(account, "vacancies", vacancy_id, s, decision, reason),
-    )
+    """The township's decision: approve (the vacancy opens) or return with a reason.
+
+    A vacancy opens only for an enterprise the county has approved: the job map never shows another.
+    """
+
+    def step_of(status: str) -> Step:
+        step = review_step(account, "vacancies", vacancy_id, status, decision, reason)
+        if step.to_status == "open":
+            enterprise_id = get_vacancy(conn, vacancy_id)["enterprise_id"]
+            if not conn.execute(q.ENTERPRISE_IS_PUBLIC, {"id": enterprise_id}).scalar():
+                raise Conflict(
+                    f"vacancy {vacancy_id} cannot open: its enterprise {enterprise_id} is not yet approved by "
+                    "the county (企业尚未通过县级审核)"
+                )
+        return step
+
+    return _move(conn, account, vacancy_id, step_of)
+
+
+def close_vacancy(
+    conn: Connection, account: Account, vacancy_id: int, body: VacancyClose
+) -> tuple[Step, int]:
+    """Close a vacancy (filled or withdrawn): its enterprise's HR or township / county staff; the step
+    (status before → closed) and the vacancy's site."""
+    if account.role not in CLOSERS:
+        raise PermissionDenied(
+            f"a {account.role} may not close vacancies; that is for {', '.join(sorted(CLOSERS))}"
+        )
+    old = get_vacancy(conn, vacancy_id)  # RLS: HR only its own enterprise's, staff only their area's
+    if old["status"] == "closed":
+        raise Conflict(f"vacancy {vacancy_id} is closed already")
+    if conn.execute(q.CLOSE_VACANCY, {"id": vacancy_id}).rowcount != 1:  # readable on the public board only
+        raise _not_found(vacancy_id)
+    reason = body.reason.strip()
+    changes: list[tuple[str, Any, Any]] = [("status", old["status"], "closed")]
+    if reason:
+        changes.append(("close_reason", None, reason))
+    record_changes(
+        conn, account, kind="vacancies", record_id=vacancy_id, area_code=old["area_code"],
+        enterprise_id=old["enterprise_id"], changes=changes, effective_date=body.effective_date or date.today(),
+    )  # fmt: skip
+    level = {"enterprise_hr": "enterprise", "township_staff": "township"}.get(account.role, "county")
+    return Step("close", level, old["status"], "closed", reason), int(old["site_id"])

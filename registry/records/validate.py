@@ -28,12 +28,18 @@ def age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def check_person_id(id_number: str, *, today: date | None = None) -> tuple[str, date, Sex]:
-    """The normalised ID number with its birth date and sex; InvalidInput if invalid or aged outside 16–65."""
+def check_person_id(
+    id_number: str, *, today: date | None = None, check_age: bool = True
+) -> tuple[str, date, Sex]:
+    """The normalised ID number with its birth date and sex; InvalidInput if invalid or aged outside 16–65.
+
+    The age range is a rule for entering a person (``check_age``): a record kept while its person ages past
+    65 stays editable, so a status change such as not_in_labour_force can still be recorded.
+    """
     number = normalise_id(id_number)
     born, sex = validate_id_number(number)
     age = age_on(born, today or date.today())
-    if not MIN_AGE <= age <= MAX_AGE:
+    if check_age and not MIN_AGE <= age <= MAX_AGE:
         raise InvalidInput(
             f"the ID number gives age {age} (born {born.isoformat()}); the labour-supply database holds "
             f"people aged {MIN_AGE} to {MAX_AGE}",
@@ -42,11 +48,11 @@ def check_person_id(id_number: str, *, today: date | None = None) -> tuple[str, 
     return number, born, sex
 
 
-def check_optional_phone(phone: str | None) -> str | None:
+def check_optional_phone(phone: str | None, *, field: str = "phone") -> str | None:
     """A valid mobile number, or None for an empty one."""
     if phone is None or not phone.strip():
         return None
-    return check_phone(phone)
+    return check_phone(phone, field=field)
 
 
 def check_area(conn: Connection, account: Account, code: str, *, level: str, field: str) -> str:

@@ -49,6 +49,8 @@ def status_after_edit(account: Account, kind: Kind, record_id: int, status: str)
     """The record's review state after an edit; Conflict while it waits at a level the editor is not."""
     if status == "submitted" and account.role == "township_staff" and kind != "vacancies":
         return status  # the township reviewer corrects what it reviews
+    if status == "closed":
+        raise Conflict(f"{KIND_NAMES[kind]} {record_id} is closed: it cannot be edited")
     if status not in EDITABLE:
         raise Conflict(
             f"{KIND_NAMES[kind]} {record_id} is {status} and waits for review: it cannot be edited now"
