@@ -7,7 +7,7 @@ from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from geo.db import Base
@@ -35,6 +35,13 @@ class Enterprise(Base):
     employees: Mapped[int] = mapped_column(Integer, default=0)
     area_code: Mapped[str] = mapped_column(String(12), ForeignKey("admin_areas.code"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    record_status: Mapped[str] = mapped_column(Text, default="approved")
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    first_approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_name: Mapped[str | None] = mapped_column(Text)
+    approved_industry: Mapped[str | None] = mapped_column(Text)
+    contact_name: Mapped[str] = mapped_column(Text, default="")
+    contact_phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class EnterpriseSite(Base):
@@ -66,6 +73,7 @@ class Vacancy(Base):
     area_code: Mapped[str] = mapped_column(String(12), ForeignKey("admin_areas.code"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Resident(Base):
@@ -89,10 +97,19 @@ class Resident(Base):
     income_band: Mapped[str] = mapped_column(Text, default="")
     geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    record_status: Mapped[str] = mapped_column(Text, default="approved")
+    household_address: Mapped[str] = mapped_column(Text, default="")
+    skills: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    training_wishes: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    return_date: Mapped[date | None] = mapped_column(Date)
+    employer: Mapped[str] = mapped_column(Text, default="")
+    work_place: Mapped[str] = mapped_column(Text, default="")
+    location_source: Mapped[str] = mapped_column(Text, default="village_centroid")
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Policy(Base):
-    """An employment or entrepreneurship policy with structured eligibility."""
+    """An employment or entrepreneurship policy with structured eligibility (registry/policies)."""
 
     __tablename__ = "policies"
     policy_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -100,4 +117,23 @@ class Policy(Base):
     issuer: Mapped[str] = mapped_column(Text, default="")
     issued_on: Mapped[date | None] = mapped_column(Date)
     body: Mapped[str] = mapped_column(Text, default="")
-    eligibility: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    code: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(Text, default="其他")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    amount: Mapped[str] = mapped_column(Text, default="")
+    contact_unit: Mapped[str] = mapped_column(Text, default="")
+    contact_phone: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    area_code: Mapped[str] = mapped_column(String(12), default="341522000000")
+    applicants: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    statuses: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    returnee: Mapped[bool | None] = mapped_column(Boolean)
+    educations: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    enterprise_kinds: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    max_employees: Mapped[int | None] = mapped_column(Integer)
+    townships: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    search_tsv: Mapped[Any] = mapped_column(TSVECTOR)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

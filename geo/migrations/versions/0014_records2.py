@@ -10,7 +10,7 @@ enterprise's HR without review. ``enterprises`` keeps its row-level security (00
 ``enterprise_is_public(id)`` answers only that yes/no to the application role.
 
 Revision ID: 0014_records2
-Revises: 0008_talents_policies
+Revises: 0010_programme
 Create Date: 2026-11-29
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0014_records2"
-down_revision = "0008_talents_policies"
+down_revision = "0010_programme"
 branch_labels = None
 depends_on = None
 
