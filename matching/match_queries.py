@@ -98,3 +98,52 @@ RELATED_UPSERT = text(
 RELATED_DELETE = text(
     "DELETE FROM related_trades WHERE code_a = :code_a AND code_b = :code_b RETURNING code_a"
 )
+
+CLEAR_SNAPSHOT = text(
+    """
+    DELETE FROM circle_snapshots
+    WHERE snapshot_date = :day AND mode = :mode AND metric = :metric AND abs(limit_value - :limit_value) < 1e-6
+    """
+)
+
+SNAPSHOT_DATES = text(
+    """
+    SELECT DISTINCT snapshot_date FROM circle_snapshots
+    WHERE mode = :mode AND metric = :metric AND abs(limit_value - :limit_value) < 1e-6
+    ORDER BY snapshot_date
+    """
+)
+
+SNAPSHOT_GROUPS = text(
+    """
+    SELECT s."group", coalesce(o.name, '') AS name, sum(s.positions) AS positions
+    FROM circle_snapshots s LEFT JOIN occupations o ON o.code = s."group"
+    WHERE s.snapshot_date = :day AND s.mode = :mode AND s.metric = :metric
+      AND abs(s.limit_value - :limit_value) < 1e-6 AND s.level = 'township'
+    GROUP BY s."group", o.name ORDER BY s."group"
+    """
+)
+
+SNAPSHOT_AREAS = text(
+    """
+    SELECT s.area_code AS code, a.name, a.parent_code, s.seekers, s.positions, s.balance, s.access_2sfca,
+           s.access_e2sfca, s.spatial_availability
+    FROM circle_snapshots s JOIN admin_areas a ON a.code = s.area_code
+    WHERE s.snapshot_date = :day AND s.mode = :mode AND s.metric = :metric
+      AND abs(s.limit_value - :limit_value) < 1e-6 AND s.level = :level AND s."group" = :group
+    ORDER BY s.area_code
+    """
+)
+
+SNAPSHOT_TREND = text(
+    """
+    SELECT s.snapshot_date, s.seekers, s.positions, s.balance, s.access_2sfca, s.access_e2sfca,
+           s.spatial_availability
+    FROM circle_snapshots s
+    WHERE s.area_code = :area AND s."group" = :group AND s.mode = :mode AND s.metric = :metric
+      AND abs(s.limit_value - :limit_value) < 1e-6
+    ORDER BY s.snapshot_date
+    """
+)
+
+AREA_NAME = text("SELECT name, level FROM admin_areas WHERE code = :code")

@@ -8,6 +8,7 @@ from api.cli import areas, db, demo, registry_io, roads
 from api.cli.accounts import accounts_app
 from api.cli.analyze import analyze_app
 from api.cli.groups import demo_app, export_app, import_app
+from api.cli.matching import matching_app
 from api.cli.plan import plan_app
 from api.cli.tiles import tiles_app
 from geo.settings import Settings
@@ -25,6 +26,7 @@ app.add_typer(analyze_app, name="analyze")
 app.add_typer(plan_app, name="plan")
 app.add_typer(tiles_app, name="tiles")
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(matching_app, name="matching")
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 
