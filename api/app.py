@@ -11,6 +11,7 @@ from api.auth import install_auth_handlers
 from api.errors import install_error_handlers
 from api.routes import accounts, areas, circle, health, plan, residents, route, search, stats, tiles
 from api.routes import matching as matching_routes
+from api.routes import shared as shared_routes
 from api.routes import surplus as surplus_routes
 from geo.db import app_database_url, check_connection, create_db_engine, database_url
 from geo.settings import Settings
@@ -58,4 +59,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(residents.router)
     app.include_router(matching_routes.router)
     app.include_router(surplus_routes.router)
+    app.include_router(shared_routes.router)
     return app

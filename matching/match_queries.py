@@ -147,3 +147,42 @@ SNAPSHOT_TREND = text(
 )
 
 AREA_NAME = text("SELECT name, level FROM admin_areas WHERE code = :code")
+
+# 共享用工: offers and needs through the caller's scoped connection (RLS by area, HR: own enterprise).
+SITE_FOR_CALLER = text(
+    "SELECT site_id, enterprise_id, area_code FROM enterprise_sites WHERE site_id = :site_id"
+)
+
+INSERT_OFFER = text(
+    """
+    INSERT INTO shared_labour_offers (enterprise_id, site_id, occupation_code, workers, date_from, date_to, note,
+                                      area_code)
+    VALUES (:enterprise_id, :site_id, :occupation_code, :workers, :date_from, :date_to, :note, :area_code)
+    RETURNING offer_id AS id, created_at
+    """
+)
+INSERT_NEED = text(
+    """
+    INSERT INTO shared_labour_needs (enterprise_id, site_id, occupation_code, workers, date_from, date_to, note,
+                                     area_code)
+    VALUES (:enterprise_id, :site_id, :occupation_code, :workers, :date_from, :date_to, :note, :area_code)
+    RETURNING need_id AS id, created_at
+    """
+)
+
+# identifiers only from the two literal table names below; every value is bound
+_SHARED_ROWS = """
+    SELECT t.{id} AS id, t.enterprise_id, e.name AS enterprise, t.site_id, t.occupation_code, o.name AS occupation,
+           t.workers, t.date_from, t.date_to, t.area_code,
+           ST_X(ST_Transform(s.geom, CAST(:srid AS integer))) AS x,
+           ST_Y(ST_Transform(s.geom, CAST(:srid AS integer))) AS y
+    FROM {table} t
+    JOIN enterprise_sites s ON s.site_id = t.site_id
+    LEFT JOIN enterprises e ON e.enterprise_id = t.enterprise_id
+    LEFT JOIN occupations o ON o.code = t.occupation_code
+    WHERE CASE WHEN CAST(:day AS date) IS NULL THEN t.date_to >= CAST(:today AS date)
+               ELSE CAST(:day AS date) BETWEEN t.date_from AND t.date_to END
+    ORDER BY t.{id}
+"""
+OFFERS_FOR_PLAN = text(_SHARED_ROWS.format(id="offer_id", table="shared_labour_offers"))
+NEEDS_FOR_PLAN = text(_SHARED_ROWS.format(id="need_id", table="shared_labour_needs"))
