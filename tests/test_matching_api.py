@@ -292,3 +292,11 @@ def test_anonymous_matches_and_no_roads(env: Env, engine: Engine, settings: Any)
         r = empty.get("/api/v1/matches", params={"lon": 116.27, "lat": 32.35})
         assert r.status_code == 409
         assert r.json()["detail"].startswith("no road network is imported")
+
+
+def test_no_open_vacancies_is_an_empty_explained_answer(env: Env) -> None:
+    client, world, engine = env
+    _sql(engine, "UPDATE vacancies SET status = 'closed'")
+    body = _matches(client, "seeker", world.seeker_resident)
+    assert body["count"] == 0 and body["matches"] == []
+    assert body["note"] == "圈内暂无在招岗位 no open positions within reach"
