@@ -120,7 +120,7 @@ SNAPSHOT_GROUPS = text(
     FROM circle_snapshots s LEFT JOIN occupations o ON o.code = s."group"
     WHERE s.snapshot_date = :day AND s.mode = :mode AND s.metric = :metric
       AND abs(s.limit_value - :limit_value) < 1e-6 AND s.level = 'township'
-    GROUP BY s."group", o.name ORDER BY s."group"
+    GROUP BY s."group", o.name ORDER BY s."group" <> 'all', s."group"
     """
 )
 

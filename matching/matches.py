@@ -8,6 +8,7 @@ candidate pool, widened by the snapping allowance so it never drops anyone the r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -31,8 +32,6 @@ from matching.match_queries import (
 )
 from matching.related import related_weights
 from matching.scoring import Position, Profile, Reach, Scored, hard_filter, score
-from registry.accounts.roles import Account, mask_name
-from registry.personal import PersonalDataCipher, mask_id, mask_phone
 
 MAX_ITEMS = 500
 
@@ -178,23 +177,26 @@ def vacancy_candidates(
     service: CircleService,
     scoped: Connection,
     public: Connection,
-    account: Account,
     vacancy_id: int,
     *,
-    cipher: PersonalDataCipher,
+    hr: bool,
+    personal: Callable[[Any], dict[str, Any]],
     mode: str,
     radius_m: float | None,
     minutes: float | None,
     today: date,
 ) -> dict[str, Any]:
-    """Residents available for a vacancy, ranked like positions are for people, masked for the caller."""
+    """Residents available for a vacancy, ranked like positions are for people.
+
+    ``hr``: the caller is the enterprise's HR (its pool comes through the security-definer function);
+    ``personal(row)`` gives the caller's view of a row's name, ID number and phone (masking is the API's).
+    """
     net = service.network(public)
     metric, limit = service.reach_limit(mode, radius_m=radius_m, minutes=minutes)
     vac = scoped.execute(VACANCY_FOR_CALLER, {"id": vacancy_id, "srid": net.srid}).one_or_none()
     if vac is None:
         raise NotFound(f"vacancy {vacancy_id} does not exist or is not in your area or enterprise")
     radius = pool_radius(service, mode, metric, limit)
-    hr = account.role == "enterprise_hr"
     params = {"site_id": vac.site_id, "radius": radius, "srid": net.srid}
     pool = list(scoped.execute(HR_POOL if hr else STAFF_POOL, params))
     reach = Reach(mode, metric, limit)
@@ -231,17 +233,12 @@ def vacancy_candidates(
     names = {r.occupation_code: r.occupation for r in scoped.execute(POOL_DETAILS, {"codes": sorted(trades)})}
     villages = sorted({str(r.row["village_code"]) for r in top})
     vnames = {r.code: r.name for r in public.execute(VILLAGE_NAMES, {"codes": villages})}
-    show_names = account.sees_names and not hr
     items = []
     for k, r in enumerate(top, start=1):
         m = r.row
-        phone = cipher.decrypt(bytes(m["phone_cipher"])) if m["phone_cipher"] is not None else None
         items.append(
             {
-                "resident_id": m["resident_id"],
-                "name": m["name"] if show_names else mask_name(m["name"]),
-                "id_number": mask_id(cipher.decrypt(bytes(m["id_cipher"]))),
-                "phone": mask_phone(phone) if phone else None,
+                "resident_id": m["resident_id"], **personal(m),
                 "age": _age(m["birth_date"], today), "status": m["status"],
                 "occupation_code": m["occupation_code"], "occupation": names.get(m["occupation_code"]),
                 "village": vnames.get(m["village_code"]), **_trip(reach, r.cost), **_explained(k, r),

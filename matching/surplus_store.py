@@ -82,6 +82,18 @@ def _circle(mode: str, radius_m: float) -> dict[str, Any]:
     return {"mode": mode, "metric": "length", "limit_value": radius_m}
 
 
+def choices(conn: Connection, *, mode: str, radius_m: float) -> dict[str, Any]:
+    """The snapshot dates of a circle and the groups of the latest one (both empty when there are none)."""
+    circle = _circle(mode, radius_m)
+    dates = [r[0] for r in conn.execute(SNAPSHOT_DATES, circle)]
+    groups = (
+        [dict(r._mapping) for r in conn.execute(SNAPSHOT_GROUPS, {**circle, "day": dates[-1]})]
+        if dates
+        else []
+    )
+    return {"mode": mode, "radius_m": radius_m, "dates": dates, "groups": groups}
+
+
 def surplus(
     conn: Connection, *, level: str, group: str, day: date | None, mode: str, radius_m: float
 ) -> dict[str, Any]:

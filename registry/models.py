@@ -6,8 +6,19 @@ from datetime import date, datetime
 from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from geo.db import Base
@@ -66,6 +77,10 @@ class Vacancy(Base):
     area_code: Mapped[str] = mapped_column(String(12), ForeignKey("admin_areas.code"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # stated requirements, the only hard filters of matching (migration 0009_matching)
+    min_age: Mapped[int | None] = mapped_column(SmallInteger)
+    max_age: Mapped[int | None] = mapped_column(SmallInteger)
+    required_certificates: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
 
 
 class Resident(Base):
@@ -89,6 +104,10 @@ class Resident(Base):
     income_band: Mapped[str] = mapped_column(Text, default="")
     geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=4326, spatial_index=False))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # what matching scores against (migration 0009_matching)
+    expected_wage: Mapped[int | None] = mapped_column(Integer)
+    certificates: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    training_codes: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
 
 
 class Policy(Base):

@@ -262,3 +262,16 @@ def test_shared_tables_are_scoped(env: Env, tmp_path: Path) -> None:
             ]
     finally:
         web.dispose()
+
+
+def test_township_plan_sees_only_its_own_area(env: Env) -> None:
+    client, world, owner = env
+    with owner.connect() as conn:
+        site_a = conn.execute(text("SELECT min(site_id) FROM enterprise_sites WHERE area_code LIKE :p"),
+                              {"p": world.township_a[:9] + "%"}).scalar_one()  # fmt: skip
+    offer = _insert(owner, "shared_labour_offers", site_a, WELDER, 2, SEASON)
+    need = _insert(owner, "shared_labour_needs", site_a, WELDER, 2, JANUARY)
+    mine = client.get("/api/v1/plan/shared-employment", headers=login(client, "staff_a")).json()
+    assert [(a["offer_id"], a["need_id"], a["workers"]) for a in mine["assignments"]] == [(offer, need, 2)]
+    theirs = client.get("/api/v1/plan/shared-employment", headers=login(client, "staff_b")).json()
+    assert theirs["assignments"] == [] and theirs["unmet"] == [] and theirs["totals"]["offered"] == 0

@@ -151,6 +151,9 @@ def test_cli_snapshots_api_and_trend(snap_engine: Engine, demo_db_url: str, tmp_
     assert bad.exit_code == 2 and "--date must be YYYY-MM-DD, got '20.11.2026'" in bad.output
     settings = Settings(database_url=demo_db_url, data_dir=tmp_path / "app")
     with TestClient(create_app(settings)) as client:
+        assert client.get("/api/v1/stats/surplus/choices", params={"mode": "car"}).json()["dates"] == []
+        picks = client.get("/api/v1/stats/surplus/choices").json()
+        assert picks["dates"] == ["2026-11-01", "2026-11-20"] and picks["groups"][0]["group"] == "all"
         latest = client.get("/api/v1/stats/surplus").json()
         assert latest["date"] == "2026-11-20" and latest["dates"] == ["2026-11-01", "2026-11-20"]
         assert any(g["group"] == "6" for g in latest["groups"])

@@ -20,7 +20,8 @@ from matching.matches import rank_positions, resident_matches, vacancy_candidate
 from matching.related import check_detail_code, list_related, remove_related, set_related
 from matching.scoring import Profile
 from registry.accounts.auth import audit
-from registry.accounts.roles import Account
+from registry.accounts.roles import Account, mask_name
+from registry.personal import mask_id, mask_phone
 
 router = APIRouter(prefix="/api/v1", tags=["matching"])
 COUNTY_ROLES = frozenset({"county_admin", "county_reviewer"})
@@ -90,8 +91,19 @@ def candidates_for_vacancy(
     minutes: MinutesQuery = None,
 ) -> dict[str, Any]:
     """岗位候选人 Available residents within reach ranked for a vacancy of your enterprise or area (masked)."""
+    hr = account.role == "enterprise_hr"
+    show_names = account.sees_names and not hr
+
+    def personal(row: Any) -> dict[str, Any]:
+        phone = cipher.decrypt(bytes(row["phone_cipher"])) if row["phone_cipher"] is not None else None
+        return {
+            "name": row["name"] if show_names else mask_name(row["name"]),
+            "id_number": mask_id(cipher.decrypt(bytes(row["id_cipher"]))),
+            "phone": mask_phone(phone) if phone else None,
+        }
+
     result = vacancy_candidates(
-        circles, scoped, public, account, vacancy_id, cipher=cipher, mode=mode, radius_m=radius_m,
+        circles, scoped, public, vacancy_id, hr=hr, personal=personal, mode=mode, radius_m=radius_m,
         minutes=minutes, today=date.today(),
     )  # fmt: skip
     audit(

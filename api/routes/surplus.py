@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import ConnectionDep
-from matching.surplus_store import surplus, trend
+from matching.surplus_store import choices, surplus, trend
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 GROUP = r"^(all|[1-8](-[0-9]{2})?)$"
@@ -36,6 +36,14 @@ def surplus_snapshot(
 ) -> dict[str, Any]:
     """余缺快照 Seekers, positions, 2SFCA, E2SFCA, spatial availability and balance per area on one date."""
     return surplus(conn, level=level, group=group, day=day, mode=mode, radius_m=radius_m)
+
+
+@router.get("/surplus/choices", operation_id="surplus_choices")
+def surplus_choices(
+    conn: ConnectionDep, mode: ModeQuery = "walk", radius_m: RadiusQuery = 3000.0
+) -> dict[str, Any]:
+    """快照选项 The snapshot dates and the trade groups of the latest one (empty lists when none yet)."""
+    return choices(conn, mode=mode, radius_m=radius_m)
 
 
 @router.get("/surplus/trend", operation_id="surplus_trend")

@@ -204,9 +204,14 @@
     });
   }
 
-  /** Fills the group and date pickers from the snapshots (they stay hidden when there are none). */
+  /** Fills the group and date pickers from the snapshots (they stay hidden when there are none).
+      The snapshot figures use the same walking 3 km circle as the latest run on show. */
   function loadSnapshotChoices() {
-    api.get('api/v1/stats/surplus', { level: 'township', group: 'all' }).then(function (body) {
+    api.get('api/v1/stats/surplus/choices', { mode: 'walk', radius_m: 3000 }).then(function (body) {
+      if (!body.dates.length) {
+        document.documentElement.setAttribute('data-snapshots', 'none');
+        return;
+      }
       var groups = byId('plan-group');
       body.groups.forEach(function (g) {
         var option = el('option', null, g.group === 'all' ? t('groupAll') : g.group + ' ' + g.name);
