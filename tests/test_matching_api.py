@@ -300,3 +300,35 @@ def test_no_open_vacancies_is_an_empty_explained_answer(env: Env) -> None:
     body = _matches(client, "seeker", world.seeker_resident)
     assert body["count"] == 0 and body["matches"] == []
     assert body["note"] == "圈内暂无在招岗位 no open positions within reach"
+
+
+def test_candidate_pool_equals_a_search_over_every_resident(env: Env, tmp_path: Path) -> None:
+    """The straight-line pre-selection drops nobody the road search reaches (county admin sees everyone)."""
+    import numpy as np
+
+    from geo.settings import Settings
+    from matching.circles import CircleQuery, CircleService
+    from matching.live import residents_for
+
+    client, world, engine = env
+    with engine.connect() as conn:
+        vac, site = conn.execute(
+            text("SELECT vacancy_id, site_id FROM vacancies WHERE enterprise_id = :e ORDER BY 1 LIMIT 1"),
+            {"e": world.enterprise_1},
+        ).one()
+    for mode, params in (("walk", {"radius_m": 3000}), ("ebike", {"minutes": 15})):
+        r = client.get(f"/api/v1/vacancies/{vac}/candidates", headers=login(client, "admin"),
+                       params={"mode": mode, **params})  # fmt: skip
+        assert r.status_code == 200, r.text
+        service = CircleService(Settings(database_url=engine.url.render_as_string(False), data_dir=tmp_path))
+        with engine.connect() as conn:
+            net = service.network(conn)
+            people = residents_for(service, conn, mode)
+            x, y = conn.execute(text("SELECT ST_X(ST_Transform(geom, :s)), ST_Y(ST_Transform(geom, :s)) "
+                                     "FROM enterprise_sites WHERE site_id = :id"), {"s": net.srid, "id": site}).one()  # fmt: skip
+        metric, limit = ("length", 3000.0) if mode == "walk" else ("time", 900.0)
+        hit = service.reach(net, CircleQuery(0, 0, x, y, mode, metric, limit), people.located, towards=True)
+        available = people.available[np.searchsorted(people.located.ids, hit.ids)]
+        expected = set(hit.ids[available].tolist())
+        assert r.json()["count"] == len(expected) > 0
+        assert {c["resident_id"] for c in r.json()["candidates"]} <= expected
