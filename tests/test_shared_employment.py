@@ -275,3 +275,46 @@ def test_township_plan_sees_only_its_own_area(env: Env) -> None:
     assert [(a["offer_id"], a["need_id"], a["workers"]) for a in mine["assignments"]] == [(offer, need, 2)]
     theirs = client.get("/api/v1/plan/shared-employment", headers=login(client, "staff_b")).json()
     assert theirs["assignments"] == [] and theirs["unmet"] == [] and theirs["totals"]["offered"] == 0
+
+
+def test_planted_need_80_km_away_on_a_long_road_is_unmet_with_the_reason(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A county-long trunk road (85 km at 80 km/h): welders lent 4 km along it, not 80 km (60 min > 45 min)."""
+    from roads_osm import write_osm
+
+    from geo.road_store import import_osm_file
+    from registry.occupations import load_occupations
+
+    lat, lon0, km = 32.35, 116.0, 1 / (111.32 * np.cos(np.radians(32.35)))  # degrees of longitude per km
+    nodes = {k + 1: (lon0 + k * km, lat) for k in range(86)}
+    import_osm_file(
+        engine, write_osm(tmp_path / "trunk.osm", nodes, [(1, list(nodes), {"highway": "trunk"})])
+    )
+    town = "341522100000"
+    with engine.begin() as conn:
+        load_occupations(conn)
+        for code, level, parent in (("341522000000", "county", None), (town, "township", "341522000000")):
+            conn.execute(text("INSERT INTO admin_areas (code, name, level, parent_code, geom) VALUES "
+                              "(:c, :n, :l, :p, ST_Multi(ST_MakeEnvelope(115.9, 32.2, 117.0, 32.5, 4326)))"),
+                         {"c": code, "n": f"地区{code}", "l": level, "p": parent})  # fmt: skip
+        sites = {}
+        for name, at_km in (("铸造厂", 0.5), ("近处机械厂", 4.5), ("远处钢构厂", 80.5)):
+            eid = conn.execute(text("INSERT INTO enterprises (name, area_code) VALUES (:n, :a) RETURNING enterprise_id"),
+                               {"n": name, "a": town}).scalar_one()  # fmt: skip
+            sites[name] = conn.execute(
+                text("INSERT INTO enterprise_sites (enterprise_id, area_code, geom) VALUES "
+                     "(:e, :a, ST_SetSRID(ST_MakePoint(:x, :y), 4326)) RETURNING site_id"),
+                {"e": eid, "a": town, "x": lon0 + at_km * km, "y": lat + 0.0005},
+            ).scalar_one()  # fmt: skip
+    _insert(engine, "shared_labour_offers", sites["铸造厂"], WELDER, 5, SEASON)
+    near = _insert(engine, "shared_labour_needs", sites["近处机械厂"], WELDER, 3, JANUARY)
+    far = _insert(engine, "shared_labour_needs", sites["远处钢构厂"], WELDER, 4, JANUARY)
+    service = CircleService(Settings(database_url=engine.url.render_as_string(False), data_dir=tmp_path))
+    with engine.connect() as conn:
+        plan = plan_shared(service, conn, mode="car", max_minutes=45, today=TODAY)
+    assert [(a["need_id"], a["workers"], a["minutes"]) for a in plan["assignments"]] == [(near, 3, 3.0)]
+    assert plan["unmet"] == [
+        {"need_id": far, "enterprise": "远处钢构厂", "site_id": sites["远处钢构厂"], "occupation": "焊工", "workers": 4,
+         "reason": "最近的富余员工驾车 60 分钟，超过 45 分钟上限 nearest compatible offer is 60 min away, over the limit"}
+    ]  # fmt: skip
