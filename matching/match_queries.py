@@ -55,6 +55,8 @@ STAFF_POOL = text(
            ST_Y(ST_Transform(r.geom, CAST(:srid AS integer))) AS y, r.id_cipher, r.phone_cipher
     FROM residents r, enterprise_sites s
     WHERE s.site_id = :site_id
+      -- a WGS84 box (100 m wider: its edges are not exactly straight there) uses the index; the distance decides
+      AND r.geom && ST_Transform(ST_Expand(ST_Transform(s.geom, CAST(:srid AS integer)), :radius + 100), 4326)
       AND ST_DWithin(ST_Transform(r.geom, CAST(:srid AS integer)), ST_Transform(s.geom, CAST(:srid AS integer)),
                      :radius)
       AND (r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return))

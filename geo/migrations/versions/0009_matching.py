@@ -174,7 +174,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
            r.wish_to_return, r.village_code, r.area_code,
            ST_X(ST_Transform(r.geom, p_srid)), ST_Y(ST_Transform(r.geom, p_srid)), r.id_cipher, r.phone_cipher
     FROM enterprise_sites s
-    JOIN residents r ON ST_DWithin(ST_Transform(r.geom, p_srid), ST_Transform(s.geom, p_srid), p_radius_m)
+    JOIN residents r ON r.geom && ST_Transform(ST_Expand(ST_Transform(s.geom, p_srid), p_radius_m + 100), 4326)
+                    AND ST_DWithin(ST_Transform(r.geom, p_srid), ST_Transform(s.geom, p_srid), p_radius_m)
     WHERE s.site_id = p_site_id
       AND s.enterprise_id = nullif(current_setting('hongyan.enterprise_id', true), '')::bigint
       AND (r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return))
