@@ -15,6 +15,7 @@ from api.routes import (
     circle,
     fairs,
     health,
+    matching,
     outreach,
     parks,
     plan,
@@ -28,7 +29,9 @@ from api.routes import (
     route,
     search,
     service,
+    shared,
     stats,
+    surplus,
     talents,
     tiles,
 )
@@ -87,4 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(registry_import.router)
     app.include_router(fairs.router)
     app.include_router(programme.router)
+    app.include_router(matching.router)
+    app.include_router(surplus.router)
+    app.include_router(shared.router)
     return app

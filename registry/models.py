@@ -6,7 +6,18 @@ from datetime import date, datetime
 from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -74,6 +85,10 @@ class Vacancy(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    # stated requirements, the only hard filters of matching (migration 0009_matching)
+    min_age: Mapped[int | None] = mapped_column(SmallInteger)
+    max_age: Mapped[int | None] = mapped_column(SmallInteger)
+    required_certificates: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
 
 
 class Resident(Base):
@@ -106,6 +121,10 @@ class Resident(Base):
     work_place: Mapped[str] = mapped_column(Text, default="")
     location_source: Mapped[str] = mapped_column(Text, default="village_centroid")
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    # what matching scores against (migration 0009_matching)
+    expected_wage: Mapped[int | None] = mapped_column(Integer)
+    certificates: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    training_codes: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
 
 
 class Policy(Base):

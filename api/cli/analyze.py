@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 from rich.progress import Progress
 
@@ -10,6 +12,7 @@ from geo.errors import InvalidInput
 from geo.network import MODES
 from matching.circles import CircleService
 from matching.store import analyze_circles
+from matching.surplus_store import take_snapshot
 
 analyze_app = typer.Typer(help="分析 Analytics over the whole county.", no_args_is_help=True)
 
@@ -22,6 +25,10 @@ def circles(
     minutes: float | None = typer.Option(None, help="或出行时间（分钟）or a travel time in minutes"),
     mode: str = typer.Option("walk", help="出行方式 walk, ebike or car"),
     decay: str = typer.Option("none", help="距离衰减 none (2SFCA) or gaussian (E2SFCA)"),
+    snapshot: bool = typer.Option(
+        False, help="保存余缺快照 also store a dated surplus snapshot by trade group"
+    ),
+    day: str | None = typer.Option(None, "--date", help="快照日期 snapshot date YYYY-MM-DD (default today)"),
 ) -> None:
     """就业圈分析 For every resident the positions within reach, for every site its candidates, per area 2SFCA."""
     if mode not in MODES:
@@ -31,6 +38,7 @@ def circles(
     limit = minutes * 60.0 if minutes is not None else radius
     if limit <= 0:
         raise InvalidInput("the radius (or minutes) must be greater than 0", field="--radius/--minutes")
+    snapshot_day = _snapshot_day(day) if snapshot else None
     settings = get_settings(ctx)
     service = CircleService(settings)
     with connected_engine(settings) as engine, Progress(console=console) as bar:
@@ -47,3 +55,23 @@ def circles(
         f"{summary.seekers_with_a_job_in_reach:,} available people have a job within reach; "
         f"{summary.seconds:.1f} s"
     )
+    if snapshot_day is not None:
+        with connected_engine(settings) as engine:
+            snap = take_snapshot(
+                engine, service, mode=mode, metric="time" if minutes is not None else "length", limit=limit,
+                day=snapshot_day,
+            )  # fmt: skip
+        console.print(
+            f"snapshot {snap.day.isoformat()}: {snap.rows:,} rows for {snap.groups} groups; "
+            f"{snap.positions:,} positions, {snap.unallocated:,.0f} with no seeker within reach; {snap.seconds:.1f} s"
+        )
+
+
+def _snapshot_day(value: str | None) -> date:
+    """The --date value as a date (today when not given)."""
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"--date must be YYYY-MM-DD, got {value!r}", field="--date") from exc

@@ -8,6 +8,7 @@ from api.cli import areas, db, demo, registry_io, roads
 from api.cli.accounts import accounts_app
 from api.cli.analyze import analyze_app
 from api.cli.groups import demo_app, export_app, import_app
+from api.cli.matching import matching_app
 from api.cli.outreach import outreach_app, parks_app
 from api.cli.plan import plan_app
 from api.cli.programme import programme_app
@@ -31,9 +32,8 @@ app.add_typer(accounts_app, name="accounts")
 app.add_typer(registry_app, name="registry")
 app.add_typer(outreach_app, name="outreach")
 app.add_typer(parks_app, name="parks")
-
-
 app.add_typer(programme_app, name="programme")
+app.add_typer(matching_app, name="matching")
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
 
 

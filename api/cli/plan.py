@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import typer
 from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
+from geo.errors import InvalidInput
 from matching.circles import CircleService
 from matching.rebalance import RebalancePlan, plan_rebalance
+from matching.shared import plan_shared
 
 plan_app = typer.Typer(help="规划 Plans over the whole county.", no_args_is_help=True)
 
@@ -62,3 +66,46 @@ def print_plan(plan: RebalancePlan, *, limit: int) -> None:
         f"greedy nearest-first moves {t['greedy_moved']:,} for {t['greedy_cost']:,.0f} (cost ratio {ratio:.3f}); "
         f"{plan.seconds:.2f} s"
     )
+
+
+@plan_app.command("shared-employment")
+@reports_errors
+def shared_employment(
+    ctx: typer.Context,
+    mode: str = typer.Option("car", help="出行方式 car or ebike"),
+    max_minutes: float | None = typer.Option(None, help="最长通勤（分钟）default 45 by car, 30 by e-bike"),
+    day: str | None = typer.Option(None, "--date", help="日期 only offers and needs covering YYYY-MM-DD"),
+) -> None:
+    """共享用工 Lend idle staff to nearby enterprises short of them: the optimal assignment, county-wide."""
+    settings = get_settings(ctx)
+    on = parse_day(day)
+    with connected_engine(settings) as engine, engine.connect() as conn:
+        plan = plan_shared(CircleService(settings), conn, mode=mode, max_minutes=max_minutes, day=on,
+                           today=date.today())  # fmt: skip
+    if plan["note"]:
+        console.print(plan["note"])
+    table = Table(title=f"共享用工 assignments ({plan['mode']}, ≤ {plan['max_minutes']:g} min)")
+    for col in ("from", "to", "trade", "workers", "minutes", "dates"):
+        table.add_column(col)
+    for a in plan["assignments"]:
+        table.add_row(a["from_enterprise"], a["to_enterprise"], a["need_occupation"] or "", str(a["workers"]),
+                      f"{a['minutes']:.1f}", f"{a['date_from']}–{a['date_to']}")  # fmt: skip
+    console.print(table)
+    for u in plan["unmet"]:
+        console.print(
+            f"未满足 unmet: need {u['need_id']} {u['enterprise']} {u['workers']} × {u['occupation']}: {u['reason']}"
+        )
+    t = plan["totals"]
+    console.print(
+        f"placed {t['placed']} of {t['needed']} needed ({t['offered']} offered); {t['worker_minutes']} worker-min"
+    )
+
+
+def parse_day(value: str | None) -> date | None:
+    """A YYYY-MM-DD option as a date, None when not given."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"--date must be YYYY-MM-DD, got {value!r}", field="--date") from exc

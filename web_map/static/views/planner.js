@@ -23,6 +23,9 @@
   var byId = app.byId;
   var el = app.el;
   function level() { return byId('plan-level').value; }
+  function snapshotGroup() { return byId('plan-group').value; }
+  /** Cache key of the figures on show: the level, and the snapshot group and date when one is picked. */
+  function statsKey() { return [level(), snapshotGroup(), byId('plan-date').value].join('|'); }
   function measure() { return byId('plan-measure').value; }
 
 
@@ -96,7 +99,7 @@
   }
 
   function renderArea() {
-    var figures = s.selected && s.stats[level()] && s.stats[level()].get(s.selected);
+    var figures = s.selected && s.stats[statsKey()] && s.stats[statsKey()].get(s.selected);
     byId('plan-area').hidden = !figures;
     byId('plan-hint').hidden = !!figures;
     if (!figures) return;
@@ -107,7 +110,15 @@
     link.textContent = t('downloadReport');
     var dl = byId('plan-area-facts');
     dl.textContent = '';
-    [
+    var snapshot = figures.spatial_availability !== undefined;
+    (snapshot ? [
+      ['seekers', String(figures.seekers)],
+      ['positions', String(figures.positions)],
+      ['spatialAvailability', format(figures.spatial_availability)],
+      ['accessIndex', format(figures.access_index)],
+      ['accessE2sfca', format(figures.access_e2sfca)],
+      ['balance', format(figures.balance)]
+    ] : [
       ['parentArea', figures.parent_name || '—'],
       ['residents', String(figures.residents)],
       ['seekers', String(figures.seekers)],
@@ -115,7 +126,7 @@
       ['positionsInReach', format(figures.positions_in_reach)],
       ['accessIndex', format(figures.access_index)],
       ['balance', format(figures.balance)]
-    ].forEach(function (row) {
+    ]).forEach(function (row) {
       dl.appendChild(el('dt', null, t(row[0])));
       var dd = el('dd', null, row[1]);
       dd.setAttribute('data-field', row[0]);
@@ -125,7 +136,7 @@
 
   function draw() {
     group.clearLayers();
-    var stats = s.stats[level()];
+    var stats = s.stats[statsKey()];
     if (!stats) return;
     var values = Array.from(stats.values()).map(function (a) { return a[measure()]; });
     s.classes = values.length ? quantileBreaks(values) : null;
@@ -166,22 +177,57 @@
 
   function loadStats() {
     var lvl = level();
-    if (s.stats[lvl]) {
+    var key = statsKey();
+    if (s.stats[key]) {
       draw();
       return;
     }
     setStatus('loadingStats', {}, 'loading');
     document.documentElement.setAttribute('data-plan', 'loading');
-    api.get('api/v1/stats/areas', { level: lvl, mode: 'walk', radius_m: 3000 }).then(function (body) {
+    var grp = snapshotGroup();
+    var request = grp
+      ? api.get('api/v1/stats/surplus', { level: lvl, group: grp, date: byId('plan-date').value })
+      : api.get('api/v1/stats/areas', { level: lvl, mode: 'walk', radius_m: 3000 });
+    request.then(function (body) {
       var byCode = new Map();
-      body.areas.forEach(function (a) { byCode.set(a.code, a); });
-      s.stats[lvl] = byCode;
-      if (lvl === level()) draw();
+      body.areas.forEach(function (a) {
+        if (grp) a.access_index = a.access_2sfca; // the snapshot's 2SFCA index under the same measure
+        byCode.set(a.code, a);
+      });
+      s.stats[key] = byCode;
+      if (key === statsKey()) draw();
       document.documentElement.setAttribute('data-plan', 'ready');
     }).catch(function (error) {
       if (error.status === 404) setStatus('statsMissing', {}, 'error');
       else setStatus('statsFailed', { e: error.message }, 'error');
       document.documentElement.setAttribute('data-plan', 'error');
+    });
+  }
+
+  /** Fills the group and date pickers from the snapshots (they stay hidden when there are none).
+      The snapshot figures use the same walking 3 km circle as the latest run on show. */
+  function loadSnapshotChoices() {
+    api.get('api/v1/stats/surplus/choices', { mode: 'walk', radius_m: 3000 }).then(function (body) {
+      if (!body.dates.length) {
+        document.documentElement.setAttribute('data-snapshots', 'none');
+        return;
+      }
+      var groups = byId('plan-group');
+      body.groups.forEach(function (g) {
+        var option = el('option', null, g.group === 'all' ? t('groupAll') : g.group + ' ' + g.name);
+        option.value = g.group;
+        groups.appendChild(option);
+      });
+      var dates = byId('plan-date');
+      body.dates.slice().reverse().forEach(function (d) {
+        var option = el('option', null, d);
+        option.value = d;
+        dates.appendChild(option);
+      });
+      byId('plan-snapshot').hidden = false;
+      document.documentElement.setAttribute('data-snapshots', 'ready');
+    }).catch(function () {
+      document.documentElement.setAttribute('data-snapshots', 'none');
     });
   }
 
@@ -269,6 +315,10 @@
       flowGroup = L.featureGroup();
       byId('plan-level').addEventListener('change', function () { s.selected = null; loadStats(); });
       byId('plan-measure').addEventListener('change', draw);
+      ['plan-group', 'plan-date'].forEach(function (id) {
+        byId(id).addEventListener('change', function () { loadStats(); });
+      });
+      loadSnapshotChoices();
       byId('plan-heat').addEventListener('change', toggleHeat);
       byId('plan-flows').addEventListener('change', toggleFlows);
     },

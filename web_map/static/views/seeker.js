@@ -27,7 +27,8 @@
     summary: null,
     request: 0, // sequence number: late answers of superseded requests are dropped
     route: null, // { site, state: 'loading'|'ready'|'error', props, error } of the chosen job
-    routeRequest: 0
+    routeRequest: 0,
+    scores: new Map() // vacancy_id -> ranked match (score, explanation) from api/v1/matches
   };
   var group;
   var routeLayer = null;
@@ -97,6 +98,11 @@
       button.appendChild(el('span', 'job-wage', wageText(job) + ' · ' + t('people', { n: job.positions })));
       button.addEventListener('click', function () { choose(index, true); });
       item.appendChild(button);
+      var match = s.scores.get(job.vacancy_id);
+      if (match) {
+        button.appendChild(el('span', 'job-score', t('matchScore', { s: match.score })));
+        item.appendChild(explanation(match));
+      }
       list.appendChild(item);
     });
     highlightItems();
@@ -105,6 +111,32 @@
     if (s.summary) summary.textContent = s.summary.n ? t('jobsSummary', s.summary) : t('noJobs');
     byId('jobs-more').hidden = s.jobs.length >= s.total;
     renderDetail();
+  }
+
+  /** The score's factors, folded: tap 为什么 to open (a native details element, no script needed). */
+  function explanation(match) {
+    var box = el('details', 'job-why');
+    box.appendChild(el('summary', null, t('matchWhy')));
+    var lines = el('ul', 'job-factors');
+    match.explanation.forEach(function (f) { lines.appendChild(el('li', null, f.text)); });
+    box.appendChild(lines);
+    return box;
+  }
+
+  /** Scores of the jobs within reach for the wage asked (no account: nothing about the person is sent). */
+  function loadScores(seq) {
+    var q = params(0);
+    api.get('api/v1/matches', {
+      lon: q.lon, lat: q.lat, mode: q.mode, radius_m: q.radius_m, minutes: q.minutes,
+      expected_wage: q.min_wage, limit: 500
+    }).then(function (body) {
+      if (seq !== s.request) return;
+      s.scores = new Map(body.matches.map(function (m) { return [m.vacancy_id, m]; }));
+      renderList();
+      document.documentElement.setAttribute('data-scores', 'ready');
+    }).catch(function () {
+      if (seq === s.request) document.documentElement.setAttribute('data-scores', 'error');
+    });
   }
 
   function highlightItems() {
@@ -239,6 +271,7 @@
     s.activeSite = null;
     s.detail = null;
     s.summary = null;
+    s.scores = new Map();
   }
 
   /** Loads the first page (fresh) or the next one; the reach polygon comes with the first. */
@@ -268,6 +301,7 @@
       else setStatus('offNetwork', { d: Math.round(body.snap_distance_m) }, 'error');
       renderList();
       document.documentElement.setAttribute('data-jobs', 'ready');
+      if (!more) loadScores(seq);
     }).catch(function (error) {
       if (seq !== s.request) return;
       setStatus('jobsFailed', { e: error.message }, 'error');
