@@ -118,12 +118,15 @@ def test_export_reads_back_masked_and_unmasked_with_audit(env: Env) -> None:
     masked = client.get("/api/v1/outreach/list.xlsx", headers=admin, params=params)
     assert masked.status_code == 200 and masked.headers["content-type"].startswith("application/vnd.openxml")
     wb = load_workbook(BytesIO(masked.content))
-    assert wb.sheetnames == ["说明", "外出人员", "家乡岗位"]
+    assert wb.sheetnames == ["说明", "外出人员", "家乡岗位", "创业项目用工"]
     rows = list(wb["外出人员"].iter_rows(values_only=True))
     assert rows[0][:2] == ("编号", "姓名") and len(rows) - 1 == len(listed["people"])
     assert [r[0] for r in rows[1:]] == [p["resident_id"] for p in listed["people"]]
     assert all(r[10] is None or "****" in str(r[10]) for r in rows[1:])
     assert len(list(wb["家乡岗位"].iter_rows())) - 1 == len(listed["positions"])
+    projects = list(wb["创业项目用工"].iter_rows(values_only=True))
+    assert projects[0][:2] == ("项目编号", "项目")
+    assert [r[0] for r in projects[1:]] == [p["project_id"] for p in listed["projects"]] and len(projects) > 1
 
     full = client.get("/api/v1/outreach/list.xlsx", headers=admin, params={**params, "unmasked": "true"})
     sheet = load_workbook(BytesIO(full.content))["外出人员"]
@@ -150,6 +153,27 @@ def test_export_reads_back_masked_and_unmasked_with_audit(env: Env) -> None:
         "an unmasked list (names and phones in full) needs the role county_admin or township_staff or "
         "village_collector; you are county_reviewer"
     )
+
+
+def test_targeted_list_names_the_returnee_projects_needing_workers(env: Env) -> None:
+    client, world, engine = env
+    city, trade = _busiest(engine)
+    params = {"city": city, "trade": trade}
+    with engine.connect() as conn:
+        needing = conn.execute(
+            text("SELECT project_id, area_code FROM talent_projects WHERE '用工' = ANY(needs)")
+        ).all()
+    assert needing, "the demo has projects that need workers"
+    county = client.get("/api/v1/outreach/list", headers=login(client, "admin"), params=params).json()
+    assert {p["project_id"] for p in county["projects"]} == {pid for pid, _ in needing}
+    assert all("*" in p["talent_name"] for p in county["projects"])  # masked like the people
+    first = county["projects"][0]
+    assert first["stage"] in ("operating", "expanding") and first["stage_name"] in ("运营", "扩张")
+    # township staff get their own township's projects only (talent_projects is under row-level security)
+    mine = client.get("/api/v1/outreach/list", headers=login(client, "staff_a"), params=params).json()
+    prefix = world.township_a[:9]
+    assert {p["project_id"] for p in mine["projects"]} == {pid for pid, a in needing if a.startswith(prefix)}
+    assert 0 < len(mine["projects"]) < len(county["projects"])
 
 
 def test_unknown_city_and_trade_are_refused(env: Env) -> None:

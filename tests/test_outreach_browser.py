@@ -102,6 +102,8 @@ def test_outreach_flow_map_draws_arcs_for_shanghai_and_suzhou(browser: Browser, 
     page.wait_for_function("document.documentElement.dataset.target === 'ready'", timeout=20_000)
     names = page.eval_on_selector_all("#people tr td:first-child", "els => els.map(e => e.textContent)")
     assert names and all("*" in n for n in names)
+    projects = page.locator("#projects li")  # the returnee projects needing workers, beside the people
+    assert projects.count() > 0 and "返乡创业项目需用工" in page.inner_text("#target-summary")
     with page.expect_download() as download:
         page.click("#export")
     assert download.value.suggested_filename.endswith(".xlsx")

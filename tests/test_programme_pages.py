@@ -20,12 +20,13 @@ def test_pages_reference_only_local_files_and_name_no_url() -> None:
         html = (STATIC / name).read_text(encoding="utf-8")
         assert '<html lang="zh-CN">' in html and f"<title>{title}</title>" in html
         assert re.search(r'<meta name="viewport" content="width=device-width, initial-scale=1', html)
-        refs = re.findall(r'(?:src|href)="([^"]+)"', html)
+        refs = [r for r in re.findall(r'(?:src|href)="([^"]+)"', html) if r != "./"]  # ./ = back to the map
         assert refs and all(
             r.startswith("static/") and (STATIC / r.removeprefix("static/")).is_file() for r in refs
         )
+        assert 'class="home-link" href="./"' in html, f"{name} has no link back to the map"
         assert URL.findall(_strip_html_comments(html)) == [], name
-    for name in ("programme.js", "dashboard.js", "fair.js", "programme.css"):
+    for name in ("programme.js", "dashboard.js", "fair.js", "programme.css", "menu.js", "menu.css"):
         code = _strip_code_comments((STATIC / name).read_text(encoding="utf-8"))
         assert URL.findall(code) == [], name
         assert "innerHTML = " not in code.replace("box.innerHTML = '<svg></svg>'", ""), (

@@ -121,9 +121,10 @@ def test_page_references_only_existing_local_files() -> None:
         "static/views/seeker.js",
         "static/views/enterprise.js",
         "static/views/planner.js",
+        "static/menu.js",
     ]
     sheets = {ref for tag, _, ref in parser.refs if tag == "link" and ref.endswith(".css")}
-    assert sheets == {"static/vendor/leaflet/leaflet.css", "static/style.css"}
+    assert sheets == {"static/vendor/leaflet/leaflet.css", "static/style.css", "static/menu.css"}
 
 
 def _own_files(*suffixes: str) -> list[Path]:
@@ -143,6 +144,8 @@ def test_own_files_contain_no_urls_outside_comments() -> None:
         "enterprise.js",
         "planner.js",
         "style.css",
+        "menu.js",
+        "menu.css",
     }
     for path in own:
         text = path.read_text(encoding="utf-8")
@@ -166,7 +169,7 @@ def test_page_is_chinese_first_and_phone_ready() -> None:
 
 
 def test_css_urls_are_local_files() -> None:
-    for css in [STATIC / "style.css", VENDOR / "leaflet" / "leaflet.css"]:
+    for css in [STATIC / "style.css", STATIC / "menu.css", VENDOR / "leaflet" / "leaflet.css"]:
         code = _strip_code_comments(css.read_text(encoding="utf-8"))
         for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", code):
             if ref.startswith("#"):  # old-IE VML behaviour, not a fetch

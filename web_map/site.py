@@ -32,11 +32,13 @@ def create_site(settings: Settings | None = None) -> FastAPI:
         """稳岗就业政策库 The policies search page."""
         return FileResponse(WEB_ROOT / "policies.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/outreach", include_in_schema=False)
     @app.get("/outreach.html", include_in_schema=False)
     def outreach_page() -> FileResponse:
         """鸿雁回归 flow map of people working away (staff log in on the page)."""
         return FileResponse(WEB_ROOT / "outreach.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/service", include_in_schema=False)
     @app.get("/service.html", include_in_schema=False)
     def service_page() -> FileResponse:
         """一窗受理: the intake form and the status check (no login)."""

@@ -47,20 +47,22 @@ class ParkIn(BaseModel):
 
 
 class TenantIn(BaseModel):
-    """A tenant moving in: enterprise_id or resident_id (a talent), and the units or desks taken."""
+    """A tenant moving in: one of enterprise_id, talent_id (人才库) or resident_id, and the units taken."""
 
     enterprise_id: int | None = Field(default=None, ge=1)
-    resident_id: int | None = Field(default=None, ge=1)
+    talent_id: int | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
+    resident_id: int | None = Field(default=None, ge=1, description="older data: a resident as the tenant")
     units: int = 1
     moved_in_on: date | None = None
 
 
 class SupportIn(BaseModel):
-    """An application for entrepreneurship support."""
+    """An application for entrepreneurship support by one of an enterprise, a talent or a resident."""
 
     kind: str
     enterprise_id: int | None = Field(default=None, ge=1)
-    resident_id: int | None = Field(default=None, ge=1)
+    talent_id: int | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
+    resident_id: int | None = Field(default=None, ge=1, description="older data: a resident as the applicant")
     park_id: int | None = Field(default=None, ge=1)
     amount_yuan: int | None = None
 

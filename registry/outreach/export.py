@@ -1,4 +1,4 @@
-"""The targeted list as an Excel workbook for the outreach teams: people, then the positions at home."""
+"""The targeted list as an Excel workbook for the outreach teams: people, the positions and projects at home."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 PEOPLE_SHEET = "外出人员"
 POSITIONS_SHEET = "家乡岗位"
+PROJECTS_SHEET = "创业项目用工"
 PEOPLE_COLUMNS = (
     ("resident_id", "编号"), ("name", "姓名"), ("sex", "性别"), ("birth_year", "出生年"),
     ("village_name", "村（社区）"), ("village_code", "村代码"), ("occupation_code", "职业代码"),
@@ -21,6 +22,11 @@ POSITION_COLUMNS = (
     ("vacancy_id", "岗位编号"), ("title", "岗位"), ("occupation_code", "职业代码"), ("occupation_name", "职业"),
     ("positions", "人数"), ("wage_min", "最低月薪"), ("wage_max", "最高月薪"), ("area_name", "所在地"),
     ("enterprise_name", "企业"),
+)  # fmt: skip
+
+PROJECT_COLUMNS = (
+    ("project_id", "项目编号"), ("name", "项目"), ("industry", "行业"), ("stage_name", "阶段"),
+    ("jobs_created", "已带动就业"), ("area_name", "所在地"), ("talent_name", "负责人"), ("talent_kind", "人才类别"),
 )  # fmt: skip
 
 
@@ -54,9 +60,11 @@ def workbook_bytes(target: dict[str, Any]) -> bytes:
     info.append(["仅有返乡意愿", "是" if target["wish_to_return"] else "否"])
     info.append(["人数", len(target["people"])])
     info.append(["家乡同职业在招岗位", target["open_positions"]])
+    info.append(["返乡创业项目需用工", len(target["projects"])])
     info.append(["个人信息", "已脱敏" if target["masked"] else "未脱敏：仅限工作使用，严禁外传"])
     _sheet(wb, PEOPLE_SHEET, PEOPLE_COLUMNS, target["people"])
     _sheet(wb, POSITIONS_SHEET, POSITION_COLUMNS, target["positions"])
+    _sheet(wb, PROJECTS_SHEET, PROJECT_COLUMNS, target["projects"])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -77,6 +77,21 @@ HOME_POSITIONS_TOTAL = text(
     """
 )
 
+# Returnee entrepreneurs' projects that need workers (用工): destinations at home beside the vacancies.
+# talent_projects is scoped by row-level security, so staff see the projects of their own area.
+PROJECTS_NEEDING_WORKERS = text(
+    """
+    SELECT p.project_id, p.name, p.industry, p.stage, p.jobs_created, p.area_code, a.name AS area_name,
+           t.name AS talent_name, t.kind AS talent_kind
+    FROM talent_projects p
+    JOIN talents t ON t.talent_id = p.talent_id
+    LEFT JOIN admin_areas a ON a.code = p.area_code
+    WHERE '用工' = ANY(p.needs)
+    ORDER BY p.stage IN ('operating', 'expanding') DESC, p.jobs_created DESC, p.project_id
+    LIMIT :limit
+    """
+)
+
 RESIDENT_FOR_CONTACT = text("SELECT resident_id, area_code, status FROM residents WHERE resident_id = :id")
 INSERT_CONTACT = text(
     """

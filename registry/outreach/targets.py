@@ -1,4 +1,5 @@
-"""Targeted lists: people working in one city (a trade, wishing to return) beside open positions at home."""
+"""Targeted lists: people working in one city (a trade, wishing to return) beside open positions at home
+and the returnee entrepreneurs' projects that need workers (用工)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from registry.outreach import queries as q
 from registry.outreach.cities import check_city
 from registry.outreach.flows import check_trade
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
+from registry.talents.models import KINDS as TALENT_KINDS
+from registry.talents.models import STAGES
 
 MAX_PEOPLE = 5000
 MAX_POSITIONS = 1000
+MAX_PROJECTS = 200
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,21 @@ def _position(row: Any) -> dict[str, Any]:
     }
 
 
+def _project(row: Any, shown: Disclosure) -> dict[str, Any]:
+    return {
+        "project_id": row.project_id,
+        "name": row.name,
+        "industry": row.industry,
+        "stage": row.stage,
+        "stage_name": STAGES.get(row.stage, row.stage),
+        "jobs_created": row.jobs_created,
+        "area_code": row.area_code,
+        "area_name": row.area_name,
+        "talent_name": row.talent_name if shown.names else mask_name(row.talent_name),
+        "talent_kind": TALENT_KINDS.get(row.talent_kind, row.talent_kind),
+    }
+
+
 def targeted_list(
     conn: Connection, query: TargetQuery, *, cipher: PersonalDataCipher, shown: Disclosure = Disclosure()
 ) -> dict[str, Any]:
@@ -93,6 +112,7 @@ def targeted_list(
         _position(r) for r in conn.execute(q.HOME_POSITIONS, {"codes": codes, "limit": MAX_POSITIONS})
     ]
     total = conn.execute(q.HOME_POSITIONS_TOTAL, {"codes": codes}).one()
+    projects = [_project(r, shown) for r in conn.execute(q.PROJECTS_NEEDING_WORKERS, {"limit": MAX_PROJECTS})]
     return {
         "city": city.name,
         "trade": trade,
@@ -102,4 +122,5 @@ def targeted_list(
         "positions": positions,
         "open_positions": int(total.positions),  # every one, even beyond the MAX_POSITIONS listed
         "open_vacancies": int(total.vacancies),
+        "projects": projects,  # 返乡创业项目需用工: any trade, the caller's area
     }

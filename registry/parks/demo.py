@@ -29,26 +29,25 @@ INSERT_PARK = text(
 ENTERPRISES_IN = text(
     "SELECT enterprise_id FROM enterprises WHERE area_code LIKE :p ORDER BY enterprise_id LIMIT 40"
 )
-TALENTS_IN = text(
+TALENTS_IN = text(  # returnee entrepreneurs first: the parks' own clientele
     """
-    SELECT resident_id, area_code FROM residents
-    WHERE area_code LIKE :p AND education IN ('大专', '本科及以上') AND birth_date > current_date - 45 * 365
-    ORDER BY resident_id LIMIT 20
+    SELECT talent_id FROM talents WHERE area_code LIKE :p
+    ORDER BY kind <> 'returnee_entrepreneur', talent_id LIMIT 20
     """
 )
 INSERT_TENANT = text(
     """
-    INSERT INTO park_tenants (park_id, area_code, enterprise_id, resident_id, units, moved_in_on)
-    VALUES (:park_id, :area_code, :enterprise_id, :resident_id, :units, current_date - :days)
+    INSERT INTO park_tenants (park_id, area_code, enterprise_id, talent_id, units, moved_in_on)
+    VALUES (:park_id, :area_code, :enterprise_id, :talent_id, :units, current_date - :days)
     """
 )
 INSERT_REQUEST = text(
     """
-    INSERT INTO support_requests (kind, area_code, enterprise_id, resident_id, park_id, amount_yuan, status)
-    SELECT :kind, coalesce(e.area_code, r.area_code), :enterprise_id, :resident_id, :park_id, :amount, :status
+    INSERT INTO support_requests (kind, area_code, enterprise_id, talent_id, park_id, amount_yuan, status)
+    SELECT :kind, coalesce(e.area_code, t.area_code), :enterprise_id, :talent_id, :park_id, :amount, :status
     FROM (SELECT 1) one
     LEFT JOIN enterprises e ON e.enterprise_id = :enterprise_id
-    LEFT JOIN residents r ON r.resident_id = :resident_id
+    LEFT JOIN talents t ON t.talent_id = :talent_id
     RETURNING request_id, area_code
     """
 )
@@ -112,14 +111,14 @@ def _tenants(conn: Connection, rng: random.Random, park: dict[str, Any]) -> tupl
             break
         free -= units
         conn.execute(INSERT_TENANT, {"park_id": park["park_id"], "area_code": park["area_code"],
-                                     "enterprise_id": enterprise_id, "resident_id": None, "units": units,
+                                     "enterprise_id": enterprise_id, "talent_id": None, "units": units,
                                      "days": rng.randrange(30, 900)})  # fmt: skip
-    for resident_id in chosen_talents:
+    for talent_id in chosen_talents:
         if free <= 0:
             break
         free -= 1
         conn.execute(INSERT_TENANT, {"park_id": park["park_id"], "area_code": park["area_code"],
-                                     "enterprise_id": None, "resident_id": resident_id, "units": 1,
+                                     "enterprise_id": None, "talent_id": talent_id, "units": 1,
                                      "days": rng.randrange(30, 900)})  # fmt: skip
     return chosen_firms, chosen_talents
 
@@ -134,7 +133,7 @@ def seed_parks(conn: Connection, *, seed: int, secret_key: str, count: int = 12)
     for park in parks:
         firms, talents = _tenants(conn, rng, park)
         applicants = [(e, None) for e in firms[:2]] + [(None, r) for r in talents[:1]]
-        for enterprise_id, resident_id in applicants:
+        for enterprise_id, talent_id in applicants:
             status = rng.choice(list(STEPS))
             kind = rng.choice(SUPPORT_KINDS)
             amount = (
@@ -144,7 +143,7 @@ def seed_parks(conn: Connection, *, seed: int, secret_key: str, count: int = 12)
             )
             row = conn.execute(
                 INSERT_REQUEST,
-                {"kind": kind, "enterprise_id": enterprise_id, "resident_id": resident_id, "park_id": park["park_id"],
+                {"kind": kind, "enterprise_id": enterprise_id, "talent_id": talent_id, "park_id": park["park_id"],
                  "amount": amount, "status": status},
             ).one()  # fmt: skip
             previous, days = None, 60

@@ -41,10 +41,12 @@ LOCK_PARK = text(
 )
 ENTERPRISE = text("SELECT enterprise_id, name, area_code FROM enterprises WHERE enterprise_id = :id")
 RESIDENT = text("SELECT resident_id, name, area_code FROM residents WHERE resident_id = :id")
+TALENT = text("SELECT talent_id, name, area_code FROM talents WHERE talent_id = :id")
 INSERT_TENANT = text(
     """
-    INSERT INTO park_tenants (park_id, area_code, enterprise_id, resident_id, units, moved_in_on)
-    VALUES (:park_id, :area_code, :enterprise_id, :resident_id, :units, coalesce(:moved_in_on, current_date))
+    INSERT INTO park_tenants (park_id, area_code, enterprise_id, talent_id, resident_id, units, moved_in_on)
+    VALUES (:park_id, :area_code, :enterprise_id, :talent_id, :resident_id, :units,
+            coalesce(:moved_in_on, current_date))
     RETURNING tenant_id
     """
 )
@@ -57,10 +59,11 @@ MOVE_OUT = text(
 )
 TENANTS = text(
     """
-    SELECT t.tenant_id, t.enterprise_id, t.resident_id, t.units, t.moved_in_on, t.moved_out_on,
-           e.name AS enterprise_name, r.name AS resident_name
+    SELECT t.tenant_id, t.enterprise_id, t.talent_id, t.resident_id, t.units, t.moved_in_on, t.moved_out_on,
+           e.name AS enterprise_name, coalesce(tl.name, r.name) AS person_name
     FROM park_tenants t
     LEFT JOIN enterprises e ON e.enterprise_id = t.enterprise_id
+    LEFT JOIN talents tl ON tl.talent_id = t.talent_id
     LEFT JOIN residents r ON r.resident_id = t.resident_id
     WHERE t.park_id = :park
     ORDER BY t.moved_out_on IS NOT NULL, t.tenant_id
@@ -88,8 +91,8 @@ PUBLIC_MAP = text(
 
 SUPPORT_INSERT = text(
     """
-    INSERT INTO support_requests (kind, area_code, enterprise_id, resident_id, park_id, amount_yuan)
-    VALUES (:kind, :area_code, :enterprise_id, :resident_id, :park_id, :amount)
+    INSERT INTO support_requests (kind, area_code, enterprise_id, talent_id, resident_id, park_id, amount_yuan)
+    VALUES (:kind, :area_code, :enterprise_id, :talent_id, :resident_id, :park_id, :amount)
     RETURNING request_id, status, created_at
     """
 )
@@ -107,10 +110,12 @@ SUPPORT_SET_STATUS = text(
 )
 SUPPORT_LIST = text(
     """
-    SELECT s.request_id, s.kind, s.area_code, s.enterprise_id, s.resident_id, s.park_id, s.amount_yuan,
-           s.status, s.created_at, s.updated_at, e.name AS enterprise_name, r.name AS resident_name
+    SELECT s.request_id, s.kind, s.area_code, s.enterprise_id, s.talent_id, s.resident_id, s.park_id,
+           s.amount_yuan, s.status, s.created_at, s.updated_at, e.name AS enterprise_name,
+           coalesce(tl.name, r.name) AS person_name
     FROM support_requests s
     LEFT JOIN enterprises e ON e.enterprise_id = s.enterprise_id
+    LEFT JOIN talents tl ON tl.talent_id = s.talent_id
     LEFT JOIN residents r ON r.resident_id = s.resident_id
     WHERE (CAST(:status AS text) IS NULL OR s.status = :status)
       AND (CAST(:id AS bigint) IS NULL OR s.request_id = :id)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from geo.errors import Conflict, InvalidInput, NotFound
 from registry.accounts.roles import Account, check_phone
 from registry.parks import queries as q
+from registry.parks.parties import resolve_party
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.staff import MANAGER_ROLES, check_choice, require_area, require_role
 
@@ -40,9 +41,10 @@ class NewPark:
 
 @dataclass(frozen=True)
 class NewTenant:
-    """A tenant moving in: an enterprise or a talent (a resident), taking some units or desks."""
+    """A tenant moving in: an enterprise or a talent (人才库; a bare resident in older data), taking units."""
 
     enterprise_id: int | None = None
+    talent_id: int | None = None
     resident_id: int | None = None
     units: int = 1
     moved_in_on: date | None = None
@@ -82,17 +84,6 @@ def create_park(conn: Connection, account: Account, park: NewPark, *, cipher: Pe
     )  # fmt: skip
 
 
-def _tenant_party(conn: Connection, tenant: NewTenant) -> tuple[int | None, int | None]:
-    if (tenant.enterprise_id is None) == (tenant.resident_id is None):
-        raise InvalidInput("a tenant is either an enterprise or a talent: give enterprise_id or resident_id")
-    if tenant.enterprise_id is not None:
-        if conn.execute(q.ENTERPRISE, {"id": tenant.enterprise_id}).one_or_none() is None:
-            raise NotFound(f"enterprise {tenant.enterprise_id} does not exist or is outside your area")
-    elif conn.execute(q.RESIDENT, {"id": tenant.resident_id}).one_or_none() is None:
-        raise NotFound(f"talent (resident) {tenant.resident_id} does not exist or is outside your area")
-    return tenant.enterprise_id, tenant.resident_id
-
-
 def add_tenant(conn: Connection, account: Account, park_id: int, tenant: NewTenant) -> int:
     """Move a tenant in; InvalidInput when the park's occupancy would exceed its capacity."""
     require_role(account, MANAGER_ROLES, "adding a park tenant")
@@ -101,7 +92,10 @@ def add_tenant(conn: Connection, account: Account, park_id: int, tenant: NewTena
     park = conn.execute(q.LOCK_PARK, {"id": park_id}).one_or_none()
     if park is None:
         raise NotFound(f"park {park_id} does not exist or is outside your area")
-    enterprise_id, resident_id = _tenant_party(conn, tenant)
+    party = resolve_party(
+        conn, enterprise_id=tenant.enterprise_id, talent_id=tenant.talent_id, resident_id=tenant.resident_id,
+        what=("入驻主体", "a tenant"),
+    )  # fmt: skip
     if park.occupancy + tenant.units > park.capacity:
         raise InvalidInput(
             f"occupancy would be {park.occupancy + tenant.units}, above the park's capacity {park.capacity} "
@@ -111,8 +105,9 @@ def add_tenant(conn: Connection, account: Account, park_id: int, tenant: NewTena
     return int(
         conn.execute(
             q.INSERT_TENANT,
-            {"park_id": park_id, "area_code": park.area_code, "enterprise_id": enterprise_id,
-             "resident_id": resident_id, "units": tenant.units, "moved_in_on": tenant.moved_in_on},
+            {"park_id": park_id, "area_code": park.area_code, "enterprise_id": party.enterprise_id,
+             "talent_id": party.talent_id, "resident_id": party.resident_id, "units": tenant.units,
+             "moved_in_on": tenant.moved_in_on},
         ).scalar_one()
     )  # fmt: skip
 
@@ -154,9 +149,10 @@ def get_park(
         raise NotFound(f"park {park_id} does not exist or is outside your area")
     park = _park(row, cipher)
     park["tenant_list"] = [
-        {"tenant_id": t.tenant_id, "enterprise_id": t.enterprise_id, "resident_id": t.resident_id,
+        {"tenant_id": t.tenant_id, "enterprise_id": t.enterprise_id, "talent_id": t.talent_id,
+         "resident_id": t.resident_id,
          "name": t.enterprise_name if t.enterprise_id else
-                 (t.resident_name if sees_names or t.resident_name is None else mask_name(t.resident_name)),
+                 (t.person_name if sees_names or t.person_name is None else mask_name(t.person_name)),
          "units": t.units, "moved_in_on": t.moved_in_on.isoformat(),
          "moved_out_on": t.moved_out_on.isoformat() if t.moved_out_on else None}
         for t in conn.execute(q.TENANTS, {"park": park_id})

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.roles import Account
 from registry.parks import queries as q
+from registry.parks.parties import resolve_party
 from registry.personal import mask_name
 from registry.staff import COUNTY_ROLES, HANDLER_ROLES, STAFF_ROLES, check_choice, require_role
 
@@ -31,10 +32,11 @@ PATH = "submitted → reviewing → approved/rejected, approved → disbursed"
 
 @dataclass(frozen=True)
 class NewSupportRequest:
-    """An application for support by an enterprise or a talent (a resident), optionally for a park."""
+    """An application by an enterprise or a talent (人才库; a bare resident in older data), maybe for a park."""
 
     kind: str
     enterprise_id: int | None = None
+    talent_id: int | None = None
     resident_id: int | None = None
     park_id: int | None = None
     amount_yuan: int | None = None
@@ -44,26 +46,19 @@ def submit(conn: Connection, account: Account, request: NewSupportRequest) -> di
     """Record an application (in the applicant's area, which the account must see)."""
     require_role(account, STAFF_ROLES, "recording a support request")
     check_choice(request.kind, KINDS, field="kind", what="support kind")
-    if (request.enterprise_id is None) == (request.resident_id is None):
-        raise InvalidInput(
-            "a support request is made by an enterprise or a talent: give enterprise_id or resident_id"
-        )
     if request.amount_yuan is not None and request.amount_yuan < 0:
         raise InvalidInput(f"amount must not be negative, got {request.amount_yuan}", field="amount_yuan")
-    if request.enterprise_id is not None:
-        party = conn.execute(q.ENTERPRISE, {"id": request.enterprise_id}).one_or_none()
-        if party is None:
-            raise NotFound(f"enterprise {request.enterprise_id} does not exist or is outside your area")
-    else:
-        party = conn.execute(q.RESIDENT, {"id": request.resident_id}).one_or_none()
-        if party is None:
-            raise NotFound(f"talent (resident) {request.resident_id} does not exist or is outside your area")
+    party = resolve_party(
+        conn, enterprise_id=request.enterprise_id, talent_id=request.talent_id, resident_id=request.resident_id,
+        what=("扶持申请人", "a support applicant"),
+    )  # fmt: skip
     if request.park_id is not None and conn.execute(q.LOCK_PARK, {"id": request.park_id}).first() is None:
         raise NotFound(f"park {request.park_id} does not exist or is outside your area")
     row = conn.execute(
         q.SUPPORT_INSERT,
-        {"kind": request.kind, "area_code": party.area_code, "enterprise_id": request.enterprise_id,
-         "resident_id": request.resident_id, "park_id": request.park_id, "amount": request.amount_yuan},
+        {"kind": request.kind, "area_code": party.area_code, "enterprise_id": party.enterprise_id,
+         "talent_id": party.talent_id, "resident_id": party.resident_id, "park_id": request.park_id,
+         "amount": request.amount_yuan},
     ).one()  # fmt: skip
     conn.execute(
         q.SUPPORT_STEP,
@@ -104,12 +99,13 @@ def advance(
 
 
 def _request(r: Any, sees_names: bool) -> dict[str, Any]:
-    name = r.enterprise_name if r.enterprise_id else r.resident_name
-    if r.resident_id and name and not sees_names:
+    name = r.enterprise_name if r.enterprise_id else r.person_name
+    if not r.enterprise_id and name and not sees_names:
         name = mask_name(name)
     return {
         "request_id": r.request_id, "kind": r.kind, "kind_name": KINDS[r.kind], "area_code": r.area_code,
-        "enterprise_id": r.enterprise_id, "resident_id": r.resident_id, "applicant": name, "park_id": r.park_id,
+        "enterprise_id": r.enterprise_id, "talent_id": r.talent_id, "resident_id": r.resident_id,
+        "applicant": name, "park_id": r.park_id,
         "amount_yuan": r.amount_yuan, "status": r.status, "status_name": STATUSES[r.status],
         "created_at": r.created_at.isoformat(), "updated_at": r.updated_at.isoformat(),
     }  # fmt: skip

@@ -108,16 +108,36 @@ def report_jobs(conn: Connection, account: Account | None, township: str, month:
             conn.execute(q.UPSERT_JOB_REPORT, params)
 
 
+def _area_name(conn: Connection, code: str) -> str:
+    name = conn.execute(q.AREA_NAME, {"code": code}).scalar_one_or_none()
+    return str(name) if name else code
+
+
+def targets_scope(conn: Connection, area_code: str, targets: Targets | None) -> dict[str, Any]:
+    """Whose targets are shown next to whose actuals, with a sentence saying so (county targets are a fallback)."""
+    area = _area_name(conn, area_code)
+    if targets is None:
+        return {"area_code": area_code, "area_name": area, "targets_area_code": None, "targets_area_name": None,
+                "own_targets": False, "note_zh": f"{area}：本年度尚未设定目标", "note_en": "no targets set"}  # fmt: skip
+    owner = _area_name(conn, targets.area_code)
+    own = targets.area_code == area_code
+    if own:
+        note_zh, note_en = f"目标与完成均为{owner}", f"targets and actuals of {owner}"
+    else:
+        note_zh = f"{area}未设本级目标：目标为{owner}（全县）的目标，完成数为{area}的"
+        note_en = (
+            f"{area} has no targets of its own: the targets are {owner}'s (county), the actuals {area}'s"
+        )
+    return {"area_code": area_code, "area_name": area, "targets_area_code": targets.area_code,
+            "targets_area_name": owner, "own_targets": own, "note_zh": note_zh, "note_en": note_en}  # fmt: skip
+
+
 def dashboard(conn: Connection, year: int, *, on: date, area_code: str = COUNTY) -> dict[str, Any]:
     """Targets, monthly and township actuals up to ``on``, and each metric's forecast to 31 December."""
     if not 2000 <= year <= 2100:
         raise InvalidInput(f"年份超出范围 the year must be between 2000 and 2100, got {year}", field="year")
     day = min(on, date(year, 12, 31))
-    monthly = (
-        _monthly(conn, year, day)
-        if day >= date(year, 1, 1)
-        else {m: [0] * 12 for m in (*METRICS, "scheduled")}
-    )
+    monthly = _monthly(conn, year, day)  # a year not begun yet: nothing held, its calendar still scheduled
     last = _monthly(conn, year - 1, date(year - 1, 12, 31))
     targets = get_targets(conn, year, area_code=area_code)
     metrics: dict[str, Any] = {}
@@ -148,4 +168,5 @@ def dashboard(conn: Connection, year: int, *, on: date, area_code: str = COUNTY)
     return {
         "year": year, "on": on.isoformat(), "area_code": area_code,
         "targets": None if targets is None else targets.__dict__, "metrics": metrics, "townships": townships,
+        "scope": targets_scope(conn, area_code, targets),
     }  # fmt: skip

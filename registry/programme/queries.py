@@ -233,6 +233,7 @@ UPSERT_JOB_REPORT = text(
         reported_by = EXCLUDED.reported_by, updated_at = now()
     """
 )
+AREA_NAME = text("SELECT name FROM admin_areas WHERE code = :code")
 TOWNSHIP_AREA = text("SELECT name FROM admin_areas WHERE code = :code AND level = 'township'")
 REPORTED_MONTHLY = text(
     """

@@ -110,6 +110,7 @@ def programme_report(data: ReportData) -> str:
     body = (
         f"<h1>霍邱县“鸿雁回归”就业创业工程 {data.year} 年度进展报告</h1>"
         f'<p class="meta">截至 {data.on.isoformat()} · 依据 {escape(PLAN_DOCUMENT)}</p>'
+        f'<p class="meta scope">{escape(board["scope"]["note_zh"])}</p>'
         f'<h2>一、年度目标完成情况</h2><div class="cards">{"".join(cards)}</div>{"".join(charts)}'
         "<h2>二、分乡镇（园区）完成情况</h2><table><tr><th>乡镇（园区）</th><th>代码</th><th>招聘会（场）</th>"
         f"<th>就业意向（人）</th><th>新增就业（人）</th></tr>{towns}</table>"

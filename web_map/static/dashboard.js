@@ -22,9 +22,14 @@
     return node;
   }
 
-  function card(metric, m) {
+  function card(metric, m, scope) {
     var box = el('div', { class: 'metric', 'data-metric': metric });
     box.appendChild(el('h3', {}, m.label));
+    var whose = el('p', { class: 'target-of', 'data-own': scope.own_targets ? 'true' : 'false' });
+    whose.appendChild(el('span', { class: scope.own_targets ? 'tag' : 'tag county' },
+      t('targetOf', { t: scope.targets_area_name || '—' }) + (scope.own_targets ? '' : '（' + t('countyTargets') + '）')));
+    whose.appendChild(el('span', { class: 'tag' }, t('actualOf', { a: scope.area_name })));
+    box.appendChild(whose);
     var big = el('p', { class: 'big' });
     big.appendChild(el('span', { class: 'actual' }, fmt(m.actual)));
     big.appendChild(document.createTextNode(' / ' + fmt(m.target)));
@@ -72,8 +77,11 @@
     var charts = byId('charts');
     cards.textContent = '';
     charts.textContent = '';
+    var note = byId('scope-note');
+    note.textContent = P.lang() === 'en' ? board.scope.note_en : board.scope.note_zh;
+    note.dataset.own = board.scope.own_targets ? 'true' : 'false';
     METRICS.forEach(function (metric) {
-      cards.appendChild(card(metric, board.metrics[metric]));
+      cards.appendChild(card(metric, board.metrics[metric], board.scope));
       charts.appendChild(chart(board.metrics[metric]));
     });
     var body = byId('townships');

@@ -145,7 +145,17 @@
         });
         body.appendChild(tr);
       });
-      P.say('target-summary', t.people.length + ' 人；家乡同职业在招岗位 ' + t.open_positions + ' 个', 'ok');
+      var projects = document.getElementById('projects');
+      projects.textContent = '';
+      t.projects.slice(0, 50).forEach(function (p) {
+        var li = el('li');
+        li.setAttribute('data-project', String(p.project_id));
+        li.appendChild(el('span', '', p.name + '（' + p.area_name + '）'));
+        li.appendChild(el('span', 'n', p.industry + ' · ' + p.stage_name));
+        projects.appendChild(li);
+      });
+      P.say('target-summary', t.people.length + ' 人；家乡同职业在招岗位 ' + t.open_positions + ' 个；返乡创业项目需用工 ' +
+        t.projects.length + ' 个', 'ok');
       document.documentElement.dataset.target = 'ready';
     }).catch(function (e) { P.say('target-summary', '加载失败：' + e.message, 'error'); });
   }

@@ -10,6 +10,7 @@
     zh: {
       loginTitle: '登录', loginName: '用户名或手机号', password: '密码', login: '登录', logout: '退出',
       loginFailed: '登录失败：{e}', loading: '正在加载…', failed: '加载失败：{e}', saved: '已保存',
+      backToMap: '← 就业地图', targetOf: '目标：{t}', actualOf: '完成：{a}', countyTargets: '全县目标',
       boardTitle: '鸿雁回归 · 目标进度看板', fairTitle: '招聘会现场', year: '年度', asOf: '截至',
       target: '目标', actual: '完成', forecast: '预计全年', method: '预测方法', progress: '完成率',
       monthly: '月度实际与预测', townships: '分乡镇（园区）', township: '乡镇（园区）', fairsCol: '招聘会',
@@ -25,6 +26,7 @@
     en: {
       loginTitle: 'Log in', loginName: 'Username or phone', password: 'Password', login: 'Log in', logout: 'Log out',
       loginFailed: 'Login failed: {e}', loading: 'Loading…', failed: 'Failed: {e}', saved: 'Saved',
+      backToMap: '← Job map', targetOf: 'Targets: {t}', actualOf: 'Actuals: {a}', countyTargets: 'county targets',
       boardTitle: 'Hongyan · Targets dashboard', fairTitle: 'Fair day', year: 'Year', asOf: 'As of',
       target: 'Target', actual: 'Actual', forecast: 'Year-end forecast', method: 'Method', progress: 'Progress',
       monthly: 'Monthly actual and forecast', townships: 'By township', township: 'Township', fairsCol: 'Fairs',

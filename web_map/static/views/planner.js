@@ -19,6 +19,7 @@
   var s = { stats: {}, layer: null, classes: null, selected: null, status: null, flows: null, heat: null };
   var group; // choropleth
   var flowGroup;
+  var parkGroup; // parks and incubators
 
   var byId = app.byId;
   var el = app.el;
@@ -306,6 +307,42 @@
     });
   }
 
+  /* ---------- parks and incubators (public layer: kind, capacity, occupancy) ---------- */
+
+  function parkStatus(status) {
+    if (status !== undefined) s.parks = status;
+    var node = byId('plan-parks-status');
+    node.textContent = s.parks && byId('plan-parks').checked ? t(s.parks.key, s.parks.params) : '';
+    node.setAttribute('data-state', s.parks ? s.parks.kind : 'idle');
+  }
+
+  function toggleParks() {
+    parkStatus();
+    if (!byId('plan-parks').checked) {
+      parkGroup.remove();
+      return;
+    }
+    parkGroup.addTo(app.map());
+    if (parkGroup.getLayers().length) return;
+    api.get('api/v1/parks.geojson', {}).then(function (body) {
+      var taken = 0, capacity = 0;
+      body.features.forEach(function (f) {
+        var p = f.properties;
+        taken += p.occupancy;
+        capacity += p.capacity;
+        var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
+          pane: 'planoverlay', radius: 7, color: '#fff', weight: 2, fillColor: '#1f5f8b', fillOpacity: 0.95
+        });
+        marker.bindTooltip(p.name + ' · ' + p.kind_name + ' · ' + p.occupancy + '/' + p.capacity);
+        marker.feature = f;
+        parkGroup.addLayer(marker);
+      });
+      parkStatus(app.status('parksLoaded', { n: body.features.length, o: taken, c: capacity }, 'ok'));
+    }).catch(function (error) {
+      parkStatus(app.status('parksFailed', { e: error.message }, 'error'));
+    });
+  }
+
   app.register('planning', {
     init: function () {
       var map = app.map();
@@ -313,6 +350,7 @@
       map.createPane('planoverlay').style.zIndex = 435;
       group = L.featureGroup();
       flowGroup = L.featureGroup();
+      parkGroup = L.featureGroup();
       byId('plan-level').addEventListener('change', function () { s.selected = null; loadStats(); });
       byId('plan-measure').addEventListener('change', draw);
       ['plan-group', 'plan-date'].forEach(function (id) {
@@ -321,11 +359,13 @@
       loadSnapshotChoices();
       byId('plan-heat').addEventListener('change', toggleHeat);
       byId('plan-flows').addEventListener('change', toggleFlows);
+      byId('plan-parks').addEventListener('change', toggleParks);
     },
     activate: function () {
       document.body.classList.add('planning');
       group.addTo(app.map());
       if (byId('plan-flows').checked) flowGroup.addTo(app.map());
+      if (byId('plan-parks').checked) parkGroup.addTo(app.map());
       if (byId('plan-heat').checked && s.heat) s.heat.addTo(app.map());
       loadStats();
     },
@@ -333,11 +373,13 @@
       document.body.classList.remove('planning');
       group.remove();
       flowGroup.remove();
+      parkGroup.remove();
       if (s.heat) s.heat.remove();
     },
     pick: function () {},
     language: function () {
       if (s.status) setStatus(s.status.key, s.status.params, s.status.kind);
+      parkStatus();
       renderArea();
     }
   });
