@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from registry.accounts.auth import audit
 from registry.accounts.residents import MAX_PAGE, list_residents
+from registry.records.export import residents_workbook
 from registry.records.residents import resident_detail
 
 router = APIRouter(prefix="/api/v1", tags=["residents"])
@@ -30,6 +31,37 @@ def residents(
     rows = list_residents(conn, account, cipher=cipher, village=village, limit=limit, offset=offset)
     audit(conn, account, "resident.list", target=f"village:{village or '*'}", source=client_address(request))
     return {"residents": rows, "count": len(rows), "limit": limit, "offset": offset}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/residents/export.xlsx",
+    operation_id="export_residents",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "居民表 (.xlsx)"}},
+)
+def export_residents(
+    request: Request,
+    account: CurrentAccount,
+    conn: ScopedConnection,
+    cipher: Cipher,
+    village: Annotated[
+        str | None, Query(pattern=r"^[0-9]{12}$", description="村/社区代码 village code")
+    ] = None,
+    unmasked: Annotated[
+        bool, Query(description="不脱敏 (county_admin; township/village staff in their area; audited)")
+    ] = False,
+) -> Response:
+    """导出居民 The residents of your area as Excel, ID numbers and phones masked unless allowed and asked."""
+    data, count = residents_workbook(conn, account, cipher=cipher, village=village, unmasked=unmasked)
+    action = "resident.export_unmasked" if unmasked else "resident.export"
+    audit(
+        conn, account, action, target=f"village:{village or '*'} rows:{count}", source=client_address(request)
+    )
+    name = f"residents-{village or account.area_code}.xlsx"
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/residents/{resident_id}", operation_id="get_resident")

@@ -288,3 +288,18 @@ MONTHLY_MOVES = text(
     GROUP BY m.month ORDER BY m.month
     """
 )
+
+# the export: row-level security picks the caller's area; the optional village narrows it
+COUNT_RESIDENTS_FOR_EXPORT = text(
+    "SELECT count(*) FROM residents WHERE (CAST(:village AS text) IS NULL OR village_code = :village)"
+)
+RESIDENTS_FOR_EXPORT = text(
+    """
+    SELECT r.name, r.id_cipher, r.phone_cipher, r.sex, r.birth_date, r.village_code, a.name AS village_name,
+           r.status, r.education, r.occupation_code, r.work_city, r.wish_to_return, r.income_band,
+           r.record_status, r.updated_at
+    FROM residents r JOIN admin_areas a ON a.code = r.village_code
+    WHERE (CAST(:village AS text) IS NULL OR r.village_code = :village)
+    ORDER BY r.village_code, r.resident_id
+    """
+)
