@@ -8,7 +8,13 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from geo.kernels import bounded_dijkstra, covered_edges, evaluate_node_points, evaluate_points
+from geo.kernels import (
+    bounded_dijkstra,
+    counting_sort,
+    covered_edges,
+    evaluate_node_points,
+    evaluate_points,
+)
 from geo.network import F8, I4, I8, ModeGraph
 from geo.reach_area import EdgeCoords, reach_area
 from geo.snap import Snapped
@@ -45,10 +51,11 @@ class PointSet:
 
 
 def _csr(keys: npt.NDArray[np.int32], values: I4, n: int) -> tuple[npt.NDArray[np.int64], I4]:
-    """Values grouped by key: ptr[k]:ptr[k+1] index the sorted values of key k."""
-    order = values[np.argsort(keys, kind="stable")].astype(np.int32)
+    """Values grouped by key: ptr[k]:ptr[k+1] index the values of key k, in their given order."""
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    order = np.empty(len(values), dtype=np.int32)
+    counting_sort(np.ascontiguousarray(keys), np.ascontiguousarray(values, dtype=np.int32), ptr, order)
     return ptr, order
 
 

@@ -189,3 +189,13 @@ def covered_edges(
                 out[n] = e
                 n += 1
     return n
+
+
+@njit(cache=True, nogil=True)
+def counting_sort(keys, values, ptr, out):  # type: ignore[no-untyped-def]
+    """Stable placement of values by key into out, given ptr (the keys' cumulative counts)."""
+    fill = ptr[:-1].copy()
+    for i in range(len(keys)):
+        k = keys[i]
+        out[fill[k]] = values[i]
+        fill[k] += 1

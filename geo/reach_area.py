@@ -30,9 +30,16 @@ class EdgeCoords:
     def build(cls, geoms: npt.NDArray[np.object_]) -> EdgeCoords:
         """Flatten LineStrings in the metric CRS."""
         xy, owner = shapely.get_coordinates(geoms, return_index=True)
-        counts = np.bincount(owner, minlength=len(geoms))
         ptr = np.zeros(len(geoms) + 1, dtype=np.int64)
-        np.cumsum(counts, out=ptr[1:])
+        np.cumsum(np.bincount(owner, minlength=len(geoms)), out=ptr[1:])
+        return cls.from_flat(ptr, xy)
+
+    @classmethod
+    def from_flat(cls, ptr: I8, xy: F8) -> EdgeCoords:
+        """From vertex runs ``xy[ptr[e]:ptr[e+1]]`` per edge."""
+        counts = np.diff(ptr)
+        if len(xy) == 0:
+            return cls(ptr, np.zeros((0, 2)), np.zeros(0), np.zeros(len(counts)))
         step = np.hypot(np.diff(xy[:, 0], prepend=xy[0, 0]), np.diff(xy[:, 1], prepend=xy[0, 1]))
         step[ptr[:-1][counts > 0]] = 0.0  # each edge starts at 0
         cum = np.cumsum(step)

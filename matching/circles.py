@@ -96,7 +96,11 @@ class CircleService:
         if state.network is None or state.network.version != version:
             with self._lock:
                 if self._state.network is None or self._state.network.version != version:
-                    net = load_network(conn, srid=self.settings.metric_srid)
+                    net = load_network(
+                        conn,
+                        srid=self.settings.metric_srid,
+                        cache_dir=self.settings.data_dir / "network-cache",
+                    )
                     if net is None:
                         raise Conflict("the road network is empty: import roads with `hongyan import roads`")
                     self._state = _State(network=net)
@@ -236,8 +240,10 @@ class CircleService:
         ids: npt.NDArray[np.int64],
         xs: npt.NDArray[np.float64],
         ys: npt.NDArray[np.float64],
+        *,
+        measure_far: bool = True,
     ) -> Located:
-        snapped = net.index(mode).snap(xs, ys, max_snap_m=self.settings.max_snap_m)
+        snapped = net.index(mode).snap(xs, ys, max_snap_m=self.settings.max_snap_m, measure_far=measure_far)
         if known is not None:
             old = known.targets.snapped
             snapped = type(old)(
@@ -275,9 +281,11 @@ class CircleService:
         ids: npt.NDArray[np.int64],
         xs: npt.NDArray[np.float64],
         ys: npt.NDArray[np.float64],
+        *,
+        measure_far: bool = True,
     ) -> Located:
-        """Arbitrary points snapped for a mode (not cached)."""
-        return self._extend(net, mode, None, ids, xs, ys)
+        """Arbitrary points snapped for a mode (not cached); measure_far=False: see EdgeIndex.snap."""
+        return self._extend(net, mode, None, ids, xs, ys, measure_far=measure_far)
 
     def reversed_graph(self, net: RoadNetwork, mode: str, metric: Metric) -> ModeGraph:
         """The mode's graph with directions flipped, for searches towards a destination (cached)."""

@@ -6,8 +6,10 @@ import json
 import time
 from collections.abc import Callable
 
+import numpy as np
 from sqlalchemy import Connection, Engine
 
+from geo.copy_binary import copy_columns
 from geo.db import copy_table
 from geo.network import Metric
 from matching.analytics import (
@@ -31,19 +33,20 @@ def group_json(groups: tuple[str, ...], positions: object) -> str:
 
 def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: CircleResults) -> None:
     """COPY the per-resident, per-site and per-area figures of a run."""
-    copy_table(
+    order = np.argsort(
+        inputs.resident_ids, kind="stable"
+    )  # appended in key order, the index grows at its end
+    copy_columns(
         conn,
         "circle_resident_stats",
-        ("run_id", "resident_id", "on_network", "positions_in_reach", "matching_positions", "access_index"),
-        zip(
-            [run_id] * len(inputs.resident_ids),
-            inputs.resident_ids.tolist(),
-            results.resident_on_network.tolist(),
-            results.positions_in_reach.tolist(),
-            results.matching_positions.tolist(),
-            results.access_index.tolist(),
-            strict=True,
-        ),
+        [
+            ("run_id", "int4", np.full(len(order), run_id, np.int32)),
+            ("resident_id", "int8", inputs.resident_ids[order]),
+            ("on_network", "bool", results.resident_on_network[order]),
+            ("positions_in_reach", "int4", results.positions_in_reach[order]),
+            ("matching_positions", "int4", results.matching_positions[order]),
+            ("access_index", "float8", results.access_index[order]),
+        ],
     )
     copy_table(
         conn,
