@@ -7,10 +7,12 @@ milliseconds. The outline lies within one cell (``cell_m``, default 10 m) of the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 import shapely
 from numba import njit
 
@@ -248,17 +250,36 @@ def _stamp(grid, di, dj, out):  # type: ignore[no-untyped-def]
                         out[a, b] = True
 
 
-def reach_area(
+@dataclass(frozen=True)
+class TracedRings:
+    """Closed rings ``xy[starts[r]:starts[r+1]]`` (last vertex = first); shells counter-clockwise, holes clockwise.
+
+    ``shell_of[r]`` is -1 for a shell, the shell ring around it for a hole, -2 for a hole with none (dropped).
+    """
+
+    starts: I8
+    xy: F8
+    shell_of: I8
+
+    def polygons(self) -> list[list[int]]:
+        """Per shell, its ring indices: the shell first, then its holes."""
+        out: dict[int, list[int]] = {int(r): [int(r)] for r in np.flatnonzero(self.shell_of == -1)}
+        for r in np.flatnonzero(self.shell_of >= 0):
+            out[int(self.shell_of[r])].append(int(r))
+        return list(out.values())
+
+
+def reach_rings(
     coords: EdgeCoords,
     parts: tuple[npt.NDArray[np.int64], F8, F8],
     *,
     buffer_m: float = 40.0,
     cell_m: float = 10.0,
-) -> shapely.Geometry:
-    """Union of ~``buffer_m`` buffers of the reached parts (edge, from-fraction, to-fraction), as polygons."""
+) -> TracedRings:
+    """The outline of ~``buffer_m`` buffers of the reached parts (edge, from-fraction, to-fraction), as rings."""
     p_edge, t0, t1 = parts
     if len(p_edge) == 0:
-        return shapely.MultiPolygon()
+        return TracedRings(np.zeros(1, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
     span = coords.xy[_vertex_index(coords.ptr, np.unique(p_edge))]
     pad = buffer_m + 2 * cell_m
     x0, y0 = span.min(axis=0) - pad
@@ -272,41 +293,105 @@ def reach_area(
     starts, verts = _keep_corners(starts, verts, nx)
     rows, cols = np.divmod(verts, nx + 1)
     ring_xy = np.column_stack([x0 + cols * cell_m, y0 + rows * cell_m])
-    return assemble(starts, ring_xy, cell_m)
+    return rings_of(starts, ring_xy, cell_m)
+
+
+def reach_area(
+    coords: EdgeCoords,
+    parts: tuple[npt.NDArray[np.int64], F8, F8],
+    *,
+    buffer_m: float = 40.0,
+    cell_m: float = 10.0,
+) -> shapely.Geometry:
+    """Union of ~``buffer_m`` buffers of the reached parts (edge, from-fraction, to-fraction), as polygons."""
+    return to_shapely(reach_rings(coords, parts, buffer_m=buffer_m, cell_m=cell_m))
+
+
+def rings_of(starts: I8, xy: F8, cell: float) -> TracedRings:
+    """Traced rings with each hole given the innermost shell around it."""
+    n = len(starts) - 1
+    if n <= 0:
+        return TracedRings(np.zeros(1, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
+    x = np.ascontiguousarray(xy[:, 0])
+    y = np.ascontiguousarray(xy[:, 1])
+    shell_of = np.empty(n, np.int64)
+    _hole_owners(np.asarray(starts, np.int64), x, y, cell, shell_of)
+    return TracedRings(np.asarray(starts, np.int64), xy, shell_of)
 
 
 def assemble(starts: I8, xy: F8, cell: float) -> shapely.Geometry:
     """Counter-clockwise rings are shells, clockwise ones holes; each hole goes in the innermost shell around it."""
-    n = len(starts) - 1
+    return to_shapely(rings_of(starts, xy, cell))
+
+
+def to_shapely(rings: TracedRings) -> shapely.Geometry:
+    """The rings as one MultiPolygon."""
+    n = len(rings.starts) - 1
     if n <= 0:
         return shapely.MultiPolygon()
-    ring_id = np.repeat(np.arange(n), np.diff(starts))
-    x, y = xy[:, 0], xy[:, 1]
-    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
-    cross[starts[1:-1] - 1] = 0.0  # no term across ring boundaries
-    area2 = np.bincount(ring_id[:-1], weights=cross, minlength=n)
-    rings: npt.NDArray[np.object_] = np.asarray(shapely.linearrings(xy, indices=ring_id), dtype=object)
-    shell_idx = np.flatnonzero(area2 > 0)
-    hole_idx = np.flatnonzero(area2 <= 0)
-    shells: npt.NDArray[np.object_] = np.asarray(shapely.polygons(rings[shell_idx]), dtype=object)
-    holes_of: dict[int, list[shapely.LinearRing]] = {}
-    if len(hole_idx):
-        # a point in the empty cell right of each hole's first edge: inside the hole, in no island
-        p0 = xy[starts[hole_idx]]
-        p1 = xy[starts[hole_idx] + 1]
-        d = p1 - p0
-        right = np.column_stack([d[:, 1], -d[:, 0]]) / np.hypot(d[:, 0], d[:, 1])[:, None]
-        probe = shapely.points((p0 + p1) / 2 + 0.5 * cell * right)
-        h, k = shapely.STRtree(shells).query(probe, predicate="within")
-        order = np.lexsort((area2[shell_idx][k], h))  # per hole, the smallest shell around it first
-        h, k = h[order], k[order]
-        first = np.r_[True, h[1:] != h[:-1]] if len(h) else np.zeros(0, bool)
-        for hole, shell in zip(h[first].tolist(), k[first].tolist(), strict=True):
-            holes_of.setdefault(shell, []).append(rings[hole_idx[hole]])
-    if not holes_of:
-        return shapely.multipolygons(list(shells))
-    polys = [
-        shapely.polygons(rings[shell_idx[k]], holes=holes_of[k]) if k in holes_of else shells[k]
-        for k in range(len(shells))
-    ]
+    ring_id = np.repeat(np.arange(n), np.diff(rings.starts))
+    objs: npt.NDArray[np.object_] = np.asarray(shapely.linearrings(rings.xy, indices=ring_id), dtype=object)
+    polys = [shapely.polygons(objs[p[0]], holes=list(objs[p[1:]]) or None) for p in rings.polygons()]
     return shapely.multipolygons(polys)
+
+
+def to_geojson(rings: TracedRings, xy: F8) -> str:
+    """The rings as GeoJSON MultiPolygon text, with their vertices replaced by ``xy`` (e.g. projected, rounded)."""
+    starts = rings.starts
+    coordinates = [[xy[starts[r] : starts[r + 1]] for r in p] for p in rings.polygons()]
+    return orjson.dumps(
+        {"type": "MultiPolygon", "coordinates": coordinates}, option=orjson.OPT_SERIALIZE_NUMPY
+    ).decode()
+
+
+@njit(cache=True, nogil=True)
+def _hole_owners(starts, x, y, cell, shell_of):  # type: ignore[no-untyped-def]
+    """-1 for counter-clockwise rings (shells); for clockwise ones the smallest shell around them (-2: none).
+
+    The probe is the centre of the cell right of a hole's first unit step: inside the hole, in no island, half
+    a cell off every vertex, so an even-odd ray to +x never meets a vertex.
+    """
+    n = len(starts) - 1
+    area2 = np.zeros(n)
+    lo_x = np.empty(n)
+    hi_x = np.empty(n)
+    lo_y = np.empty(n)
+    hi_y = np.empty(n)
+    for r in range(n):
+        a2 = 0.0
+        lo_x[r] = hi_x[r] = x[starts[r]]
+        lo_y[r] = hi_y[r] = y[starts[r]]
+        for k in range(starts[r], starts[r + 1] - 1):
+            a2 += x[k] * y[k + 1] - x[k + 1] * y[k]
+            lo_x[r] = min(lo_x[r], x[k + 1])
+            hi_x[r] = max(hi_x[r], x[k + 1])
+            lo_y[r] = min(lo_y[r], y[k + 1])
+            hi_y[r] = max(hi_y[r], y[k + 1])
+        area2[r] = a2
+    for r in range(n):
+        if area2[r] > 0:
+            shell_of[r] = -1
+            continue
+        k = starts[r]
+        dx = x[k + 1] - x[k]
+        dy = y[k + 1] - y[k]
+        length = math.sqrt(dx * dx + dy * dy)
+        ux = dx / length
+        uy = dy / length
+        px = x[k] + 0.5 * cell * ux + 0.5 * cell * uy
+        py = y[k] + 0.5 * cell * uy - 0.5 * cell * ux
+        best = -2
+        best_area = np.inf
+        for s in range(n):
+            if area2[s] <= 0 or not (lo_x[s] < px < hi_x[s] and lo_y[s] < py < hi_y[s]):
+                continue
+            if area2[s] >= best_area:
+                continue
+            inside = False
+            for q in range(starts[s], starts[s + 1] - 1):
+                if x[q] == x[q + 1] and x[q] > px and (y[q] > py) != (y[q + 1] > py):
+                    inside = not inside
+            if inside:
+                best = s
+                best_area = area2[s]
+        shell_of[r] = best

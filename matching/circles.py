@@ -10,8 +10,6 @@ from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
-import shapely
-from pyproj import Transformer
 from sqlalchemy import Connection
 
 from geo.circle import CircleSearch, PointSet, Reach
@@ -19,6 +17,8 @@ from geo.crs import converter
 from geo.errors import Conflict, InvalidInput
 from geo.network import MODES, Metric, ModeGraph
 from geo.network_load import RoadNetwork, load_network, network_version
+from geo.projector import Projector
+from geo.reach_area import to_geojson
 from geo.settings import Settings
 from matching.queries import COUNTY_EXTENT, SITES_SINCE
 
@@ -76,8 +76,8 @@ class CircleService:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.to_metric = Transformer.from_crs(4326, settings.metric_srid, always_xy=True)
-        self.to_wgs84 = Transformer.from_crs(settings.metric_srid, 4326, always_xy=True)
+        self.to_metric = Projector(4326, settings.metric_srid)
+        self.to_wgs84 = Projector(settings.metric_srid, 4326)
         self._state = _State()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -299,14 +299,11 @@ class CircleService:
         return graph
 
     def reach_polygon(self, net: RoadNetwork, q: CircleQuery, hit: CircleHit) -> str | None:
-        """The reached road buffered, as GeoJSON geometry text in WGS84 (serialised once, by GEOS)."""
+        """The reached road buffered, as GeoJSON MultiPolygon text in WGS84."""
         if not hit.on_network:
             return None
         graph = net.graph(q.mode, q.metric)
-        geom = self.search(graph).reach_geometry(hit.reach, net.edge_coords, q.limit)
-        # back to WGS84, rounded to 1e-6 degrees (~0.1 m): plenty for a map, a third of the bytes
-        wgs = shapely.transform(
-            geom,
-            lambda xy: np.round(np.column_stack(self.to_wgs84.transform(xy[:, 0], xy[:, 1])), 6),
-        )
-        return str(shapely.to_geojson(wgs))
+        rings = self.search(graph).reach_outline(hit.reach, net.edge_coords, q.limit)
+        lon, lat = self.to_wgs84.transform(rings.xy[:, 0], rings.xy[:, 1])
+        # rounded to 1e-6 degrees (~0.1 m): plenty for a map, a third of the bytes
+        return to_geojson(rings, np.round(np.column_stack([lon, lat]), 6))

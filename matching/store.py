@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sqlalchemy import Connection, Engine
@@ -103,6 +104,11 @@ def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: Circ
     )
 
 
+def _read_inputs(engine: Engine, srid: int) -> CircleInputs:
+    with engine.connect() as conn:
+        return load_inputs(conn, srid=srid)
+
+
 def analyze_circles(
     engine: Engine,
     service: CircleService,
@@ -116,10 +122,15 @@ def analyze_circles(
     """Compute the whole county's circles and store them in one transaction."""
     started = time.perf_counter()
     say = progress or (lambda _msg, _frac: None)
-    with engine.connect() as conn:
-        net = service.network(conn)
-        say("reading residents and sites", 0.0)
-        inputs = load_inputs(conn, srid=net.srid)
+    say("reading residents and sites", 0.0)
+    # the residents arrive on a second connection while this thread loads the network and its indexes
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_read_inputs, engine, service.settings.metric_srid)
+        with engine.connect() as conn:
+            net = service.network(conn)
+        net.index(mode)
+        service.reversed_graph(net, mode, metric)
+        inputs = pending.result()
     say("searching circles", 0.05)
     results = compute(
         service, net, inputs, mode=mode, metric=metric, limit=limit, decay=decay,
