@@ -7,7 +7,6 @@ milliseconds. The outline lies within one cell (``cell_m``, default 10 m) of the
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,8 +82,8 @@ def _trace(grid):  # type: ignore[no-untyped-def]
     """Boundary rings of the filled cells, filled side on the left; returns (ring starts, vertex rows, cols)."""
     ny, nx = grid.shape
     nv = (ny + 1) * (nx + 1)
-    out_a = np.full(nv, -1, np.int64)  # up to two boundary edges leave a vertex (at a saddle)
-    out_b = np.full(nv, -1, np.int64)
+    out_a = np.full(nv, -1, np.int32)  # up to two boundary edges leave a vertex (at a saddle)
+    out_b = np.full(nv, -1, np.int32)
     n_edges = 0
     for i in range(ny):
         for j in range(nx):
@@ -230,24 +229,35 @@ def _vertex_index(ptr: I8, edges: I8) -> I8:
 def _dilate(grid: npt.NDArray[np.bool_], radius_cells: int) -> npt.NDArray[np.bool_]:
     """Every cell within radius_cells (a disk) of a filled cell becomes filled."""
     r = np.arange(-radius_cells, radius_cells + 1)
-    di, dj = np.nonzero((r[:, None] ** 2 + r[None, :] ** 2) <= radius_cells**2 + 0.5)
+    # the disk's half-width in each row offset
+    width = np.floor(np.sqrt(np.maximum(radius_cells**2 + 0.5 - r**2, 0.0))).astype(np.int64)
     out = np.zeros_like(grid)
-    _stamp(grid, (di - radius_cells).astype(np.int64), (dj - radius_cells).astype(np.int64), out)
+    _stamp_runs(grid, width, out)
     return out
 
 
 @njit(cache=True, nogil=True)
-def _stamp(grid, di, dj, out):  # type: ignore[no-untyped-def]
-    """Stamp the disk offsets around every filled cell (roads are thin: few cells are filled)."""
+def _stamp_runs(grid, width, out):  # type: ignore[no-untyped-def]
+    """Stamp the disk around every filled cell, one row span per run of filled cells (roads are thin)."""
     ny, nx = grid.shape
+    radius = (len(width) - 1) // 2
     for i in range(ny):
-        for j in range(nx):
-            if grid[i, j]:
-                for k in range(len(di)):
-                    a = i + di[k]
-                    b = j + dj[k]
-                    if 0 <= a < ny and 0 <= b < nx:
-                        out[a, b] = True
+        j = 0
+        while j < nx:
+            if not grid[i, j]:
+                j += 1
+                continue
+            start = j
+            while j < nx and grid[i, j]:
+                j += 1
+            stop = j - 1  # the run is start..stop
+            for d in range(-radius, radius + 1):
+                a = i + d
+                if a < 0 or a >= ny:
+                    continue
+                w = width[d + radius]
+                for b in range(max(0, start - w), min(nx - 1, stop + w) + 1):
+                    out[a, b] = True
 
 
 @dataclass(frozen=True)
@@ -349,47 +359,85 @@ def _hole_owners(starts, x, y, cell, shell_of):  # type: ignore[no-untyped-def]
     """-1 for counter-clockwise rings (shells); for clockwise ones the smallest shell around them (-2: none).
 
     The probe is the centre of the cell right of a hole's first unit step: inside the hole, in no island, half
-    a cell off every vertex, so an even-odd ray to +x never meets a vertex.
+    a cell off every vertex. An even-odd ray from it to +x counts a shell's vertical edges in the probe's row;
+    each shell's vertical edges are listed per row first, so a probe reads one short list per shell.
     """
     n = len(starts) - 1
+    if n == 0:
+        return
+    gx0 = x.min()
+    gy0 = y.min()
+    col = np.empty(len(x), np.int64)
+    row = np.empty(len(x), np.int64)
+    for k in range(len(x)):
+        col[k] = int(round((x[k] - gx0) / cell))
+        row[k] = int(round((y[k] - gy0) / cell))
     area2 = np.zeros(n)
-    lo_x = np.empty(n)
-    hi_x = np.empty(n)
-    lo_y = np.empty(n)
-    hi_y = np.empty(n)
+    lo_c = np.empty(n, np.int64)
+    hi_c = np.empty(n, np.int64)
+    lo_r = np.empty(n, np.int64)
+    hi_r = np.empty(n, np.int64)
     for r in range(n):
         a2 = 0.0
-        lo_x[r] = hi_x[r] = x[starts[r]]
-        lo_y[r] = hi_y[r] = y[starts[r]]
-        for k in range(starts[r], starts[r + 1] - 1):
+        k0 = starts[r]
+        lo_c[r] = hi_c[r] = col[k0]
+        lo_r[r] = hi_r[r] = row[k0]
+        for k in range(k0, starts[r + 1] - 1):
             a2 += x[k] * y[k + 1] - x[k + 1] * y[k]
-            lo_x[r] = min(lo_x[r], x[k + 1])
-            hi_x[r] = max(hi_x[r], x[k + 1])
-            lo_y[r] = min(lo_y[r], y[k + 1])
-            hi_y[r] = max(hi_y[r], y[k + 1])
+            lo_c[r] = min(lo_c[r], col[k + 1])
+            hi_c[r] = max(hi_c[r], col[k + 1])
+            lo_r[r] = min(lo_r[r], row[k + 1])
+            hi_r[r] = max(hi_r[r], row[k + 1])
         area2[r] = a2
+    # vertical edges of the shells, per (shell, row) in CSR form
+    base = np.zeros(n + 1, np.int64)
+    for r in range(n):
+        base[r + 1] = base[r] + (hi_r[r] - lo_r[r] if area2[r] > 0 else 0)
+    ptr = np.zeros(base[n] + 1, np.int64)
+    for r in range(n):
+        if area2[r] <= 0:
+            continue
+        for k in range(starts[r], starts[r + 1] - 1):
+            if col[k] == col[k + 1] and row[k] != row[k + 1]:
+                for q in range(min(row[k], row[k + 1]), max(row[k], row[k + 1])):
+                    ptr[base[r] + q - lo_r[r] + 1] += 1
+    for t in range(len(ptr) - 1):
+        ptr[t + 1] += ptr[t]
+    cols_at = np.empty(ptr[-1], np.int64)
+    fill = ptr[:-1].copy()
+    for r in range(n):
+        if area2[r] <= 0:
+            continue
+        for k in range(starts[r], starts[r + 1] - 1):
+            if col[k] == col[k + 1] and row[k] != row[k + 1]:
+                for q in range(min(row[k], row[k + 1]), max(row[k], row[k + 1])):
+                    t = base[r] + q - lo_r[r]
+                    cols_at[fill[t]] = col[k]
+                    fill[t] += 1
     for r in range(n):
         if area2[r] > 0:
             shell_of[r] = -1
             continue
         k = starts[r]
-        dx = x[k + 1] - x[k]
-        dy = y[k + 1] - y[k]
-        length = math.sqrt(dx * dx + dy * dy)
-        ux = dx / length
-        uy = dy / length
-        px = x[k] + 0.5 * cell * ux + 0.5 * cell * uy
-        py = y[k] + 0.5 * cell * uy - 0.5 * cell * ux
+        dc = col[k + 1] - col[k]
+        dr = row[k + 1] - row[k]
+        uc = (dc > 0) - (dc < 0)
+        ur = (dr > 0) - (dr < 0)
+        # the cell right of the first unit step: its centre is at (pc + 0.5, pr + 0.5)
+        pc2 = 2 * col[k] + uc + ur  # doubled coordinates of the probe, odd by construction
+        pr2 = 2 * row[k] + ur - uc
+        prow = (pr2 - 1) // 2
         best = -2
         best_area = np.inf
         for s in range(n):
-            if area2[s] <= 0 or not (lo_x[s] < px < hi_x[s] and lo_y[s] < py < hi_y[s]):
+            if area2[s] <= 0 or area2[s] >= best_area:
                 continue
-            if area2[s] >= best_area:
+            if not (2 * lo_c[s] < pc2 < 2 * hi_c[s] and lo_r[s] <= prow < hi_r[s]):
                 continue
+            t = base[s] + prow - lo_r[s]
             inside = False
-            for q in range(starts[s], starts[s + 1] - 1):
-                if x[q] == x[q + 1] and x[q] > px and (y[q] > py) != (y[q + 1] > py):
+            for e in range(ptr[t], ptr[t + 1]):
+                if 2 * cols_at[e] > pc2:
                     inside = not inside
             if inside:
                 best = s

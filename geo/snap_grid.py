@@ -10,6 +10,7 @@ found (ties go to the lowest edge index). Distances and positions along the edge
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,14 +83,20 @@ class SegmentGrid:
             self.x0, self.y0, self.cell, self.nx, self.ny, self.cell_ptr, self.cell_seg, self.seg_start,
             self.seg_edge, self.ptr, self.xy, rings, edge, dist, along, found,
         )  # fmt: skip
-        if n >= PARALLEL_MIN:
-            _nearest_many_parallel(x, y, *args)
+        # numba's thread pool serves one parallel call at a time (its workqueue layer is not thread-safe):
+        # a second caller meanwhile snaps on its own thread
+        if n >= PARALLEL_MIN and _PARALLEL.acquire(blocking=False):
+            try:
+                _nearest_many_parallel(x, y, *args)
+            finally:
+                _PARALLEL.release()
         else:
             _nearest_many(x, y, *args)
         return edge, dist, along, found
 
 
 PARALLEL_MIN = 20_000  # fewer points are done on the calling thread (no thread-pool start-up)
+_PARALLEL = threading.Lock()
 
 
 @njit(cache=True, nogil=True)

@@ -17,12 +17,13 @@ from geo.crs import converter
 from geo.errors import Conflict, InvalidInput
 from geo.network import MODES, Metric, ModeGraph
 from geo.network_load import RoadNetwork, load_network, network_version
-from geo.projector import Projector
+from geo.projector import GridProjection, Projector
 from geo.reach_area import to_geojson
 from geo.settings import Settings
 from matching.queries import COUNTY_EXTENT, SITES_SINCE
 
 EXTENT_MARGIN_DEG = 0.05
+GRID_MARGIN_M = 1000.0  # reach areas reach 40 m (+ a few cells) beyond the roads
 T = TypeVar("T")
 
 
@@ -298,12 +299,20 @@ class CircleService:
             graph = net.graphs[key] = net.graph(mode, metric).reversed()
         return graph
 
+    def _wgs84_grid(self, net: RoadNetwork) -> GridProjection:
+        """WGS84 tabulated over the road network's extent (plus any circle's reach area around it)."""
+        xy = net.edge_coords.xy
+        (x0, y0), (x1, y1) = xy.min(axis=0) - GRID_MARGIN_M, xy.max(axis=0) + GRID_MARGIN_M
+        return GridProjection(self.to_wgs84, (float(x0), float(y0), float(x1), float(y1)))
+
     def reach_polygon(self, net: RoadNetwork, q: CircleQuery, hit: CircleHit) -> str | None:
         """The reached road buffered, as GeoJSON MultiPolygon text in WGS84."""
         if not hit.on_network:
             return None
         graph = net.graph(q.mode, q.metric)
         rings = self.search(graph).reach_outline(hit.reach, net.edge_coords, q.limit)
-        lon, lat = self.to_wgs84.transform(rings.xy[:, 0], rings.xy[:, 1])
+        lon, lat = self.cached("wgs84-grid", lambda: self._wgs84_grid(net)).transform(
+            rings.xy[:, 0], rings.xy[:, 1]
+        )
         # rounded to 1e-6 degrees (~0.1 m): plenty for a map, a third of the bytes
-        return to_geojson(rings, np.round(np.column_stack([lon, lat]), 6))
+        return to_geojson(rings, np.round(np.column_stack([lon, lat]), 6).astype(np.float64, copy=False))

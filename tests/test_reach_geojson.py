@@ -65,3 +65,19 @@ def test_projector_equals_pyproj_from_any_thread() -> None:
         assert np.array_equal(lon, want[0]) and np.array_equal(lat, want[1])
     lon, lat = Projector(4548, 4326).transform(500_000.0, 3_580_000.0)
     assert (lon, lat) == Transformer.from_crs(4548, 4326, always_xy=True).transform(500_000.0, 3_580_000.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(arrays(bool, st.tuples(st.integers(1, 30), st.integers(1, 30))), st.integers(1, 6))
+def test_dilation_stamps_the_disk_around_every_filled_cell(grid: np.ndarray, radius: int) -> None:
+    from geo.reach_area import _dilate
+
+    r = np.arange(-radius, radius + 1)
+    di, dj = np.nonzero((r[:, None] ** 2 + r[None, :] ** 2) <= radius**2 + 0.5)
+    want = np.zeros_like(grid)
+    ny, nx = grid.shape
+    for i, j in zip(*np.nonzero(grid), strict=True):
+        for a, b in zip(i + di - radius, j + dj - radius, strict=True):
+            if 0 <= a < ny and 0 <= b < nx:
+                want[a, b] = True
+    assert np.array_equal(_dilate(grid, radius), want)
