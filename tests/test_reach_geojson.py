@@ -81,3 +81,18 @@ def test_dilation_stamps_the_disk_around_every_filled_cell(grid: np.ndarray, rad
             if 0 <= a < ny and 0 <= b < nx:
                 want[a, b] = True
     assert np.array_equal(_dilate(grid, radius), want)
+
+
+def test_tabulated_projection_is_within_millimetres_of_proj() -> None:
+    from geo.projector import GridProjection
+
+    rng = np.random.default_rng(8)
+    grid = GridProjection(Projector(4548, 4326), (430_000.0, 3_550_000.0, 490_000.0, 3_620_000.0))
+    x = np.concatenate([rng.uniform(430_000, 490_000, 20_000), [420_000.0, 500_000.0]])  # two outside
+    y = np.concatenate([rng.uniform(3_550_000, 3_620_000, 20_000), [3_560_000.0, 3_600_000.0]])
+    lon, lat = grid.transform(x, y)
+    want_lon, want_lat = Transformer.from_crs(4548, 4326, always_xy=True).transform(x, y)
+    assert np.abs(lon - want_lon).max() < 2e-8 and np.abs(lat - want_lat).max() < 2e-8  # 1e-8° ≈ 1 mm
+    assert np.array_equal(lon[-2:], want_lon[-2:]) and np.array_equal(
+        lat[-2:], want_lat[-2:]
+    )  # exact outside
