@@ -59,7 +59,7 @@ def area_code(code: int) -> str:
 def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
     """Read residents and site positions (grouped by occupation medium group)."""
     ids, lon, lat, available, village, occ, occ_codes = copy_arrays(conn, RESIDENT_COLUMNS)
-    assert isinstance(occ_codes, list)
+    occ_codes = occ_codes if isinstance(occ_codes, list) else []  # NULL: no occupations at all
     to_metric = Transformer.from_crs(4326, srid, always_xy=True)
     rx, ry = to_metric.transform(np.asarray(lon, np.float64), np.asarray(lat, np.float64))
     parents: dict[str, str | None] = {str(c): p for c, p in conn.execute(AREA_PARENT_CODES).all()}

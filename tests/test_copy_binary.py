@@ -42,3 +42,14 @@ def test_binary_copy_round_trip(engine: Engine) -> None:
     assert np.array_equal(got[2], flags[order])
     assert np.array_equal(got[3], values[order])
     assert got[4] == ["甲", "b"]
+
+
+def test_inputs_of_an_empty_database_are_empty(engine: Engine) -> None:
+    from matching.analytics_inputs import load_inputs
+
+    with engine.connect() as conn:
+        inputs = load_inputs(conn, srid=4548)
+    assert (
+        len(inputs.resident_ids) == len(inputs.rx) == len(inputs.village) == len(inputs.resident_group) == 0
+    )
+    assert len(inputs.site_ids) == 0 and inputs.groups == ("",)
