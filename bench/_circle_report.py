@@ -64,9 +64,11 @@ def analytics_rows(ours: ChildRun, theirs: ChildRun) -> tuple[list[str], float |
         "|---|---|---|---|",
         f"| **timed total, s** (ours: the whole call; pandana: build + node ids + 2 aggregates) | "
         f"{fmt(o.get('total_s'))} | {fmt(p.get('total_s'))} | **{fmt(ratio)}** |",
-        f"| read from PostGIS, s | network {fmt(o.get('network_s'))} + inputs {fmt(o.get('inputs_s'))} | "
+        f"| read from PostGIS, s (ours: the network, from its disk cache, while the residents arrive) | "
+        f"network {fmt(o.get('network_s'))} + inputs {fmt(o.get('inputs_s'))} | "
         f"{fmt(p.get('load_s'))} (not in its total) | |",
-        f"| compute, s (ours: snap residents and sites + 2 passes of site searches) | {fmt(o.get('compute_s'))} | "
+        f"| compute, s (ours: snap residents and sites + one threaded pass of site searches) | "
+        f"{fmt(o.get('compute_s'))} | "
         f"build {fmt(p.get('build_s'))} + node ids {fmt(p.get('node_ids_s'))} + aggregates "
         f"{fmt(p.get('aggregate_positions_s'))} + {fmt(p.get('aggregate_residents_s'))} | {fmt(like)} |",
         f"| store (COPY), s | {fmt(o.get('store_s'))} | — | |",

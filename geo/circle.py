@@ -8,9 +8,16 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from geo.kernels import bounded_dijkstra, covered_edges, evaluate_node_points, evaluate_points
+from geo.kernels import (
+    bounded_dijkstra,
+    counting_sort,
+    covered_edges,
+    evaluate_node_points,
+    evaluate_points,
+    reached_parts,
+)
 from geo.network import F8, I4, I8, ModeGraph
-from geo.reach_area import EdgeCoords, reach_area
+from geo.reach_area import EdgeCoords, TracedRings, reach_area, reach_rings
 from geo.snap import Snapped
 
 NO_STOPS = np.empty(0, dtype=np.int64)
@@ -45,10 +52,11 @@ class PointSet:
 
 
 def _csr(keys: npt.NDArray[np.int32], values: I4, n: int) -> tuple[npt.NDArray[np.int64], I4]:
-    """Values grouped by key: ptr[k]:ptr[k+1] index the sorted values of key k."""
-    order = values[np.argsort(keys, kind="stable")].astype(np.int32)
+    """Values grouped by key: ptr[k]:ptr[k+1] index the values of key k, in their given order."""
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    order = np.empty(len(values), dtype=np.int32)
+    counting_sort(np.ascontiguousarray(keys), np.ascontiguousarray(values, dtype=np.int32), ptr, order)
     return ptr, order
 
 
@@ -75,6 +83,8 @@ class CircleSearch:
         self._stamp = 0
         self._best: F8 | None = None
         self._hit: I4 | None = None
+        self._parts: tuple[F8, F8, I8, I8] | None = None  # per-edge scratch of reach_parts()
+        self._part_stamp = 0
 
     def seeds(self, edge: int, offset_m: float) -> tuple[I4, F8]:
         """The two ends of the start's edge with the partial cost of reaching each (0 if the start is there)."""
@@ -197,27 +207,25 @@ class CircleSearch:
     def reach_parts(self, reach: Reach, limit: float) -> tuple[npt.NDArray[np.int64], F8, F8]:
         """The reached road as (edge, from-fraction, to-fraction) parts, partial edges cut exactly."""
         g = self.graph
-        dist = np.full(g.n_nodes, np.inf)
-        dist[reach.nodes] = reach.node_cost
-        du, dv = dist[g.u], dist[g.v]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fu = np.where(np.isfinite(g.fwd) & (du < limit), np.minimum(1.0, (limit - du) / g.fwd), 0.0)
-            fv = np.where(np.isfinite(g.bwd) & (dv < limit), np.minimum(1.0, (limit - dv) / g.bwd), 0.0)
-        fu = np.nan_to_num(fu, nan=1.0)
-        fv = np.nan_to_num(fv, nan=1.0)
-        touched = np.flatnonzero((fu > 0) | (fv > 0))
-        full = touched[fu[touched] + fv[touched] >= 1.0]
-        cut = touched[fu[touched] + fv[touched] < 1.0]
-        from_u = cut[fu[cut] > 0]
-        from_v = cut[fv[cut] > 0]
-        edges = [full, from_u, from_v]
-        t0 = [np.zeros(len(full)), np.zeros(len(from_u)), 1.0 - fv[from_v]]
-        t1 = [np.ones(len(full)), fu[from_u], np.ones(len(from_v))]
+        if self._parts is None:
+            m = g.n_edges
+            self._parts = (np.zeros(m), np.zeros(m), np.zeros(m, np.int64), np.empty(m, np.int64))
+        frac_u, frac_v, stamp_of, seen = self._parts
+        self._part_stamp += 1
+        arcs_out = int((g.arcs.indptr[reach.nodes + 1] - g.arcs.indptr[reach.nodes]).sum())
+        out_edge = np.empty(2 * arcs_out + 1, np.int64)
+        out_t0 = np.empty(len(out_edge))
+        out_t1 = np.empty(len(out_edge))
+        n = reached_parts(
+            reach.nodes, reach.node_cost, g.arcs.indptr, g.arcs.edge, g.arcs.forward, g.fwd, g.bwd, limit,
+            frac_u, frac_v, stamp_of, self._part_stamp, seen, out_edge, out_t0, out_t1,
+        )  # fmt: skip
         e, a, b = self._start_edge_part(reach, limit)
-        edges.append(e)
-        t0.append(a)
-        t1.append(b)
-        return np.concatenate(edges).astype(np.int64), np.concatenate(t0), np.concatenate(t1)
+        return (
+            np.concatenate([out_edge[:n], e]),
+            np.concatenate([out_t0[:n], a]),
+            np.concatenate([out_t1[:n], b]),
+        )
 
     def _start_edge_part(self, reach: Reach, limit: float) -> tuple[npt.NDArray[np.int64], F8, F8]:
         """The stretch of the start's own edge reachable directly from the start."""
@@ -236,3 +244,9 @@ class CircleSearch:
     ) -> shapely.Geometry:
         """The reached road (partial edges cut at the exact remaining cost), buffered by buffer_m and unioned."""
         return reach_area(coords, self.reach_parts(reach, limit), buffer_m=buffer_m, cell_m=cell_m)
+
+    def reach_outline(
+        self, reach: Reach, coords: EdgeCoords, limit: float, *, buffer_m: float = 40.0, cell_m: float = 10.0
+    ) -> TracedRings:
+        """reach_geometry() as traced rings (metric CRS), before any shapely geometry is built."""
+        return reach_rings(coords, self.reach_parts(reach, limit), buffer_m=buffer_m, cell_m=cell_m)

@@ -189,3 +189,82 @@ def covered_edges(
                 out[n] = e
                 n += 1
     return n
+
+
+@njit(cache=True, nogil=True)
+def counting_sort(keys, values, ptr, out):  # type: ignore[no-untyped-def]
+    """Stable placement of values by key into out, given ptr (the keys' cumulative counts)."""
+    fill = ptr[:-1].copy()
+    for i in range(len(keys)):
+        k = keys[i]
+        out[fill[k]] = values[i]
+        fill[k] += 1
+
+
+@njit(cache=True, nogil=True)
+def reached_parts(
+    nodes,
+    node_cost,
+    indptr,
+    arc_edge,
+    arc_forward,
+    fwd,
+    bwd,
+    limit,
+    frac_u,
+    frac_v,
+    stamp_of,
+    stamp,
+    seen,
+    out_edge,
+    out_t0,
+    out_t1,
+):  # type: ignore[no-untyped-def]
+    """The reached stretch of every edge leaving a reached node: whole, or cut at the remaining cost from each end.
+
+    frac_u/frac_v/stamp_of/seen are per-edge scratch (stamp_of[e] == stamp marks this call's edges); writes
+    parts (edge, from-fraction, to-fraction; room for two per edge) and returns their count. The start's own
+    edge is left to the caller.
+    """
+    n_edges_seen = 0
+    for t in range(len(nodes)):
+        a = nodes[t]
+        da = node_cost[t]
+        if not da < limit:
+            continue
+        for j in range(indptr[a], indptr[a + 1]):
+            e = arc_edge[j]
+            full = fwd[e] if arc_forward[j] else bwd[e]
+            f = min(1.0, (limit - da) / full) if full > 0.0 else 1.0
+            if stamp_of[e] != stamp:
+                stamp_of[e] = stamp
+                frac_u[e] = 0.0
+                frac_v[e] = 0.0
+                seen[n_edges_seen] = e
+                n_edges_seen += 1
+            if arc_forward[j]:
+                frac_u[e] = max(frac_u[e], f)
+            else:
+                frac_v[e] = max(frac_v[e], f)
+    n = 0
+    for k in range(n_edges_seen):
+        e = seen[k]
+        fu = frac_u[e]
+        fv = frac_v[e]
+        if fu + fv >= 1.0:
+            out_edge[n] = e
+            out_t0[n] = 0.0
+            out_t1[n] = 1.0
+            n += 1
+            continue
+        if fu > 0.0:
+            out_edge[n] = e
+            out_t0[n] = 0.0
+            out_t1[n] = fu
+            n += 1
+        if fv > 0.0:
+            out_edge[n] = e
+            out_t0[n] = 1.0 - fv
+            out_t1[n] = 1.0
+            n += 1
+    return n

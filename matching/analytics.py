@@ -21,36 +21,15 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Connection
 
-from geo.network import F8, I8, Metric
+from geo.network import F8, Metric
 from geo.network_load import RoadNetwork
 from matching.analytics_edges import compute_by_edge
+from matching.analytics_inputs import NO_AREA, CircleInputs, area_code
+from matching.analytics_inputs import load_inputs as load_inputs
 from matching.circles import CircleService
-from matching.queries import RESIDENT_ARRAYS, SITE_POSITIONS
 
 Decay = Literal["none", "gaussian"]
-
-
-@dataclass(frozen=True)
-class CircleInputs:
-    """Residents and sites as arrays (metric coordinates)."""
-
-    resident_ids: I8
-    rx: F8
-    ry: F8
-    available: npt.NDArray[np.bool_]
-    resident_group: npt.NDArray[np.int32]
-    village: npt.NDArray[np.object_]
-    township: npt.NDArray[np.object_]
-    site_ids: I8
-    sx: F8
-    sy: F8
-    site_area: npt.NDArray[np.object_]
-    site_township: npt.NDArray[np.object_]
-    groups: tuple[str, ...]
-    site_positions: npt.NDArray[np.int64]
-    site_group_positions: npt.NDArray[np.int64]  # sites × occupation groups
 
 
 @dataclass(frozen=True)
@@ -65,53 +44,6 @@ class CircleResults:
     candidates: npt.NDArray[np.int64]
     weighted_demand: F8
     supply_ratio: F8
-
-
-def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
-    """Read residents and site positions (grouped by occupation medium group)."""
-    # one row of arrays is several times faster to fetch than a million rows
-    arrays = conn.execute(RESIDENT_ARRAYS, {"srid": srid}).one()
-    res = pd.DataFrame(
-        dict(
-            zip(
-                ["resident_id", "x", "y", "available", "occupation_group", "village_code", "township_code"],
-                [a if a is not None else [] for a in arrays],
-                strict=True,
-            )
-        )
-    )
-    sites = pd.DataFrame(conn.execute(SITE_POSITIONS, {"srid": srid, "site_id": None}).all())
-    if sites.empty:
-        sites = pd.DataFrame(
-            columns=["site_id", "x", "y", "area_code", "township_code", "occupation_group", "positions"]
-        )
-    groups = pd.Index(sorted(set(res["occupation_group"]) | set(sites["occupation_group"]) | {""}))
-    site_table = sites.pivot_table(
-        index=["site_id", "x", "y", "area_code", "township_code"],
-        columns="occupation_group",
-        values="positions",
-        aggfunc="sum",
-        fill_value=0,
-    ).reindex(columns=groups, fill_value=0)
-    site_index = site_table.index.to_frame(index=False)
-    group_positions = site_table.to_numpy(dtype=np.int64)
-    return CircleInputs(
-        resident_ids=res["resident_id"].to_numpy(np.int64),
-        rx=res["x"].to_numpy(np.float64),
-        ry=res["y"].to_numpy(np.float64),
-        available=res["available"].to_numpy(bool),
-        resident_group=groups.get_indexer(pd.Index(res["occupation_group"])).astype(np.int32),
-        village=res["village_code"].to_numpy(object),
-        township=res["township_code"].to_numpy(object),
-        site_ids=site_index["site_id"].to_numpy(np.int64),
-        sx=site_index["x"].to_numpy(np.float64),
-        sy=site_index["y"].to_numpy(np.float64),
-        site_area=site_index["area_code"].to_numpy(object),
-        site_township=site_index["township_code"].to_numpy(object),
-        groups=tuple(str(g) for g in groups),
-        site_positions=group_positions.sum(axis=1),
-        site_group_positions=group_positions,
-    )
 
 
 def gaussian_weight(cost: F8, limit: float) -> F8:
@@ -133,7 +65,8 @@ def compute(
     by_edge: bool = True,
 ) -> CircleResults:
     """Two passes over the sites: demand within each site's reach, then each resident's access."""
-    people = service.snap_points(net, mode, inputs.resident_ids, inputs.rx, inputs.ry)
+    # residents off the network are only counted as such: their distance to the road is not stored
+    people = service.snap_points(net, mode, inputs.resident_ids, inputs.rx, inputs.ry, measure_far=False)
     sites_snap = net.index(mode).snap(inputs.sx, inputs.sy, max_snap_m=service.settings.max_snap_m)
     graph = service.reversed_graph(net, mode, metric)  # residents travel to the site
     search = service.search(graph)
@@ -190,7 +123,7 @@ def compute(
 
 
 def area_table(inputs: CircleInputs, results: CircleResults) -> pd.DataFrame:
-    """Figures per village and per township."""
+    """Figures per village and per township (area codes as text)."""
     res = pd.DataFrame(
         {
             "village": inputs.village,
@@ -213,23 +146,29 @@ def area_table(inputs: CircleInputs, results: CircleResults) -> pd.DataFrame:
     )
     frames = []
     for level, key in (("village", "village"), ("township", "township")):
-        g = res.groupby(key).agg(
-            residents=("seeker", "size"),
-            seekers=("seeker", "sum"),
-            reach=("reach", "sum"),
-            claim=("claim", "sum"),
+        g = (
+            res[res[key] != NO_AREA]
+            .groupby(key)
+            .agg(
+                residents=("seeker", "size"),
+                seekers=("seeker", "sum"),
+                reach=("reach", "sum"),
+                claim=("claim", "sum"),
+            )
         )
         g["level"] = level
         frames.append(g)
     table = pd.concat(frames)
     table.index.name = "area_code"
-    located = site_area.groupby("area").positions.sum()
+    located = site_area[site_area["area"] != NO_AREA].groupby("area").positions.sum()
     table["positions"] = located.reindex(table.index, fill_value=0).astype(np.int64)
     seekers = table["seekers"].where(table["seekers"] > 0)
     table["positions_in_reach"] = (table["reach"] / seekers).fillna(0.0)
     table["access_index"] = (table["claim"] / seekers).fillna(0.0)
     table["balance"] = table["claim"] - table["seekers"]
-    return table.reset_index()
+    table = table.reset_index()
+    table["area_code"] = [area_code(int(c)) for c in table["area_code"]]
+    return table
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from geo.circle import CircleSearch
+from geo.circle import CircleSearch, PointSet
 from geo.network import I4
+from matching.analytics_sweep import sweep_sites
 
 if TYPE_CHECKING:
     from matching.analytics import CircleInputs, CircleResults
@@ -25,7 +26,7 @@ def compute_by_edge(
     search: CircleSearch,
     inputs: CircleInputs,
     people_edge: I4,
-    targets: object,
+    targets: PointSet,
     site_edge: I4,
     site_offset: npt.NDArray[np.float64],
     *,
@@ -35,48 +36,24 @@ def compute_by_edge(
     """Per resident: positions, matching positions, 2SFCA access; per site: candidates, demand, ratio."""
     from matching.analytics import CircleResults
 
-    m = search.graph.n_edges
-    n_res, n_sites = len(inputs.resident_ids), len(inputs.site_ids)
-    n_groups = inputs.site_group_positions.shape[1]
     on = people_edge >= 0
     avail = inputs.available
-    group = np.where(inputs.resident_group >= 0, inputs.resident_group, 0)
-    edge_demand = np.bincount(people_edge[on], weights=avail[on].astype(np.float64), minlength=m)
-    edge_pos = np.zeros(m, np.int64)
-    edge_match = np.zeros((m, n_groups), np.int32)
-    edge_access = np.zeros(m, np.float64)
-    pt_pos = np.zeros(n_res, np.int64)
-    pt_match = np.zeros(n_res, np.int64)
-    pt_access = np.zeros(n_res, np.float64)
-    candidates = np.zeros(n_sites, np.int64)
-    weighted = np.zeros(n_sites, np.float64)
-    ratio = np.zeros(n_sites, np.float64)
-    kept: list[tuple[int, I4, I4]] = []
-    site_on = site_edge >= 0
-    for j in np.flatnonzero(site_on):
-        reach = search.search(int(site_edge[j]), float(site_offset[j]), limit)
-        whole, idx, _ = search.split(reach, targets, limit)  # type: ignore[arg-type]
-        demand = float(edge_demand[whole].sum()) + float(avail[idx].sum())
-        candidates[j] = round(demand)
-        weighted[j] = demand
-        p = int(inputs.site_positions[j])
-        if p > 0:
-            edge_pos[whole] += p
-            pt_pos[idx] += p
-            for g in np.flatnonzero(inputs.site_group_positions[j]):
-                pg = int(inputs.site_group_positions[j, g])
-                edge_match[whole, g] += pg
-                pt_match[idx[group[idx] == g]] += pg
-            if demand > 0:
-                ratio[j] = p / demand
-                kept.append((int(j), whole, idx))
-        if progress is not None and j % 200 == 0:
-            progress(0.9 * j / max(1, n_sites))
-    for site, whole, idx in kept:
-        edge_access[whole] += ratio[site]
-        pt_access[idx] += ratio[site]
+    group = np.where(inputs.resident_group >= 0, inputs.resident_group, 0).astype(np.int64)
+    m = search.graph.n_edges
+    edge_demand = np.bincount(people_edge[on], weights=avail[on].astype(np.float64), minlength=m).astype(
+        np.float64
+    )
+    if progress is not None:
+        progress(0.0)
+    sums = sweep_sites(
+        search.graph, targets, site_edge, site_offset, inputs.site_positions, inputs.site_group_positions,
+        avail, group, edge_demand, limit,
+    )  # fmt: skip
+    if progress is not None:
+        progress(0.9)
     e = np.where(on, people_edge, 0)
-    positions = np.where(on, edge_pos[e], 0) + pt_pos
-    matching = np.where(on & (inputs.resident_group >= 0), edge_match[e, group], 0) + pt_match
-    access = np.where(on, edge_access[e], 0.0) + pt_access
-    return CircleResults(on, positions, matching, access, site_on, candidates, weighted, ratio)
+    positions = np.where(on, sums.edge_pos[e], 0) + sums.pt_pos
+    matching = np.where(on & (inputs.resident_group >= 0), sums.edge_match[e, group], 0) + sums.pt_match
+    access = np.where(on, sums.edge_access[e], 0.0) + sums.pt_access
+    site_on = site_edge >= 0
+    return CircleResults(on, positions, matching, access, site_on, sums.candidates, sums.weighted, sums.ratio)

@@ -10,8 +10,6 @@ from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
-import shapely
-from pyproj import Transformer
 from sqlalchemy import Connection
 
 from geo.circle import CircleSearch, PointSet, Reach
@@ -19,10 +17,13 @@ from geo.crs import converter
 from geo.errors import Conflict, InvalidInput
 from geo.network import MODES, Metric, ModeGraph
 from geo.network_load import RoadNetwork, load_network, network_version
+from geo.projector import GridProjection, Projector
+from geo.reach_area import to_geojson
 from geo.settings import Settings
 from matching.queries import COUNTY_EXTENT, SITES_SINCE
 
 EXTENT_MARGIN_DEG = 0.05
+GRID_MARGIN_M = 1000.0  # reach areas reach 40 m (+ a few cells) beyond the roads
 T = TypeVar("T")
 
 
@@ -76,8 +77,8 @@ class CircleService:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.to_metric = Transformer.from_crs(4326, settings.metric_srid, always_xy=True)
-        self.to_wgs84 = Transformer.from_crs(settings.metric_srid, 4326, always_xy=True)
+        self.to_metric = Projector(4326, settings.metric_srid)
+        self.to_wgs84 = Projector(settings.metric_srid, 4326)
         self._state = _State()
         self._lock = threading.Lock()
         self._local = threading.local()
@@ -96,7 +97,11 @@ class CircleService:
         if state.network is None or state.network.version != version:
             with self._lock:
                 if self._state.network is None or self._state.network.version != version:
-                    net = load_network(conn, srid=self.settings.metric_srid)
+                    net = load_network(
+                        conn,
+                        srid=self.settings.metric_srid,
+                        cache_dir=self.settings.data_dir / "network-cache",
+                    )
                     if net is None:
                         raise Conflict("the road network is empty: import roads with `hongyan import roads`")
                     self._state = _State(network=net)
@@ -236,8 +241,10 @@ class CircleService:
         ids: npt.NDArray[np.int64],
         xs: npt.NDArray[np.float64],
         ys: npt.NDArray[np.float64],
+        *,
+        measure_far: bool = True,
     ) -> Located:
-        snapped = net.index(mode).snap(xs, ys, max_snap_m=self.settings.max_snap_m)
+        snapped = net.index(mode).snap(xs, ys, max_snap_m=self.settings.max_snap_m, measure_far=measure_far)
         if known is not None:
             old = known.targets.snapped
             snapped = type(old)(
@@ -275,9 +282,11 @@ class CircleService:
         ids: npt.NDArray[np.int64],
         xs: npt.NDArray[np.float64],
         ys: npt.NDArray[np.float64],
+        *,
+        measure_far: bool = True,
     ) -> Located:
-        """Arbitrary points snapped for a mode (not cached)."""
-        return self._extend(net, mode, None, ids, xs, ys)
+        """Arbitrary points snapped for a mode (not cached); measure_far=False: see EdgeIndex.snap."""
+        return self._extend(net, mode, None, ids, xs, ys, measure_far=measure_far)
 
     def reversed_graph(self, net: RoadNetwork, mode: str, metric: Metric) -> ModeGraph:
         """The mode's graph with directions flipped, for searches towards a destination (cached)."""
@@ -290,15 +299,20 @@ class CircleService:
             graph = net.graphs[key] = net.graph(mode, metric).reversed()
         return graph
 
+    def _wgs84_grid(self, net: RoadNetwork) -> GridProjection:
+        """WGS84 tabulated over the road network's extent (plus any circle's reach area around it)."""
+        xy = net.edge_coords.xy
+        (x0, y0), (x1, y1) = xy.min(axis=0) - GRID_MARGIN_M, xy.max(axis=0) + GRID_MARGIN_M
+        return GridProjection(self.to_wgs84, (float(x0), float(y0), float(x1), float(y1)))
+
     def reach_polygon(self, net: RoadNetwork, q: CircleQuery, hit: CircleHit) -> str | None:
-        """The reached road buffered, as GeoJSON geometry text in WGS84 (serialised once, by GEOS)."""
+        """The reached road buffered, as GeoJSON MultiPolygon text in WGS84."""
         if not hit.on_network:
             return None
         graph = net.graph(q.mode, q.metric)
-        geom = self.search(graph).reach_geometry(hit.reach, net.edge_coords, q.limit)
-        # back to WGS84, rounded to 1e-6 degrees (~0.1 m): plenty for a map, a third of the bytes
-        wgs = shapely.transform(
-            geom,
-            lambda xy: np.round(np.column_stack(self.to_wgs84.transform(xy[:, 0], xy[:, 1])), 6),
+        rings = self.search(graph).reach_outline(hit.reach, net.edge_coords, q.limit)
+        lon, lat = self.cached("wgs84-grid", lambda: self._wgs84_grid(net)).transform(
+            rings.xy[:, 0], rings.xy[:, 1]
         )
-        return str(shapely.to_geojson(wgs))
+        # rounded to 1e-6 degrees (~0.1 m): plenty for a map, a third of the bytes
+        return to_geojson(rings, np.round(np.column_stack([lon, lat]), 6).astype(np.float64, copy=False))

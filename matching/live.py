@@ -61,7 +61,8 @@ def residents_for(service: CircleService, conn: Connection, mode: str) -> Reside
         rows = conn.execute(ALL_RESIDENTS, {"srid": net.srid, "resident_id": None}).all()
         cols: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in range(7)]
         ids = np.asarray(cols[0], dtype=np.int64)
-        located = service.snap_points(net, mode, ids, np.asarray(cols[1], float), np.asarray(cols[2], float))
+        xs, ys = np.asarray(cols[1], float), np.asarray(cols[2], float)
+        located = service.snap_points(net, mode, ids, xs, ys, measure_far=False)  # gaps are never reported
         return Residents(
             located,
             np.asarray(cols[3], dtype=bool),

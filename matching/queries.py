@@ -256,17 +256,17 @@ CIRCLE_AREA_STATS = text(
     """
 )
 
-RESIDENT_ARRAYS = text(
-    """
-    SELECT array_agg(r.resident_id ORDER BY r.resident_id),
-           array_agg(ST_X(ST_Transform(r.geom, CAST(:srid AS integer))) ORDER BY r.resident_id),
-           array_agg(ST_Y(ST_Transform(r.geom, CAST(:srid AS integer))) ORDER BY r.resident_id),
-           array_agg((r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return))
-                     ORDER BY r.resident_id),
-           array_agg(coalesce(split_part(r.occupation_code, '-', 1) || '-' || split_part(r.occupation_code, '-', 2),
-                              '') ORDER BY r.resident_id),
-           array_agg(r.village_code ORDER BY r.resident_id),
-           array_agg(v.parent_code ORDER BY r.resident_id)
-    FROM residents r JOIN admin_areas v ON v.code = r.village_code
-    """
-)
+# One row of arrays for a binary COPY (matching/analytics_inputs.py): homes in WGS84, availability, the
+# village code as an integer and the index of the occupation code in the sorted occupation list (0 = none).
+RESIDENT_COLUMNS = """
+    SELECT array_agg(r.resident_id), array_agg(ST_X(r.geom)), array_agg(ST_Y(r.geom)),
+           array_agg(r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return)),
+           array_agg(CAST(r.village_code AS bigint)),
+           array_agg(coalesce(o.i, 0)),
+           (SELECT array_agg(code ORDER BY code) FROM occupations)
+    FROM residents r
+    LEFT JOIN (SELECT code, row_number() OVER (ORDER BY code) AS i FROM occupations) o
+           ON o.code = r.occupation_code
+"""
+
+AREA_PARENT_CODES = text("SELECT code, parent_code FROM admin_areas")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 from sqlalchemy import Connection, Engine
 
+from geo.copy_binary import copy_columns
 from geo.db import copy_table
 from geo.network import Metric
 from matching.analytics import (
@@ -31,19 +34,20 @@ def group_json(groups: tuple[str, ...], positions: object) -> str:
 
 def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: CircleResults) -> None:
     """COPY the per-resident, per-site and per-area figures of a run."""
-    copy_table(
+    order = np.argsort(
+        inputs.resident_ids, kind="stable"
+    )  # appended in key order, the index grows at its end
+    copy_columns(
         conn,
         "circle_resident_stats",
-        ("run_id", "resident_id", "on_network", "positions_in_reach", "matching_positions", "access_index"),
-        zip(
-            [run_id] * len(inputs.resident_ids),
-            inputs.resident_ids.tolist(),
-            results.resident_on_network.tolist(),
-            results.positions_in_reach.tolist(),
-            results.matching_positions.tolist(),
-            results.access_index.tolist(),
-            strict=True,
-        ),
+        [
+            ("run_id", "int4", np.full(len(order), run_id, np.int32)),
+            ("resident_id", "int8", inputs.resident_ids[order]),
+            ("on_network", "bool", results.resident_on_network[order]),
+            ("positions_in_reach", "int4", results.positions_in_reach[order]),
+            ("matching_positions", "int4", results.matching_positions[order]),
+            ("access_index", "float8", results.access_index[order]),
+        ],
     )
     copy_table(
         conn,
@@ -100,6 +104,11 @@ def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: Circ
     )
 
 
+def _read_inputs(engine: Engine, srid: int) -> CircleInputs:
+    with engine.connect() as conn:
+        return load_inputs(conn, srid=srid)
+
+
 def analyze_circles(
     engine: Engine,
     service: CircleService,
@@ -113,10 +122,15 @@ def analyze_circles(
     """Compute the whole county's circles and store them in one transaction."""
     started = time.perf_counter()
     say = progress or (lambda _msg, _frac: None)
-    with engine.connect() as conn:
-        net = service.network(conn)
-        say("reading residents and sites", 0.0)
-        inputs = load_inputs(conn, srid=net.srid)
+    say("reading residents and sites", 0.0)
+    # the residents arrive on a second connection while this thread loads the network and its indexes
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_read_inputs, engine, service.settings.metric_srid)
+        with engine.connect() as conn:
+            net = service.network(conn)
+        net.index(mode)
+        service.reversed_graph(net, mode, metric)
+        inputs = pending.result()
     say("searching circles", 0.05)
     results = compute(
         service, net, inputs, mode=mode, metric=metric, limit=limit, decay=decay,

@@ -1,0 +1,55 @@
+"""Binary COPY between numpy and PostgreSQL: columns written and arrays read back unchanged."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import Engine, text
+
+from geo.copy_binary import copy_arrays, copy_columns
+
+
+def test_binary_copy_round_trip(engine: Engine) -> None:
+    rng = np.random.default_rng(3)
+    n = 5000
+    ids = rng.permutation(n).astype(np.int64) + 10**10
+    small = rng.integers(-(2**31), 2**31 - 1, n).astype(np.int32)
+    flags = rng.random(n) < 0.5
+    values = rng.normal(size=n)
+    values[:3] = [np.inf, -0.0, 1e-300]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TEMP TABLE t (id bigint, small integer, flag boolean, value float8)"))
+        empty = copy_arrays(conn, "SELECT array_agg(id), array_agg(value) FROM t")
+        assert [len(c) for c in empty] == [0, 0]
+        written = copy_columns(
+            conn,
+            "t",
+            [
+                ("id", "int8", ids),
+                ("small", "int4", small),
+                ("flag", "bool", flags),
+                ("value", "float8", values),
+            ],
+        )
+        assert written == n
+        got = copy_arrays(
+            conn,
+            "SELECT array_agg(id ORDER BY id), array_agg(small ORDER BY id), array_agg(flag ORDER BY id),"
+            " array_agg(value ORDER BY id), (SELECT array_agg(x) FROM unnest(ARRAY['甲', 'b']) AS x) FROM t",
+        )
+    order = np.argsort(ids)
+    assert np.array_equal(got[0], ids[order]) and got[0].dtype == np.int64
+    assert np.array_equal(got[1], small[order])
+    assert np.array_equal(got[2], flags[order])
+    assert np.array_equal(got[3], values[order])
+    assert got[4] == ["甲", "b"]
+
+
+def test_inputs_of_an_empty_database_are_empty(engine: Engine) -> None:
+    from matching.analytics_inputs import load_inputs
+
+    with engine.connect() as conn:
+        inputs = load_inputs(conn, srid=4548)
+    assert (
+        len(inputs.resident_ids) == len(inputs.rx) == len(inputs.village) == len(inputs.resident_group) == 0
+    )
+    assert len(inputs.site_ids) == 0 and inputs.groups == ("",)
