@@ -13,7 +13,9 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
+from typer.testing import CliRunner
 
+from api.cli.main import app
 from geo.db import app_database_url
 from geo.scope import Scope, scoped
 from registry.intake.context import load_context
@@ -237,3 +239,44 @@ def test_other_areas_are_refused_by_the_page_and_by_the_database(
     finally:
         app_engine.dispose()
     assert names(engine) == ["人才2"]
+
+
+def test_operator_cli_imports_talents_and_refuses_policies_for_a_township(
+    env: Env, demo_db_url: str, tmp_path: Path
+) -> None:
+    _, world, engine = env
+    cli_env = {
+        "HONGYAN_DATABASE_URL": demo_db_url,
+        "HONGYAN_DATA_DIR": str(tmp_path / "data"),
+        "COLUMNS": "200",
+    }
+    filled = tmp_path / "人才.xlsx"
+    filled.write_bytes(
+        xlsx(HEADERS, [talent(1, world.village_a1), talent(2, world.village_b1)], sheet="人才")
+    )
+    args = [
+        "registry",
+        "import",
+        "talents",
+        str(filled),
+        "--as-area",
+        world.township_a,
+        "--mode",
+        "commit_valid",
+    ]
+    result = CliRunner().invoke(app, args, env=cli_env)
+    assert result.exit_code == 1, result.output
+    assert "共 2 行，导入 1 行，1 行有错误未导入" in result.output and names(engine) == ["人才1"]
+    assert (tmp_path / "人才.错误.xlsx").is_file()
+    policies = tmp_path / "政策.csv"
+    policies.write_bytes("政策标题*,政策类别*\n测试政策,其他\n".encode())
+    args = ["registry", "import", "policies", str(policies), "--as-area", world.township_a]
+    result = CliRunner().invoke(app, args, env=cli_env)
+    assert result.exit_code == 2
+    assert f"只有县级人社部门可以导入政策；导入范围 {world.township_a[:9]} 不是全县" in " ".join(
+        result.output.split()
+    )
+    result = CliRunner().invoke(app, ["registry", "import", "policies", str(policies)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM policies WHERE title = '测试政策'")).scalar_one() == 1
