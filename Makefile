@@ -34,6 +34,7 @@ bench: setup
 	$(BIN)/python -m bench.demo_build
 	$(BIN)/python -m bench.circles
 	$(BIN)/python -m bench.tiles
+	$(BIN)/python -m bench.imports
 
 # Re-vendors the Leaflet front-end assets from the npm registry (pinned in web_map/vendor/package-lock.json).
 vendor:

@@ -68,7 +68,10 @@ def test_template_lists_only_the_callers_villages(env: Env) -> None:
     )
     unknown = client.get("/api/v1/registry/templates/talent.xlsx", headers=login(client, "staff_a"))
     assert unknown.status_code == 404
-    assert unknown.json()["detail"] == "没有名为 'talent' 的导入库，可用：enterprises、residents、vacancies"
+    assert (
+        unknown.json()["detail"]
+        == "没有名为 'talent' 的导入库，可用：enterprises、policies、residents、talents、vacancies"
+    )
 
 
 def test_collector_imports_own_village_and_is_refused_a_sibling(env: Env) -> None:

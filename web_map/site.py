@@ -54,6 +54,11 @@ def create_site(settings: Settings | None = None) -> FastAPI:
         """The fair-day phone page (招聘会现场)."""
         return FileResponse(WEB_ROOT / "fair.html", media_type="text/html; charset=utf-8")
 
+    @app.get("/import", include_in_schema=False)
+    def import_page() -> FileResponse:
+        """表格导入 The staff's spreadsheet import page (templates, upload, row errors, error workbook)."""
+        return FileResponse(WEB_ROOT / "import.html", media_type="text/html; charset=utf-8")
+
     @app.get(
         "/reports/township/{code}.html",
         tags=["reports"],

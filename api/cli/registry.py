@@ -21,7 +21,7 @@ registry_app = typer.Typer(
     help="登记库 The registry: spreadsheet templates and imports, the policies library.", no_args_is_help=True
 )
 registry_app.add_typer(policies_app, name="policies")
-DATABASE_HELP = "库 residents（人力资源供给库）, enterprises（企业与场所）or vacancies（岗位）"
+DATABASE_HELP = "库 residents（人力资源供给库）, talents（人才库）, enterprises（企业与场所）, vacancies（岗位）or policies（政策库）"
 
 
 @registry_app.command("template")

@@ -18,18 +18,21 @@ from starlette.datastructures import UploadFile
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import SettingsDep
-from geo.errors import InvalidInput, PermissionDenied
+from geo.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
 from registry.intake.read import ENCODINGS, check_size
 from registry.intake.service import ImportReport, import_file, template_for
+from registry.intake.spec import check_importer, get_spec
+from registry.intake.specs import residents
 
+DEFAULT = residents.SPEC  # who may import at all: the roles of the residents' import
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-IMPORT_ROLES = frozenset({"county_admin", "county_reviewer", "township_staff", "village_collector"})
 DATABASE = Path(
     pattern=r"^[a-z_]{1,32}$",
-    description="residents（人力资源供给库）、enterprises（企业与场所）、vacancies（岗位）",
+    description="residents（人力资源供给库）、talents（创新创业人才库）、enterprises（企业与场所）、vacancies（岗位）、"
+    "policies（稳岗就业政策库，县级）",
 )
 UPLOAD_SCHEMA = {
     "requestBody": {
@@ -80,12 +83,10 @@ class ImportResult(BaseModel):
     error_workbook: ErrorWorkbook | None
 
 
-def _importer(account: Account) -> Account:
-    if account.role not in IMPORT_ROLES:
-        raise PermissionDenied(
-            f"只有县、乡镇工作人员和村级采集员可以导入或下载模板；您的角色是 {account.role}"
-        )
-    return account
+def _importer(account: Account, database: str) -> None:
+    """403 unless the account may import into this database (importers at all first, then the database's own)."""
+    check_importer(DEFAULT, account.role)
+    check_importer(get_spec(database), account.role)
 
 
 def _result(report: ImportReport) -> ImportResult:
@@ -111,7 +112,7 @@ def _result(report: ImportReport) -> ImportResult:
 )
 def template(account: CurrentAccount, conn: ScopedConnection, database: Annotated[str, DATABASE]) -> Response:
     """导入模板 The import template of a database: Chinese headers, 说明 sheet, drop-downs of your villages."""
-    _importer(account)
+    _importer(account, database)
     data = template_for(conn, database, scope=account.scope.prefix)
     name = quote(f"{database}-模板.xlsx")
     return Response(
@@ -144,7 +145,7 @@ async def import_upload(
     all_or_nothing: any error → nothing written, 422 with every error. commit_valid: valid rows written, 200 with
     the rejects. The size limit is checked from Content-Length before the upload is parsed.
     """
-    _importer(account)
+    _importer(account, database)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit():
         check_size(int(declared), max_mb=settings.max_upload_mb, source="upload")

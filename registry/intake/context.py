@@ -75,3 +75,8 @@ def load_context(
     shapely.prepare(outline)
     occupations = {r.code: r.name for r in conn.execute(q.OCCUPATIONS)}
     return Context(scope, areas, county.name, outline, occupations, cipher=cipher, datum=datum)
+
+
+def bare_context(scope: str = "341522") -> Context:
+    """A context without reference data (no areas, no outline): for checks that need none (policies files)."""
+    return Context(Scope(scope).prefix, {}, "", shapely.Point(), {})

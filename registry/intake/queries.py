@@ -113,3 +113,50 @@ INSERT_VACANCIES = text(
     FROM intake_vacancies ORDER BY src_row
     """
 )
+
+# 创新创业人才库: talents (one per ID hash) and their projects, staged like residents.
+PARKS = text("SELECT code, name FROM admin_areas WHERE level = 'township' AND kind = 'park' ORDER BY code")
+VISIBLE_TALENTS_BY_HASH = text("SELECT id_hash, talent_id FROM talents WHERE id_hash = ANY(:hashes)")
+DROP_STAGE_TALENTS = text("DROP TABLE IF EXISTS intake_talents")
+STAGE_TALENTS = text(
+    """
+    CREATE TEMP TABLE intake_talents (
+        src_row integer, id_hash bytea, id_cipher bytea, phone_cipher bytea, kind text, name text, sex char(1),
+        birth_date date, village_code varchar(12), education text, title text, skills text[],
+        certificates text[], industry text, returned_on date, returned_from text
+    ) ON COMMIT DROP
+    """
+)
+DROP_STAGE_TALENT_PROJECTS = text("DROP TABLE IF EXISTS intake_talent_projects")
+STAGE_TALENT_PROJECTS = text(
+    """
+    CREATE TEMP TABLE intake_talent_projects (
+        src_row integer, id_hash bytea, name text, industry text, stage text, investment_wan numeric(12, 2),
+        jobs_created integer, needs text[], park_code varchar(12), description text
+    ) ON COMMIT DROP
+    """
+)
+# a talent is linked to the resident with the same ID hash when the importer can see that resident
+INSERT_TALENTS = text(
+    """
+    INSERT INTO talents (kind, name, sex, birth_date, id_hash, id_cipher, phone_cipher, resident_id, village_code,
+                         area_code, education, title, skills, certificates, industry, returned_on, returned_from)
+    SELECT i.kind, i.name, i.sex, i.birth_date, i.id_hash, i.id_cipher, i.phone_cipher,
+           (SELECT r.resident_id FROM residents r WHERE r.id_hash = i.id_hash), i.village_code, i.village_code,
+           i.education, i.title, i.skills, i.certificates, i.industry, i.returned_on, i.returned_from
+    FROM intake_talents i ORDER BY i.src_row
+    ON CONFLICT (id_hash) DO NOTHING
+    RETURNING id_hash
+    """
+)
+INSERT_TALENT_PROJECTS = text(
+    """
+    INSERT INTO talent_projects (talent_id, area_code, name, industry, stage, investment_wan, jobs_created, needs,
+                                 park_code, description)
+    SELECT t.talent_id, t.area_code, p.name, p.industry, p.stage, p.investment_wan, p.jobs_created, p.needs,
+           p.park_code, p.description
+    FROM intake_talent_projects p JOIN talents t ON t.id_hash = p.id_hash
+    WHERE p.id_hash = ANY(:hashes)
+    ORDER BY p.src_row
+    """
+)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from geo.errors import NotFound
+from geo.errors import NotFound, PermissionDenied
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from registry.intake.context import Context
 
 Values = dict[str, Any]
+IMPORT_ROLES = frozenset({"county_admin", "county_reviewer", "township_staff", "village_collector"})
 Parser = Callable[[str, "Context"], Any]
 
 
@@ -92,6 +93,8 @@ class TableSpec:
     )
     prepare: Callable[[Connection, Context], None] = lambda _conn, _ctx: None
     instructions: tuple[str, ...] = ()
+    roles: frozenset[str] = IMPORT_ROLES  # who may download the template and import
+    who: str = "只有县、乡镇工作人员和村级采集员可以导入或下载模板"  # the refusal, before "；您的角色是 …"
 
     def field(self, key: str) -> Field:
         """The field with this English key."""
@@ -117,3 +120,9 @@ def get_spec(name: str) -> TableSpec:
     if name not in SPECS:
         raise NotFound(f"没有名为 {name!r} 的导入库，可用：{'、'.join(sorted(SPECS))}")
     return SPECS[name]
+
+
+def check_importer(spec: TableSpec, role: str) -> None:
+    """PermissionDenied unless an account of this role may import into (and get the template of) the spec."""
+    if role not in spec.roles:
+        raise PermissionDenied(f"{spec.who}；您的角色是 {role}")

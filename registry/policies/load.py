@@ -1,4 +1,8 @@
-"""Loading policies from a JSON file or an Excel sheet (one policy a row), upserted by their code."""
+"""Loading policies from a JSON file or an Excel sheet (one policy a row), upserted by their code.
+
+A workbook is read and checked by the spreadsheet import's policies spec (registry.intake.specs.policies), so the
+import page, the API and this loader share one set of rules (policy_from) and one column layout.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,20 @@ import json
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-from openpyxl import load_workbook
 from sqlalchemy import Connection
 
 from geo.errors import InvalidInput
+from registry.intake.context import bare_context
+from registry.intake.read import read_table
+from registry.intake.specs.policies import SPEC
+from registry.intake.validate import check_rows
 from registry.policies.models import PolicyInput
 from registry.policies.store import upsert_policy
-from registry.policies.validate import ELIGIBILITY_FIELDS, policy_from
+from registry.policies.validate import policy_from
 
 SEED_FILE = "huoqiu_policies.json"
+MAX_FILE_MB = 50
 
 
 @dataclass(frozen=True)
@@ -53,23 +60,13 @@ def _json_policies(path: Path) -> list[PolicyInput]:
 
 
 def _xlsx_policies(path: Path) -> list[PolicyInput]:
-    sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    if "title" not in header:
-        raise InvalidInput(
-            "第一行应为字段名 the first row must name the columns (title, category, …)",
-            source=str(path),
-            row=1,
-        )
-    out = []
-    for n, values in enumerate(rows, start=2):
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        record: dict[str, Any] = {h: v for h, v in zip(header, values, strict=False) if h}
-        eligibility = {k: record.pop(k) for k in list(record) if k in ELIGIBILITY_FIELDS}
-        out.append(policy_from(record | {"eligibility": eligibility}, source=str(path), row=n))
-    return out
+    """The policies of a workbook, checked as the spreadsheet import checks them (template or English keys)."""
+    table = read_table(path.read_bytes(), source=str(path), max_mb=MAX_FILE_MB, sheet=SPEC.sheet)
+    checked = check_rows(SPEC, table, bare_context())
+    if checked.errors:
+        first = checked.errors[0]
+        raise InvalidInput(first.message, source=str(path), row=first.row, field=first.field)
+    return [r.values["policy"] for r in checked.valid]
 
 
 def read_policies(path: Path) -> list[PolicyInput]:

@@ -1,8 +1,9 @@
-"""The built-in specs (importing this package registers them): residents, enterprises, vacancies.
+"""The built-in specs (importing this package registers them): the four databases of issue #5.
 
-Talents and policies get their own modules here, registered the same way.
+人力资源供给库 residents, 创新创业人才库 talents (with projects), 企业用工需求库 enterprises (with sites) and
+vacancies, 稳岗就业政策库 policies.
 """
 
-from registry.intake.specs import enterprises, residents, vacancies
+from registry.intake.specs import enterprises, policies, residents, talents, vacancies
 
-BUILT_IN = (residents.SPEC, enterprises.SPEC, vacancies.SPEC)
+BUILT_IN = (residents.SPEC, talents.SPEC, enterprises.SPEC, vacancies.SPEC, policies.SPEC)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import shapely
@@ -10,9 +11,10 @@ from sqlalchemy import Connection
 
 from geo.crs import converter
 from geo.db import copy_table
+from geo.errors import InvalidInput
 from registry.intake import fields as fp
 from registry.intake.context import DATUM_LABELS, Context
-from registry.intake.spec import Field, RowIssue, Values
+from registry.intake.spec import Field, Parser, RowIssue, TableSpec, Values
 
 LOCATION_FIELDS = (
     Field("lon", "经度", fp.number, width=12, note="可不填：不填则用村/社区驻地", example="116.2712"),
@@ -73,3 +75,23 @@ def stage(
     conn.execute(drop)
     conn.execute(create)
     return copy_table(conn, table, columns, rows)
+
+
+def issue_from(exc: InvalidInput, spec: TableSpec, *, keys: Mapping[str, str] | None = None) -> RowIssue:
+    """A domain validator's InvalidInput as a row issue on its field (renamed by ``keys``), message kept bare."""
+    message = exc.message
+    if exc.field is not None and exc.source is None and exc.row is None:
+        message = message.removesuffix(f" (field {exc.field})")
+    key = (keys or {}).get(exc.field or "", exc.field)
+    known = {f.key for f in spec.fields}
+    return RowIssue(key if key in known else None, message)
+
+
+def labels_to_codes(labels: Mapping[str, str]) -> Parser:
+    """A cell of several values (、 or , between them): Chinese labels become codes, others pass unchanged."""
+
+    def parse(raw: str, _: Context) -> tuple[str, ...]:
+        items = [i.strip() for i in re.split(r"[、,，;；\s]+", raw) if i.strip()]
+        return tuple(labels.get(i, i) for i in items)
+
+    return parse
