@@ -33,8 +33,9 @@ MENU = [
     ("service", "service", "一窗受理"),
     ("import", "import", "数据导入"),
 ]
-# every page but /import (built on the import branch) is served here, by clean URL and by .html where it had one
-PAGES = ["/", "/policies", "/fair", "/dashboard", "/outreach", "/outreach.html", "/service", "/service.html"]
+# every page is served here, by clean URL and by .html where it had one
+PAGES = ["/", "/policies", "/fair", "/dashboard", "/outreach", "/outreach.html", "/service", "/service.html",
+         "/import"]  # fmt: skip
 
 
 @dataclass
@@ -138,7 +139,8 @@ def test_the_maps_menu_on_a_phone_opens_each_page(browser: Browser, site: Site) 
                               ("outreach", "/outreach", "鸿雁回归 · 外出务工流向 · 霍邱县"),
                               ("service", "/service", "一窗受理 · 霍邱县人社服务"),
                               ("policies", "/policies", "稳岗就业政策 · 霍邱县"),
-                              ("fair", "/fair", "招聘会现场 · 鸿雁回归")]:  # fmt: skip
+                              ("fair", "/fair", "招聘会现场 · 鸿雁回归"),
+                              ("import", "/import", "表格导入 · 鸿雁 · 霍邱县")]:  # fmt: skip
         page.goto(site.base + "/")
         page.click("#menu-toggle")
         page.click(f"#site-menu a[data-page={name}]")

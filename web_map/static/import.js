@@ -16,6 +16,7 @@
   ];
   var STRINGS = {
     zh: {
+      backToMap: '← 就业地图',
       title: '表格导入', loginTitle: '工作人员登录', loginName: '用户名或手机号', password: '密码', login: '登录',
       logout: '退出', loginFailed: '登录失败：{e}', database: '导入到哪个库',
       templateHint: '先下载模板，按模板填写（列名不要改），再上传。', downloadTemplate: '下载模板（Excel）',
@@ -32,6 +33,7 @@
         village_collector: '村级采集员', enterprise_hr: '企业人事', job_seeker: '求职者' }
     },
     en: {
+      backToMap: '← Job map',
       title: 'Spreadsheet import', loginTitle: 'Staff login', loginName: 'Username or phone', password: 'Password',
       login: 'Log in', logout: 'Log out', loginFailed: 'Login failed: {e}', database: 'Database',
       templateHint: 'Download the template, fill it in (keep the headers), then upload it.',
