@@ -97,6 +97,8 @@ def small_demo_url(
 ) -> Iterator[str]:
     """A database holding the small demo county, built once per test session; tests must not change it."""
     from api.demo_build import build_demo
+    from matching.circles import CircleService
+    from matching.warmup import warm_circles
 
     name = "hongyan_small_demo"
     admin = _admin(server_url)
@@ -107,6 +109,9 @@ def small_demo_url(
     settings = Settings(database_url=url, data_dir=tmp_path_factory.mktemp("small-demo"))
     eng = create_db_engine(url, pool_size=2)
     build_demo(eng, settings, scale="small", seed=7)
+    # compile the engine's kernels now (numba caches them on disk): a fresh clone would otherwise pay the
+    # compilation inside the first browser test's request
+    warm_circles(eng, CircleService(settings))
     eng.dispose()
     try:
         yield url

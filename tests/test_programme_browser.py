@@ -161,7 +161,7 @@ def test_fair_day_on_a_phone_two_taps_raise_the_dashboard(browser: Browser, site
     page.fill("#seeker-form input[name=phone]", "13955556666")
     page.click("#seeker-form button[type=submit]")
     # township staff see names (as in the residents registry); the phone stays masked
-    page.wait_for_selector("#seekers .pick >> text=赵小燕", timeout=10_000)
+    page.wait_for_selector("#seekers .pick >> text=赵小燕", timeout=20_000)
     assert "139****6666" in page.inner_text("#seekers") and "13955556666" not in page.content()
     assert page.get_attribute("#fair-counts", "data-seekers") == "1"
     # the two taps: the seeker, then the booth's 意向
