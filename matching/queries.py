@@ -13,6 +13,14 @@ SITES_SINCE = text(
     """
 )
 
+# one round trip per circle request: is the network still the loaded one, has any site been added since?
+NETWORK_AND_LAST_SITE = text(
+    """
+    SELECT (SELECT version FROM road_network_info WHERE network_id = 1) AS version,
+           (SELECT max(site_id) FROM enterprise_sites) AS last_site
+    """
+)
+
 COUNTY_EXTENT = text(
     """
     SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
