@@ -89,6 +89,10 @@ class CircleService:
         """The current network, reloaded if the database holds a newer version."""
         return self._network(conn, network_version(conn))
 
+    def ready(self, mode: str) -> bool:
+        """Whether a network is loaded and the mode's sites are snapped (a circle then takes milliseconds)."""
+        return self._state.network is not None and mode in self._state.sites
+
     def current(self, conn: Connection, mode: str) -> tuple[RoadNetwork, Located | None]:
         """The current network and a mode's snapped sites (None for an unknown mode), in one query if unchanged."""
         version, last_site = conn.execute(NETWORK_AND_LAST_SITE).one()

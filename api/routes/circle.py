@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import Connection, Engine
 
@@ -61,13 +62,34 @@ async def circle(
     reach: Annotated[bool, Query(description="返回可达范围多边形 include the reach polygon")] = True,
 ) -> Response:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
-    # run inline, not in the thread pool: a few ms of CPU (numba, numpy) and two short queries; each server
-    # worker process does one circle at a time, which measured faster than thread hand-offs and GIL contention
     circles: CircleService = request.app.state.circles
-    with _read_connection(request.app.state.engine) as conn:
+    engine: Engine = request.app.state.engine
+    args = (lon, lat, mode, radius_m, minutes, datum, JobFilters(occupation, min_wage, full_time))
+    page = (limit, offset, reach)
+    if not circles.ready(mode):  # the first circle loads the network (seconds): off the event loop
+        return await run_in_threadpool(_circle_response, circles, engine, *args, *page)
+    # then inline, not in the thread pool: a few ms of CPU (numba, numpy) and two short queries; each worker
+    # process does one circle at a time, which measured faster than thread hand-offs and GIL contention
+    return _circle_response(circles, engine, *args, *page)
+
+
+def _circle_response(
+    circles: CircleService,
+    engine: Engine,
+    lon: float,
+    lat: float,
+    mode: str,
+    radius_m: float | None,
+    minutes: float | None,
+    datum: str,
+    filters: JobFilters,
+    limit: int,
+    offset: int,
+    reach: bool,
+) -> Response:
+    with _read_connection(engine) as conn:
         net, sites = circles.current(conn, mode)  # 409 first when no road network is imported
         q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
-        filters = JobFilters(occupation, min_wage, full_time)
         result = positions_in_circle(
             circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach, net=net, sites=sites
         )
