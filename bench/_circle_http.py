@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
-from bench._circle_query import Homes
+from bench._circle_query import Homes, percentile_ms
 from bench._circle_sql import POST_VACANCY, REMOVE_VACANCIES
 from bench._peak_rss import command, read_mib
 
 HOST = "127.0.0.1"
+REPO = Path(__file__).resolve().parents[1]
 START_TIMEOUT_S = 120.0
 
 
@@ -44,17 +45,19 @@ class Server:
 
 
 @contextmanager
-def running_server(url: str, scratch: Path, *, workers: int = 1) -> Iterator[Server]:
-    """Start `hongyan serve --port P [--workers N]` on the database; stop it (SIGTERM, by pid) afterwards."""
+def running_server(url: str, scratch: Path, *, workers: int = 1, cpus: str | None = None) -> Iterator[Server]:
+    """Start `hongyan serve --port P [--workers N]` (under `taskset -c CPUS` if given); stop it afterwards."""
     port = free_port()
     hongyan = str(Path(sys.executable).with_name("hongyan"))
     log = scratch / f"serve-{port}.log"
     rss_file = scratch / f"serve-{port}.rss"
     env = dict(os.environ, HONGYAN_DATABASE_URL=url, HONGYAN_DATA_DIR=str(scratch / "data"))
+    # serve this checkout's code (a worktree's), not whatever the venv's editable install points at
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     serve = [hongyan, "serve", "--host", HOST, "--port", str(port)]
     if workers > 1:
         serve += ["--workers", str(workers)]
-    cmd = command(rss_file, serve)
+    cmd = command(rss_file, ["taskset", "-c", cpus, *serve] if cpus else serve)
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=out)
     server = Server(proc, f"http://{HOST}:{port}", log)
@@ -126,11 +129,18 @@ class Throughput:
     client_cpu_s: float = 0.0  # CPU the benchmark's own HTTP client used (it shares the machine's cores)
     latencies: list[float] = field(default_factory=list)
     first_error: str = ""
+    generator: str = "httpx"
+    summary_ms: dict[int, float] = field(default_factory=dict)  # percentiles the generator reports (wrk)
+    load_after: str = ""  # the machine's 1-minute load average right after the run (other work skews it)
 
     @property
     def rps(self) -> float:
         """Completed requests per second (errors included)."""
         return self.requests / self.seconds if self.seconds > 0 else 0.0
+
+    def latency_ms(self, q: int) -> float:
+        """The q-th latency percentile in ms: the generator's own summary (wrk) or from every latency."""
+        return self.summary_ms[q] if q in self.summary_ms else percentile_ms(self.latencies, q)
 
 
 def throughput(

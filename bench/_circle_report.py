@@ -21,6 +21,7 @@ class Goal:
     measured: str
     target: str
     ok: bool
+    ratio: float | None = None  # measured / target
 
 
 def machine() -> str:
@@ -116,15 +117,16 @@ def http_rows(with_polygon: list[float], without: list[float], pg: PgRouting) ->
 def throughput_rows(runs: list[Throughput]) -> list[str]:
     """Rows of the concurrent runs."""
     rows = [
-        "| throughput | clients | requests | errors | seconds | req/s | p50 ms | p99 ms | client CPU s |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| throughput | load generator | clients | requests | errors | seconds | req/s | p50 ms | p99 ms | "
+        "client CPU s | load average after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for t in runs:
         name = "GET /api/v1/circle" + ("" if t.reach else "?reach=false")
         rows.append(
-            f"| {name} | {t.clients} | {t.requests:,} | {t.errors} | {t.seconds:.1f} | {t.rps:,.1f} | "
-            f"{fmt(percentile_ms(t.latencies, 50))} | {fmt(percentile_ms(t.latencies, 99))} | "
-            f"{t.client_cpu_s:.1f} |"
+            f"| {name} | {t.generator} | {t.clients} | {t.requests:,} | {t.errors} | {t.seconds:.1f} | "
+            f"{t.rps:,.1f} | {fmt(t.latency_ms(50))} | {fmt(t.latency_ms(99))} | {t.client_cpu_s:.1f} | "
+            f"{t.load_after} |"
         )
     return rows
 
@@ -143,6 +145,9 @@ def live_rows(live: LiveUpdate) -> list[str]:
 
 def goal_rows(goals: list[Goal]) -> list[str]:
     """The goals with PASS/FAIL."""
-    rows = ["| goal | measured | target | result |", "|---|---|---|---|"]
-    rows += [f"| {g.name} | {g.measured} | {g.target} | {'PASS' if g.ok else 'FAIL'} |" for g in goals]
+    rows = ["| goal | measured | target | measured / target | result |", "|---|---|---|---|---|"]
+    rows += [
+        f"| {g.name} | {g.measured} | {g.target} | {fmt(g.ratio)} | {'PASS' if g.ok else 'FAIL'} |"
+        for g in goals
+    ]
     return rows

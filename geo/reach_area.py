@@ -15,6 +15,7 @@ import orjson
 import shapely
 from numba import njit
 
+from geo.geojson_text import multipolygon_text
 from geo.network import F8, I8
 
 
@@ -347,8 +348,11 @@ def to_shapely(rings: TracedRings) -> shapely.Geometry:
 
 def to_geojson(rings: TracedRings, xy: F8) -> str:
     """The rings as GeoJSON MultiPolygon text, with their vertices replaced by ``xy`` (e.g. projected, rounded)."""
-    starts = rings.starts
-    coordinates = [[xy[starts[r] : starts[r + 1]] for r in p] for p in rings.polygons()]
+    starts, polygons = rings.starts, rings.polygons()
+    text = multipolygon_text(starts, polygons, xy)  # the same text, written without float formatting
+    if text is not None:
+        return text.decode("ascii")
+    coordinates = [[xy[starts[r] : starts[r + 1]] for r in p] for p in polygons]
     return orjson.dumps(
         {"type": "MultiPolygon", "coordinates": coordinates}, option=orjson.OPT_SERIALIZE_NUMPY
     ).decode()

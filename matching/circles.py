@@ -20,7 +20,7 @@ from geo.network_load import RoadNetwork, load_network, network_version
 from geo.projector import GridProjection, Projector
 from geo.reach_area import to_geojson
 from geo.settings import Settings
-from matching.queries import COUNTY_EXTENT, SITES_SINCE
+from matching.queries import COUNTY_EXTENT, NETWORK_AND_LAST_SITE, SITES_SINCE
 
 EXTENT_MARGIN_DEG = 0.05
 GRID_MARGIN_M = 1000.0  # reach areas reach 40 m (+ a few cells) beyond the roads
@@ -87,7 +87,24 @@ class CircleService:
     # -- network -------------------------------------------------------------------------------
     def network(self, conn: Connection) -> RoadNetwork:
         """The current network, reloaded if the database holds a newer version."""
-        version = network_version(conn)
+        return self._network(conn, network_version(conn))
+
+    def ready(self, mode: str) -> bool:
+        """Whether a network is loaded and the mode's sites are snapped (a circle then takes milliseconds)."""
+        return self._state.network is not None and mode in self._state.sites
+
+    def current(self, conn: Connection, mode: str) -> tuple[RoadNetwork, Located | None]:
+        """The current network and a mode's snapped sites (None for an unknown mode), in one query if unchanged."""
+        version, last_site = conn.execute(NETWORK_AND_LAST_SITE).one()
+        net = self._network(conn, version)
+        if mode not in MODES:
+            return net, None  # the query's validation says what is wrong with it
+        known = self._state.sites.get(mode)
+        if known is not None and (last_site is None or last_site <= known.last_id):
+            return net, known
+        return net, self.sites(conn, net, mode)
+
+    def _network(self, conn: Connection, version: int | None) -> RoadNetwork:
         state = self._state
         if version is None:
             raise Conflict(

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from geo.errors import NotFound
 from geo.network import Metric
 from geo.network_load import RoadNetwork
-from matching.circles import CircleQuery, CircleService
+from matching.circles import CircleQuery, CircleService, Located
 from matching.live import residents_for
 from matching.queries import (
     ENTERPRISE_EXISTS,
@@ -46,10 +46,11 @@ def positions_in_circle(
     offset: int = 0,
     with_reach: bool = True,
     net: RoadNetwork | None = None,
+    sites: Located | None = None,
 ) -> dict[str, Any]:
     """Open positions reachable from the query point, nearest first (a page of them), with the reach polygon."""
     net = net or service.network(conn)
-    sites = service.sites(conn, net, q.mode)
+    sites = sites or service.sites(conn, net, q.mode)
     hit = service.reach(net, q, sites)
     rows: list[dict[str, Any]] = []
     if len(hit.ids):

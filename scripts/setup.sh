@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 VENV="${VENV:-.venv}"
 PYTHON="${PYTHON:-python3}"
 WITH_BROWSER="${WITH_BROWSER:-1}"
+WITH_BENCH="${WITH_BENCH:-0}"   # 1: also wrk, the HTTP load generator of `make bench`
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -40,6 +41,9 @@ have_pkg "python3-venv" || [ -x "$VENV/bin/python" ] || $PYTHON -c 'import venv,
 if [ "$WITH_BROWSER" = "1" ]; then
   have_pkg chromium || missing+=("chromium")
   have_pkg fonts-noto-cjk || missing+=("fonts-noto-cjk")
+fi
+if [ "$WITH_BENCH" = "1" ]; then
+  have_pkg wrk || missing+=("wrk")
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"

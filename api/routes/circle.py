@@ -6,7 +6,9 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
+from sqlalchemy import Connection, Engine
 
 from api.auth import AppEngine, bearer
 from api.deps import ConnectionDep
@@ -33,10 +35,14 @@ RadiusQuery = Annotated[
 MinutesQuery = Annotated[float | None, Query(description="或按出行时间（分钟）or a travel time in minutes")]
 
 
+def _read_connection(engine: Engine) -> Connection:
+    """A pooled connection in autocommit: the circle only reads, so no BEGIN/COMMIT round trips."""
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
 @router.get("/circle", operation_id="circle", response_class=Response)
-def circle(
-    conn: ConnectionDep,
-    circles: CirclesDep,
+async def circle(
+    request: Request,
     lon: Annotated[float, Query(description="经度 longitude")],
     lat: Annotated[float, Query(description="纬度 latitude")],
     mode: ModeQuery = "walk",
@@ -56,12 +62,37 @@ def circle(
     reach: Annotated[bool, Query(description="返回可达范围多边形 include the reach polygon")] = True,
 ) -> Response:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
-    net = circles.network(conn)  # 409 first when no road network is imported
-    q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
-    filters = JobFilters(occupation, min_wage, full_time)
-    result = positions_in_circle(
-        circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach, net=net
-    )
+    circles: CircleService = request.app.state.circles
+    engine: Engine = request.app.state.engine
+    args = (lon, lat, mode, radius_m, minutes, datum, JobFilters(occupation, min_wage, full_time))
+    page = (limit, offset, reach)
+    if not circles.ready(mode):  # the first circle loads the network (seconds): off the event loop
+        return await run_in_threadpool(_circle_response, circles, engine, *args, *page)
+    # then inline, not in the thread pool: a few ms of CPU (numba, numpy) and two short queries; each worker
+    # process does one circle at a time, which measured faster than thread hand-offs and GIL contention
+    return _circle_response(circles, engine, *args, *page)
+
+
+def _circle_response(
+    circles: CircleService,
+    engine: Engine,
+    lon: float,
+    lat: float,
+    mode: str,
+    radius_m: float | None,
+    minutes: float | None,
+    datum: str,
+    filters: JobFilters,
+    limit: int,
+    offset: int,
+    reach: bool,
+) -> Response:
+    with _read_connection(engine) as conn:
+        net, sites = circles.current(conn, mode)  # 409 first when no road network is imported
+        q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
+        result = positions_in_circle(
+            circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach, net=net, sites=sites
+        )
     if result["reach"] is not None:
         result["reach"] = orjson.Fragment(result["reach"])  # already GeoJSON text: embedded, not re-encoded
     query = {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes}
