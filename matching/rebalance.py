@@ -28,8 +28,9 @@ from sqlalchemy import Connection
 
 from geo.errors import InvalidInput
 from matching.circles import CircleService
+from matching.rebalance_cache import cached_balances
 from matching.rebalance_flow import greedy_transport, min_cost_transport, objective, penalty_for
-from matching.rebalance_inputs import LEVELS, AreaBalances, Level, cached_balances, medium_groups
+from matching.rebalance_inputs import LEVELS, AreaBalances, Level, medium_groups
 from matching.rebalance_travel import CentreTimes, centre_times, fill_pairs, matrix
 
 DEFAULT_MINUTES: dict[str, float] = {"car": 45.0, "ebike": 30.0}

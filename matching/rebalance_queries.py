@@ -104,6 +104,7 @@ CHANGED_SINCE = text(
     """
 )
 
-NETWORK_IDENTITY = text(
-    "SELECT version, imported_at, edge_count, total_length_m FROM road_network_info WHERE network_id = 1"
+DATABASE_IDENTITY = text(
+    "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' "
+    "|| (SELECT oid FROM pg_database WHERE datname = current_database())::text"
 )

@@ -29,6 +29,8 @@ from matching.travel_matrix import travel_rows
 
 log = logging.getLogger(__name__)
 KEEP_FILES = 32
+KEEP_TABLES = 8
+_recent_lock = threading.Lock()
 
 CENTRE_SNAP_M = 5000.0
 F8 = npt.NDArray[np.float64]
@@ -79,7 +81,22 @@ def centre_times(
         _read(path, times)
         return times
 
-    return service.cached(key, build)
+    found = service.cached(key, build)
+    _forget_old_tables(service, key)
+    return found
+
+
+def _forget_old_tables(service: CircleService, key: str) -> None:
+    """Keep the KEEP_TABLES most recently used tables in memory (centres move whenever residents do)."""
+    recent: list[str] = service.cached("rebalance-recent-tables", list)
+    with _recent_lock:
+        if key in recent:
+            recent.remove(key)
+        recent.append(key)
+        stale = recent[:-KEEP_TABLES]
+        del recent[:-KEEP_TABLES]
+    for old in stale:
+        service.replace_cached(old, None)
 
 
 def graph_digest(graph: ModeGraph) -> str:

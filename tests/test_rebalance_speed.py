@@ -4,12 +4,14 @@
   reversed graph the same up to rounding;
 - cached area balances are reused while nothing changed and re-read after a committed change (a resident's
   status; a new vacancy), never stored by a transaction that has written itself;
-- travel-time tables stored on disk start a new process warm, and a changed road network never reuses them.
+- travel-time tables and area balances stored on disk start a new process warm; a changed road network, a
+  committed change or another database never reuses them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,8 @@ from geo.settings import Settings
 from matching.circles import CircleService
 from matching.data_version import is_current, take_stamp
 from matching.rebalance import plan_rebalance
-from matching.rebalance_inputs import cached_balances, load_balances
+from matching.rebalance_cache import cached_balances, read_balances, write_balances
+from matching.rebalance_inputs import load_balances
 from matching.rebalance_travel import CentreTimes, centre_times, fill_cols, fill_rows, matrix
 from matching.travel_matrix import travel_rows
 
@@ -254,3 +257,46 @@ def test_a_reimported_network_does_not_reuse_stored_times(demo: Engine, tmp_path
     doubled = {(f.from_code, f.to_code, f.group): f.minutes for f in before.flows}
     common = set(by_pair) & set(doubled)
     assert common and all(by_pair[k] >= doubled[k] for k in common)
+
+
+def test_a_new_process_reuses_stored_balances_until_a_change(demo: Engine, tmp_path: Path) -> None:
+    settings = Settings(database_url=str(demo.url.render_as_string(False)), data_dir=tmp_path)
+    with demo.connect() as conn:
+        first = cached_balances(CircleService(settings), conn, level="village")
+        conn.rollback()
+    (path,) = (tmp_path / "cache" / "rebalance").glob("balances-village-*.npz")
+    found = read_balances(path)
+    assert found is not None
+    stamp, stored = found
+    assert stored.groups == first.groups and stored.level == "village"
+    for name in ("codes", "names", "lon", "lat", "x", "y", "residents", "surplus", "shortage"):
+        assert np.array_equal(getattr(stored, name), getattr(first, name)), name
+    # mark the stored copy: a new process that trusts the file (nothing changed) returns the marked values
+    marked = replace(stored, surplus=stored.surplus + 1000)
+    write_balances(path, stamp, marked)
+    with demo.connect() as conn:
+        reused = cached_balances(CircleService(settings), conn, level="village")
+        conn.rollback()
+    assert np.array_equal(reused.surplus, first.surplus + 1000)
+    with demo.begin() as conn:
+        resident, _ = _first_available(conn)
+        conn.execute(text("UPDATE residents SET status = 'seeking' WHERE resident_id = :r"), {"r": resident})
+    with demo.connect() as conn:
+        after = cached_balances(CircleService(settings), conn, level="village")
+    assert int(after.surplus.sum()) == int(first.surplus.sum()) + 1  # read afresh, the marked file ignored
+    found_again = read_balances(path)
+    assert found_again is not None and int(found_again[1].surplus.sum()) == int(first.surplus.sum()) + 1
+
+
+def test_stored_balances_of_another_database_are_not_used(
+    demo: Engine, small_demo_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=small_demo_url, data_dir=tmp_path)
+    eng = create_db_engine(small_demo_url, pool_size=1)
+    with eng.connect() as conn:
+        cached_balances(CircleService(settings), conn, level="township")
+    eng.dispose()
+    copy = Settings(database_url=str(demo.url.render_as_string(False)), data_dir=tmp_path)
+    with demo.connect() as conn:
+        cached_balances(CircleService(copy), conn, level="township")
+    assert len(list((tmp_path / "cache" / "rebalance").glob("balances-township-*.npz"))) == 2
