@@ -6,8 +6,8 @@ database must hold the county demo and is only read. Every measurement runs in i
 the road network and compiles nothing (numba's on-disk cache) before the clock starts:
 
 - first-ever: an empty cache directory, nothing in memory: residents aggregated, centre-to-centre searches;
-- disk-cached: a new process on the cache directory the first-ever run left (travel times from disk;
-  residents are aggregated again: their in-memory cache does not outlive the process);
+- disk-cached: a new process on the cache directory the first-ever run left (area balances and travel times
+  from disk, after one query confirms that nothing has changed);
 - warm: the same process again (nothing changed, so inputs and travel times come from memory).
 
 Per level and mode the medians over the repeats are printed as a Markdown table with the goals (township
