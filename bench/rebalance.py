@@ -89,6 +89,7 @@ def _spawn(url: str, data_dir: Path, level: str, mode: str, warm: int) -> dict[s
 
 def measure(url: str, repeats: int, warm: int) -> None:
     """Run every case ``repeats`` times (fresh cache directory each time) and print the table."""
+    print(f"load average before the runs {os.getloadavg()}; {os.cpu_count()} cores", flush=True)
     runs: dict[tuple[str, str], list[tuple[float, float, float]]] = {case: [] for case in CASES}
     last: dict[tuple[str, str], dict[str, Any]] = {}
     for r in range(repeats):
