@@ -16,8 +16,10 @@ empty plan whose ``note`` says so, not an error.
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,12 +28,14 @@ from sqlalchemy import Connection
 
 from geo.errors import InvalidInput
 from matching.circles import CircleService
+from matching.rebalance_cache import cached_balances
 from matching.rebalance_flow import greedy_transport, min_cost_transport, objective, penalty_for
-from matching.rebalance_inputs import LEVELS, AreaBalances, Level, load_balances, medium_groups
-from matching.rebalance_travel import CentreTimes, centre_times, fill_rows, matrix
+from matching.rebalance_inputs import LEVELS, AreaBalances, Level, medium_groups
+from matching.rebalance_travel import CentreTimes, centre_times, fill_pairs, matrix
 
 DEFAULT_MINUTES: dict[str, float] = {"car": 45.0, "ebike": 30.0}
 MAX_MINUTES = 180.0
+SOLVER_THREADS = min(2, os.cpu_count() or 1)
 GROUP_PATTERN = re.compile(r"^[0-9]-[0-9]{2}$")
 REASONS = {
     "no_surplus": "no area has spare available workers of this group",
@@ -192,7 +196,7 @@ def plan_rebalance(
     if group is not None:
         check_group(conn, group)
     plan = RebalancePlan(lvl, mode, minutes)
-    bal = load_balances(conn, level=lvl, srid=service.settings.metric_srid)
+    bal = cached_balances(service, conn, level=lvl)
     wanted = [g for g in bal.groups if group is None or g == group]
     net_matrix = bal.net
     cols = [bal.groups.index(g) for g in wanted]
@@ -206,13 +210,24 @@ def plan_rebalance(
         return plan
     limit = minutes * 60.0
     times = centre_times(service, net, bal.x, bal.y, mode=mode, limit=limit)
-    needed: set[int] = set()
+    sources: set[int] = set()
+    sinks: set[int] = set()
     for k in cols:
-        if (net_matrix[:, k] < 0).any():
-            needed.update(np.flatnonzero(net_matrix[:, k] > 0).tolist())
-    fill_rows(service, net, times, sorted(needed))
-    for g, k in zip(wanted, cols, strict=True):
-        _solve_group(plan, bal, times, g, names.get(g, ""), net_matrix[:, k], limit)
+        if (net_matrix[:, k] < 0).any() and (net_matrix[:, k] > 0).any():
+            sources.update(np.flatnonzero(net_matrix[:, k] > 0).tolist())
+            sinks.update(np.flatnonzero(net_matrix[:, k] < 0).tolist())
+    fill_pairs(service, net, times, sorted(sources), sorted(sinks))
+    # the solver releases the GIL: groups are solved on SOLVER_THREADS threads, then put in group order
+    with ThreadPoolExecutor(max_workers=SOLVER_THREADS) as pool:
+        list(
+            pool.map(
+                lambda gk: _solve_group(
+                    plan, bal, times, gk[0], names.get(gk[0], ""), net_matrix[:, gk[1]], limit
+                ),
+                zip(wanted, cols, strict=True),
+            )
+        )
+    plan.groups.sort(key=lambda t: t.group)
     plan.flows.sort(key=lambda f: (f.group, -f.workers, f.from_code, f.to_code))
     plan.unmet.sort(key=lambda u: (u.group, -u.positions, u.code))
     plan.seconds = round(time.perf_counter() - started, 4)

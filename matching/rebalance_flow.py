@@ -6,7 +6,7 @@ seconds, allowed_ij False where the commute is too long. The problem solved is
     min Σ c_ij·x_ij + P·Σ u_j   s.t.  Σ_j x_ij ≤ S_i,  Σ_i x_ij + u_j = D_j,  x, u ≥ 0, x_ij = 0 if not allowed
 
 where u_j is the unmet remainder of sink j (a dummy source with unit cost P). Successive shortest paths from a
-super-source through the sources and sinks to a super-sink, with Dijkstra on reduced costs (Johnson
+super-source through the sources and sinks to a super-sink, with Dijkstra (binary heap) on reduced costs (Johnson
 potentials), augment along the cheapest path while it costs less than P; what is left of D_j is u_j. Each
 augmenting path's cost is non-decreasing, so stopping there is optimal for the penalised problem.
 """
@@ -30,6 +30,44 @@ def penalty_for(limit_seconds: int, n_sources: int, n_sinks: int) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _hpush(keys, vals, size, key, val):  # type: ignore[no-untyped-def]
+    i = size
+    keys[i] = key
+    vals[i] = val
+    while i > 0:
+        parent = (i - 1) >> 1
+        if keys[parent] <= keys[i]:
+            break
+        keys[parent], keys[i] = keys[i], keys[parent]
+        vals[parent], vals[i] = vals[i], vals[parent]
+        i = parent
+    return size + 1
+
+
+@njit(cache=True, nogil=True)
+def _hpop(keys, vals, size):  # type: ignore[no-untyped-def]
+    key = keys[0]
+    val = vals[0]
+    size -= 1
+    keys[0] = keys[size]
+    vals[0] = vals[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and keys[left + 1] < keys[left]:
+            child = left + 1
+        if keys[i] <= keys[child]:
+            break
+        keys[child], keys[i] = keys[i], keys[child]
+        vals[child], vals[i] = vals[i], vals[child]
+        i = child
+    return key, val, size
+
+
+@njit(cache=True, nogil=True)
 def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyped-def]
     n_s = supply.shape[0]
     n_d = demand.shape[0]
@@ -42,22 +80,22 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
     dist = np.empty(n, np.int64)
     prev = np.empty(n, np.int64)
     done = np.empty(n, np.bool_)
+    capacity = 2 * n_s * n_d + n + 1  # at most one push per relaxation, each arc relaxed once per search
+    keys = np.empty(capacity, np.int64)
+    vals = np.empty(capacity, np.int64)
     while True:
         dist[:] = big
         prev[:] = -1
         done[:] = False
         dist[0] = 0
-        while True:
-            u = -1
-            best = big
-            for v in range(n):
-                if not done[v] and dist[v] < best:
-                    best = dist[v]
-                    u = v
-            if u == -1 or u == t:
+        size = _hpush(keys, vals, 0, 0, 0)
+        while size > 0:
+            du, u, size = _hpop(keys, vals, size)
+            if done[u] or du > dist[u]:
+                continue
+            if u == t:
                 break
             done[u] = True
-            du = dist[u]
             if u == 0:
                 for i in range(n_s):
                     if left_s[i] > 0:
@@ -66,6 +104,7 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
                         if nd < dist[v]:
                             dist[v] = nd
                             prev[v] = u
+                            size = _hpush(keys, vals, size, nd, v)
             elif u <= n_s:
                 i = u - 1
                 for j in range(n_d):
@@ -75,6 +114,7 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
                         if nd < dist[v]:
                             dist[v] = nd
                             prev[v] = u
+                            size = _hpush(keys, vals, size, nd, v)
             else:
                 j = u - 1 - n_s
                 for i in range(n_s):
@@ -84,11 +124,13 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
                         if nd < dist[v]:
                             dist[v] = nd
                             prev[v] = u
+                            size = _hpush(keys, vals, size, nd, v)
                 if left_d[j] > 0:
                     nd = du + pot[u] - pot[t]
                     if nd < dist[t]:
                         dist[t] = nd
                         prev[t] = u
+                        size = _hpush(keys, vals, size, nd, t)
         if dist[t] >= big:
             break
         dt = dist[t]

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pyproj import Transformer
-from sqlalchemy import Connection
+from sqlalchemy import Connection, TextClause
 
 from matching.rebalance_queries import AREA_POSITIONS, AREAS, MEDIUM_GROUPS, VILLAGE_PEOPLE
 
@@ -61,13 +61,9 @@ def medium_groups(conn: Connection) -> dict[str, str]:
 
 def load_balances(conn: Connection, *, level: Level, srid: int) -> AreaBalances:
     """Read residents and open positions and aggregate them to the areas of ``level``."""
-    areas = pd.DataFrame(
-        conn.execute(AREAS).all(), columns=["code", "name", "level", "parent_code", "lon", "lat"]
-    ).set_index("code")
-    people = pd.DataFrame(
-        conn.execute(VILLAGE_PEOPLE).all(), columns=["code", "grp", "people", "sum_lon", "sum_lat"]
-    )
-    jobs = pd.DataFrame(conn.execute(AREA_POSITIONS).all(), columns=["code", "grp", "positions"])
+    areas = _frame(conn, AREAS, ["code", "name", "level", "parent_code", "lon", "lat"]).set_index("code")
+    people = _frame(conn, VILLAGE_PEOPLE, ["code", "grp", "people", "sum_lon", "sum_lat"])
+    jobs = _frame(conn, AREA_POSITIONS, ["code", "grp", "positions"])
     to_area = _area_of(areas, level)
     people["area"] = people["code"].map(to_area).fillna(people["code"])
     jobs["area"] = jobs["code"].map(to_area).fillna(jobs["code"])
@@ -98,6 +94,14 @@ def load_balances(conn: Connection, *, level: Level, srid: int) -> AreaBalances:
         surplus=surplus,
         shortage=shortage,
     )
+
+
+def _frame(conn: Connection, query: TextClause, columns: list[str]) -> pd.DataFrame:
+    """A query's rows as a DataFrame built column-wise (built from Row objects it took ~0.2 s at county scale)."""
+    rows = conn.execute(query).all()
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
 
 
 def _area_of(areas: pd.DataFrame, level: Level) -> pd.Series:

@@ -86,3 +86,25 @@ PLANT_VACANCY = text(
     VALUES (:enterprise_id, :site_id, '焊工', :occupation, :positions, 'open', :zone)
     """
 )
+
+# --- cache validity (migration 0017: data_changes, one row per writing transaction and table) -----------------
+# The snapshot an aggregate is read under; a transaction that has written itself must not cache what it reads.
+SNAPSHOT_STAMP = text(
+    "SELECT pg_current_snapshot()::text, current_date, pg_current_xact_id_if_assigned() IS NOT NULL"
+)
+
+# Has a transaction the cached snapshot did not see committed a change since? (primary key range scan)
+CHANGED_SINCE = text(
+    """
+    SELECT EXISTS (
+        SELECT 1 FROM data_changes
+        WHERE txid >= pg_snapshot_xmin(CAST(:snap AS pg_snapshot))
+          AND NOT pg_visible_in_snapshot(txid, CAST(:snap AS pg_snapshot))
+    ), current_date, pg_current_xact_id_if_assigned() IS NOT NULL
+    """
+)
+
+DATABASE_IDENTITY = text(
+    "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' "
+    "|| (SELECT oid FROM pg_database WHERE datname = current_database())::text"
+)

@@ -75,3 +75,22 @@ def test_no_allowed_pair_leaves_everything_unmet() -> None:
         np.array([5]), np.array([3, 4]), np.array([[10, 10]]), np.zeros((1, 2), bool), penalty=100
     )
     assert flow.sum() == 0 and unmet.tolist() == [3, 4]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_village_sized_instances_equal_highs(seed: int) -> None:
+    # the size of one group at village level in the county demo: ~350 surplus villages, ~50 short ones
+    rng = np.random.default_rng(300 + seed)
+    ns, nd = 350, 50
+    supply = rng.integers(0, 40, ns)
+    demand = rng.integers(1, 300, nd)
+    cost = rng.integers(0, 2700, (ns, nd))
+    allowed = rng.random((ns, nd)) < 0.4
+    penalty = penalty_for(2700, ns, nd)
+    flow, unmet = min_cost_transport(supply, demand, cost, allowed, penalty=penalty)
+    assert (
+        flow.sum() > 0 and (flow.sum(axis=0) + unmet == demand).all() and (flow.sum(axis=1) <= supply).all()
+    )
+    assert (flow[~allowed] == 0).all()
+    lp = lp_objective(supply, demand, cost, allowed, penalty)
+    assert abs(objective(flow, unmet, cost, penalty) - lp) <= 1e-6

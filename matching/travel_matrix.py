@@ -1,0 +1,219 @@
+"""Many-to-many bounded travel costs between snapped points: one compiled search per source, sources in parallel.
+
+The same computation as ``geo.circle.CircleSearch.search`` followed by ``CircleSearch.points`` (a bounded
+Dijkstra from the source's snapped position, then each target costed along its own edge from a reached end,
+at a reached node, or directly along the source's own edge), with the same heap and the same floating-point
+operations, so every cost is bit-for-bit what the per-source searches give (tested). Sources run under
+``prange`` in chunks, each chunk with its own work buffers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit, prange
+
+from geo.circle import PointSet
+from geo.network import ModeGraph
+
+F8 = npt.NDArray[np.float64]
+
+
+@njit(cache=True, nogil=True)
+def _push(keys, vals, size, key, val):  # type: ignore[no-untyped-def]
+    i = size
+    keys[i] = key
+    vals[i] = val
+    while i > 0:
+        parent = (i - 1) >> 1
+        if keys[parent] <= keys[i]:
+            break
+        keys[parent], keys[i] = keys[i], keys[parent]
+        vals[parent], vals[i] = vals[i], vals[parent]
+        i = parent
+    return size + 1
+
+
+@njit(cache=True, nogil=True)
+def _pop(keys, vals, size):  # type: ignore[no-untyped-def]
+    key = keys[0]
+    val = vals[0]
+    size -= 1
+    keys[0] = keys[size]
+    vals[0] = vals[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        child = left
+        if left + 1 < size and keys[left + 1] < keys[left]:
+            child = left + 1
+        if keys[i] <= keys[child]:
+            break
+        keys[child], keys[i] = keys[i], keys[child]
+        vals[child], vals[i] = vals[i], vals[child]
+        i = child
+    return key, val, size
+
+
+@njit(cache=True, nogil=True)
+def _search(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, keys, vals):  # type: ignore[no-untyped-def]
+    """Bounded Dijkstra as geo.kernels.bounded_dijkstra (no stop nodes, no predecessors); returns the count.
+
+    A dead end (one incident edge) reached from its neighbour is settled without entering the heap: its only
+    arc leads back and cannot improve anything, so every cost is the same, with a third fewer heap operations.
+    """
+    size = 0
+    count = 0
+    for s in range(len(seed_nodes)):
+        node = seed_nodes[s]
+        cost = seed_costs[s]
+        if cost <= limit and cost < dist[node]:
+            if dist[node] == np.inf:
+                touched[count] = node
+                count += 1
+            dist[node] = cost
+            size = _push(keys, vals, size, cost, node)
+    while size > 0:
+        d, node, size = _pop(keys, vals, size)
+        if d > dist[node]:
+            continue
+        for j in range(indptr[node], indptr[node + 1]):
+            nd = d + weight[j]
+            h = head[j]
+            if nd <= limit and nd < dist[h]:
+                if dist[h] == np.inf:
+                    touched[count] = h
+                    count += 1
+                dist[h] = nd
+                if not leaf[h]:
+                    size = _push(keys, vals, size, nd, h)
+    return count
+
+
+@njit(cache=True, nogil=True)
+def _costs(touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, length, pt_ptr, pt_index, pt_offset,
+           node_ptr, node_index, limit, best):  # type: ignore[no-untyped-def]  # fmt: skip
+    """Targets via edges leaving reached nodes, then targets at reached nodes (geo.kernels' evaluate_*)."""
+    for t in range(count):
+        a = touched[t]
+        da = dist[a]
+        for j in range(indptr[a], indptr[a + 1]):
+            e = arc_edge[j]
+            start = pt_ptr[e]
+            stop = pt_ptr[e + 1]
+            if start == stop:
+                continue
+            seg = length[e]
+            forward = arc_forward[j]
+            full = fwd[e] if forward else bwd[e]
+            for k in range(start, stop):
+                p = pt_index[k]
+                if seg > 0.0:
+                    along = pt_offset[p] if forward else seg - pt_offset[p]
+                    c = da + full * (along / seg)
+                else:
+                    c = da
+                if c <= limit and c < best[p]:
+                    best[p] = c
+    for t in range(count):
+        a = touched[t]
+        da = dist[a]
+        if da > limit:
+            continue
+        for k in range(node_ptr[a], node_ptr[a + 1]):
+            p = node_index[k]
+            if da < best[p]:
+                best[p] = da
+
+
+@njit(cache=True, nogil=True)
+def _same_edge(edge, offset, fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best):  # type: ignore[no-untyped-def]
+    """Targets on the source's own edge, reached directly along it (CircleSearch._same_edge)."""
+    seg = length[edge]
+    f_ok = np.isfinite(fwd[edge])
+    b_ok = np.isfinite(bwd[edge])
+    rate_f = fwd[edge] / seg if seg > 0 and f_ok else 0.0
+    rate_b = bwd[edge] / seg if seg > 0 and b_ok else 0.0
+    for k in range(pt_ptr[edge], pt_ptr[edge + 1]):
+        p = pt_index[k]
+        delta = pt_offset[p] - offset
+        direct = np.inf
+        if f_ok and delta >= 0:
+            direct = delta * rate_f
+        if b_ok and delta <= 0:
+            direct = min(direct, -delta * rate_b)
+        if direct <= limit and direct < best[p]:
+            best[p] = direct
+
+
+@njit(cache=True, nogil=True)
+def _seeds(edge, offset, u, v, fwd, bwd, length):  # type: ignore[no-untyped-def]
+    """The start edge's ends with their partial costs (CircleSearch.seeds)."""
+    seg = length[edge]
+    frac = min(1.0, max(0.0, offset / seg)) if seg > 0 else 0.0
+    full = np.array([bwd[edge], fwd[edge]])
+    part = np.array([frac, 1.0 - frac])
+    ends = np.array([u[edge], v[edge]], dtype=np.int32)
+    usable = np.isfinite(full[0]) or np.isfinite(full[1])
+    n = 0
+    nodes = np.empty(2, np.int32)
+    costs = np.empty(2, np.float64)
+    for k in range(2):
+        finite = np.isfinite(full[k])
+        if finite or (part[k] == 0.0 and usable):
+            nodes[n] = ends[k]
+            costs[n] = (full[k] if finite else 0.0) * part[k]
+            n += 1
+    return nodes[:n], costs[:n]
+
+
+@njit(cache=True, parallel=True)
+def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, arc_edge, arc_forward, fwd, bwd, length,
+          pt_ptr, pt_index, pt_offset, node_ptr, node_index, limit, chunks, out):  # type: ignore[no-untyped-def]  # fmt: skip
+    n_src = len(src_edge)
+    n_chunks = min(chunks, n_src)
+    for c in prange(n_chunks):
+        dist = np.full(n_nodes, np.inf)
+        touched = np.empty(n_nodes, np.int32)
+        keys = np.empty(len(head) + 3, np.float64)
+        vals = np.empty(len(head) + 3, np.int32)
+        for r in range(c, n_src, n_chunks):
+            best = out[r]
+            edge = src_edge[r]
+            if edge < 0:
+                continue
+            nodes, costs = _seeds(edge, src_offset[r], u, v, fwd, bwd, length)
+            count = _search(indptr, head, weight, leaf, nodes, costs, limit, dist, touched, keys, vals)
+            _costs(touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, length, pt_ptr, pt_index,
+                   pt_offset, node_ptr, node_index, limit, best)  # fmt: skip
+            _same_edge(edge, src_offset[r], fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best)
+            for t in range(count):
+                dist[touched[t]] = np.inf
+
+
+def dead_ends(graph: ModeGraph) -> npt.NDArray[np.bool_]:
+    """Nodes with exactly one usable incident edge."""
+    usable = np.isfinite(graph.fwd) | np.isfinite(graph.bwd)
+    n = graph.n_nodes
+    degree = np.bincount(graph.u[usable], minlength=n) + np.bincount(graph.v[usable], minlength=n)
+    return degree == 1
+
+
+def travel_rows(
+    graph: ModeGraph, src_edge: npt.NDArray[np.int32], src_offset: F8, targets: PointSet, limit: float
+) -> F8:
+    """Costs from each source (snapped edge and offset; edge < 0: off the network) to every target, inf beyond limit."""
+    out = np.full((len(src_edge), len(targets)), np.inf)
+    if len(src_edge) == 0 or len(targets) == 0:
+        return out
+    a = graph.arcs
+    snapped = targets.snapped
+    _rows(
+        np.ascontiguousarray(src_edge, dtype=np.int32), np.ascontiguousarray(src_offset, dtype=np.float64),
+        graph.n_nodes, graph.u, graph.v, dead_ends(graph), a.indptr, a.head, a.weight, a.edge, a.forward, graph.fwd, graph.bwd,
+        graph.length_m, targets.ptr, targets.index, snapped.offset_m, targets.node_ptr, targets.node_index,
+        float(limit), 8, out,
+    )  # fmt: skip
+    return out
