@@ -5,43 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-
-@njit(cache=True, nogil=True)
-def _push(keys, vals, size, key, val):  # type: ignore[no-untyped-def]
-    i = size
-    keys[i] = key
-    vals[i] = val
-    while i > 0:
-        parent = (i - 1) >> 1
-        if keys[parent] <= keys[i]:
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        vals[parent], vals[i] = vals[i], vals[parent]
-        i = parent
-    return size + 1
-
-
-@njit(cache=True, nogil=True)
-def _pop(keys, vals, size):  # type: ignore[no-untyped-def]
-    key = keys[0]
-    val = vals[0]
-    size -= 1
-    keys[0] = keys[size]
-    vals[0] = vals[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and keys[left + 1] < keys[left]:
-            child = left + 1
-        if keys[i] <= keys[child]:
-            break
-        keys[child], keys[i] = keys[i], keys[child]
-        vals[child], vals[i] = vals[i], vals[child]
-        i = child
-    return key, val, size
+from geo.heap import heap_pop, heap_push
 
 
 @njit(cache=True, nogil=True)
@@ -66,10 +30,10 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, stop_n
                 count += 1
             dist[node] = cost
             pred[node] = -1
-            size = _push(keys, vals, size, cost, node)
+            size = heap_push(keys, vals, size, cost, node)
     remaining = len(stop_nodes)
     while size > 0:
-        d, node, size = _pop(keys, vals, size)
+        d, node, size = heap_pop(keys, vals, size)
         if d > dist[node]:
             continue
         if remaining > 0:
@@ -88,7 +52,7 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, stop_n
                     count += 1
                 dist[h] = nd
                 pred[h] = j
-                size = _push(keys, vals, size, nd, h)
+                size = heap_push(keys, vals, size, nd, h)
     return count
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from geo.heap import heap_pop, heap_push
+
 I8 = npt.NDArray[np.int64]
 BIG = np.int64(1) << np.int64(60)
 
@@ -27,44 +29,6 @@ def penalty_for(limit_seconds: int, n_sources: int, n_sinks: int) -> int:
     With it the plan first fills as many positions as the commute limit allows, then minimises travel.
     """
     return int(limit_seconds) * max(1, min(n_sources, n_sinks)) + 1
-
-
-@njit(cache=True, nogil=True)
-def _hpush(keys, vals, size, key, val):  # type: ignore[no-untyped-def]
-    i = size
-    keys[i] = key
-    vals[i] = val
-    while i > 0:
-        parent = (i - 1) >> 1
-        if keys[parent] <= keys[i]:
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        vals[parent], vals[i] = vals[i], vals[parent]
-        i = parent
-    return size + 1
-
-
-@njit(cache=True, nogil=True)
-def _hpop(keys, vals, size):  # type: ignore[no-untyped-def]
-    key = keys[0]
-    val = vals[0]
-    size -= 1
-    keys[0] = keys[size]
-    vals[0] = vals[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and keys[left + 1] < keys[left]:
-            child = left + 1
-        if keys[i] <= keys[child]:
-            break
-        keys[child], keys[i] = keys[i], keys[child]
-        vals[child], vals[i] = vals[i], vals[child]
-        i = child
-    return key, val, size
 
 
 @njit(cache=True, nogil=True)
@@ -88,9 +52,9 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
         prev[:] = -1
         done[:] = False
         dist[0] = 0
-        size = _hpush(keys, vals, 0, 0, 0)
+        size = heap_push(keys, vals, 0, 0, 0)
         while size > 0:
-            du, u, size = _hpop(keys, vals, size)
+            du, u, size = heap_pop(keys, vals, size)
             if done[u] or du > dist[u]:
                 continue
             if u == t:
@@ -104,7 +68,7 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
                         if nd < dist[v]:
                             dist[v] = nd
                             prev[v] = u
-                            size = _hpush(keys, vals, size, nd, v)
+                            size = heap_push(keys, vals, size, nd, v)
             elif u <= n_s:
                 i = u - 1
                 for j in range(n_d):
@@ -114,7 +78,7 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
                         if nd < dist[v]:
                             dist[v] = nd
                             prev[v] = u
-                            size = _hpush(keys, vals, size, nd, v)
+                            size = heap_push(keys, vals, size, nd, v)
             else:
                 j = u - 1 - n_s
                 for i in range(n_s):
@@ -124,13 +88,13 @@ def _ssp(supply, demand, cost, allowed, penalty, flow):  # type: ignore[no-untyp
                         if nd < dist[v]:
                             dist[v] = nd
                             prev[v] = u
-                            size = _hpush(keys, vals, size, nd, v)
+                            size = heap_push(keys, vals, size, nd, v)
                 if left_d[j] > 0:
                     nd = du + pot[u] - pot[t]
                     if nd < dist[t]:
                         dist[t] = nd
                         prev[t] = u
-                        size = _hpush(keys, vals, size, nd, t)
+                        size = heap_push(keys, vals, size, nd, t)
         if dist[t] >= big:
             break
         dt = dist[t]
