@@ -16,14 +16,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pyproj import Transformer
 from sqlalchemy import Connection, TextClause
 
+from geo.projector import Projector
 from matching.rebalance_queries import AREA_POSITIONS, AREAS, MEDIUM_GROUPS, VILLAGE_PEOPLE
 
 Level = Literal["township", "village"]
@@ -59,6 +60,12 @@ def medium_groups(conn: Connection) -> dict[str, str]:
     return {str(code): str(name) for code, name in conn.execute(MEDIUM_GROUPS).all()}
 
 
+@lru_cache(maxsize=4)
+def _projector(srid: int) -> Projector:
+    """WGS84 → the metric CRS, built once per process (building a PROJ transformer takes ~40 ms)."""
+    return Projector(4326, srid)
+
+
 def load_balances(conn: Connection, *, level: Level, srid: int) -> AreaBalances:
     """Read residents and open positions and aggregate them to the areas of ``level``."""
     areas = _frame(conn, AREAS, ["code", "name", "level", "parent_code", "lon", "lat"]).set_index("code")
@@ -80,7 +87,7 @@ def load_balances(conn: Connection, *, level: Level, srid: int) -> AreaBalances:
     gidx = pd.Index(groups)
     surplus = _matrix(avail, "people", index, gidx)
     shortage = _matrix(jobs, "positions", index, gidx)
-    x, y = Transformer.from_crs(4326, srid, always_xy=True).transform(lon, lat)
+    x, y = _projector(srid).transform(lon, lat)
     return AreaBalances(
         level=level,
         codes=np.asarray(codes, dtype=object),

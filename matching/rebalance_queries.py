@@ -5,19 +5,12 @@ from __future__ import annotations
 from sqlalchemy import text
 
 # Residents per village and medium occupation group of the *available* ones (NULL group: everybody else),
-# with coordinate sums for the population-weighted centre. One scan of residents.
+# with coordinate sums for the population-weighted centre, from the trigger-kept counts (migration 0018).
 VILLAGE_PEOPLE = text(
     """
-    SELECT r.village_code AS code,
-           CASE WHEN (r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return))
-                     AND r.occupation_code IS NOT NULL
-                THEN split_part(r.occupation_code, '-', 1) || '-' || split_part(r.occupation_code, '-', 2)
-           END AS grp,
-           count(*) AS people,
-           sum(ST_X(r.geom)) AS sum_lon,
-           sum(ST_Y(r.geom)) AS sum_lat
-    FROM residents r
-    GROUP BY 1, 2
+    SELECT village_code AS code, nullif(grp, '') AS grp, people,
+           sum_lon_e7 / 1e7 AS sum_lon, sum_lat_e7 / 1e7 AS sum_lat
+    FROM resident_group_counts
     """
 )
 
