@@ -1,4 +1,8 @@
-"""A binary min-heap on parallel key/value arrays for the compiled (numba) shortest-path kernels."""
+"""A binary min-heap on parallel key/value arrays for the compiled (numba) shortest-path kernels.
+
+Both operations move a hole instead of swapping pairs (one write per level instead of four); the arrays end
+in exactly the state the swapping version leaves, so the pop order, ties included, is the same.
+"""
 
 from __future__ import annotations
 
@@ -8,36 +12,40 @@ from numba import njit
 @njit(cache=True, nogil=True)
 def heap_push(keys, vals, size, key, val):  # type: ignore[no-untyped-def]
     i = size
-    keys[i] = key
-    vals[i] = val
     while i > 0:
         parent = (i - 1) >> 1
-        if keys[parent] <= keys[i]:
+        up = keys[parent]
+        if up <= key:
             break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        vals[parent], vals[i] = vals[i], vals[parent]
+        keys[i] = up
+        vals[i] = vals[parent]
         i = parent
+    keys[i] = key
+    vals[i] = val
     return size + 1
 
 
 @njit(cache=True, nogil=True)
 def heap_pop(keys, vals, size):  # type: ignore[no-untyped-def]
-    key = keys[0]
-    val = vals[0]
+    top_key = keys[0]
+    top_val = vals[0]
     size -= 1
-    keys[0] = keys[size]
-    vals[0] = vals[size]
+    key = keys[size]
+    val = vals[size]
     i = 0
     while True:
-        left = 2 * i + 1
-        if left >= size:
+        child = 2 * i + 1
+        if child >= size:
             break
-        child = left
-        if left + 1 < size and keys[left + 1] < keys[left]:
-            child = left + 1
-        if keys[i] <= keys[child]:
+        low = keys[child]
+        if child + 1 < size and keys[child + 1] < low:
+            child += 1
+            low = keys[child]
+        if key <= low:
             break
-        keys[child], keys[i] = keys[i], keys[child]
-        vals[child], vals[i] = vals[i], vals[child]
+        keys[i] = low
+        vals[i] = vals[child]
         i = child
-    return key, val, size
+    keys[i] = key
+    vals[i] = val
+    return top_key, top_val, size

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from geo.circle import CircleSearch, PointSet
 from geo.network import build_mode_graph
 from geo.snap import Snapped
+from matching.travel_matrix import travel_rows
 from tests.bruteforce import split_graph_costs
 
 
@@ -100,3 +101,32 @@ def test_split_counts_every_reached_point_exactly_once(case: tuple) -> None:
     dist[reach.nodes] = reach.node_cost
     for e in whole.tolist():
         assert dist[graph.u[e]] + graph.fwd[e] <= limit or dist[graph.v[e]] + graph.bwd[e] <= limit
+
+
+@settings(max_examples=200, deadline=None)
+@given(random_network(), st.integers(0, 2**32 - 1))
+def test_many_to_many_rows_equal_bruteforce(case: tuple, seed: int) -> None:
+    # the rebalancing kernel stops each search once every target's entry node is final: same costs
+    graph, (s_edge, s_off), t_edge, t_off, limit = case
+    rng = np.random.default_rng(seed)
+    n_src = int(rng.integers(1, 5))
+    src_edge = np.concatenate([[s_edge], rng.integers(0, graph.n_edges, n_src - 1)]).astype(np.int32)
+    src_off = np.concatenate([[s_off], rng.uniform(0, 1, n_src - 1) * graph.length_m[src_edge[1:]]])
+    targets = PointSet.build(Snapped(t_edge, t_off, np.zeros(len(t_edge))), graph)
+    rows = travel_rows(graph, src_edge, src_off, targets, limit)
+    for r in range(n_src):
+        search = CircleSearch(graph)
+        idx, cost = search.points(search.search(int(src_edge[r]), float(src_off[r]), limit), targets, limit)
+        want = np.full(len(t_edge), np.inf)
+        want[idx] = cost
+        assert np.array_equal(rows[r], want)  # bit for bit the full search's costs
+        truth = split_graph_costs(
+            graph,
+            (int(src_edge[r]), float(src_off[r])),
+            list(zip(t_edge.tolist(), t_off.tolist(), strict=True)),
+        )
+        for i, exact in enumerate(truth):
+            if exact <= limit - 1e-6:
+                assert abs(rows[r, i] - exact) <= 1e-6 * max(1.0, exact)
+            elif exact > limit + 1e-6:
+                assert np.isinf(rows[r, i])
