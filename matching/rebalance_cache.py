@@ -37,7 +37,9 @@ def cached_balances(service: CircleService, conn: Connection, *, level: Level) -
         service.replace_cached(key, stored)
         return stored[1]
     stamp = take_stamp(conn)  # before the read: a change committed meanwhile makes the entry look stale
-    balances = load_balances(conn, level=level, srid=service.settings.metric_srid)
+    balances = load_balances(
+        conn, level=level, srid=service.settings.metric_srid, projector=service.to_metric
+    )
     if stamp is not None:
         service.replace_cached(key, (stamp, balances))
         write_balances(path, stamp, balances)

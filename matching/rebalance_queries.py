@@ -4,26 +4,37 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-# Residents per village and medium occupation group of the *available* ones (NULL group: everybody else),
-# with coordinate sums for the population-weighted centre, from the trigger-kept counts (migration 0018).
-VILLAGE_PEOPLE = text(
-    """
-    SELECT village_code AS code, nullif(grp, '') AS grp, people,
-           sum_lon_e7 / 1e7 AS sum_lon, sum_lat_e7 / 1e7 AS sum_lat
-    FROM resident_group_counts
-    """
+# The area of a village-level code at a level: the village itself, or its township; any other code (a
+# township-level unit recorded directly) stays itself at both levels.
+_AREA_AT_LEVEL = """coalesce(CASE WHEN CAST(:level AS text) = 'township' AND a.level = 'village'
+                         THEN a.parent_code END, {code})"""
+
+# Residents per area of the level and medium occupation group of the *available* ones (NULL group: everybody
+# else), with coordinate sums for the population-weighted centre, from the trigger-kept counts (migration 0018).
+AREA_PEOPLE = text(
+    f"""
+    SELECT {_AREA_AT_LEVEL.format(code="c.village_code")} AS area, nullif(c.grp, '') AS grp,
+           sum(c.people)::bigint AS people, (sum(c.sum_lon_e7) / 1e7)::float8 AS sum_lon,
+           (sum(c.sum_lat_e7) / 1e7)::float8 AS sum_lat
+    FROM resident_group_counts c LEFT JOIN admin_areas a ON a.code = c.village_code
+    GROUP BY 1, 2
+    """  # noqa: S608 (a constant)
 )
 
-# Open, unexpired positions per site area and medium occupation group.
+# Open, unexpired positions per area of the level (the site's area) and medium occupation group.
 AREA_POSITIONS = text(
-    """
-    SELECT s.area_code AS code,
-           split_part(v.occupation_code, '-', 1) || '-' || split_part(v.occupation_code, '-', 2) AS grp,
-           sum(v.positions)::bigint AS positions
-    FROM vacancies v JOIN enterprise_sites s ON s.site_id = v.site_id
-    WHERE v.status = 'open' AND (v.valid_until IS NULL OR v.valid_until >= current_date)
+    f"""
+    SELECT {_AREA_AT_LEVEL.format(code="j.code")} AS area, j.grp, sum(j.positions)::bigint AS positions
+    FROM (
+        SELECT s.area_code AS code,
+               split_part(v.occupation_code, '-', 1) || '-' || split_part(v.occupation_code, '-', 2) AS grp,
+               sum(v.positions) AS positions
+        FROM vacancies v JOIN enterprise_sites s ON s.site_id = v.site_id
+        WHERE v.status = 'open' AND (v.valid_until IS NULL OR v.valid_until >= current_date)
+        GROUP BY 1, 2
+    ) j LEFT JOIN admin_areas a ON a.code = j.code
     GROUP BY 1, 2
-    """
+    """  # noqa: S608 (a constant)
 )
 
 # Townships and villages: names, parents, and a fallback centre (seat, else a point inside the polygon).
