@@ -93,6 +93,7 @@ def _native(oid: int) -> npt.DTypeLike:
 
 
 WRITE_TYPES = {"int4": ">i4", "int8": ">i8", "float8": ">f8", "bool": "?"}
+NATIVE_TYPES = {"int4": np.int32, "int8": np.int64, "float8": np.float64, "bool": np.bool_}
 CHUNK_BYTES = 1 << 22
 
 
@@ -115,3 +116,40 @@ def copy_columns(conn: Connection, table: str, columns: list[tuple[str, str, npt
             copy.write(body[start : start + CHUNK_BYTES])
         copy.write(struct.pack(">h", -1))
     return n
+
+
+def copy_packed_rows(conn: Connection, query: str | sql.Composed, kinds: list[str]) -> list[npt.NDArray[Any]]:
+    """Columns from a query returning one bytea of packed rows (``string_agg(int8send(a) || float8send(b)…)``).
+
+    Each row is its columns' binary send forms back to back (int4/int8/float8/bool, big-endian), so the whole
+    result is one structured numpy array. PostgreSQL builds the bytea in about half the time array_agg needs
+    for the same columns, and one large COPY field spares the per-row messages of a row-wise COPY.
+    """
+    statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(
+        sql.SQL(query) if isinstance(query, str) else query
+    )
+    buf = bytearray()
+    with driver_connection(conn).cursor() as cur, cur.copy(statement) as copy:
+        for chunk in copy:
+            buf += chunk
+    return parse_packed_rows(bytes(buf), kinds)
+
+
+def parse_packed_rows(data: bytes, kinds: list[str]) -> list[npt.NDArray[Any]]:
+    """The columns of a binary COPY stream of one row with one bytea of packed rows (NULL: no rows)."""
+    if not data.startswith(SIGNATURE):
+        raise ValueError("not a binary COPY stream")
+    pos = len(SIGNATURE) + 4
+    (ext,) = struct.unpack_from(">i", data, pos)
+    pos += 4 + ext
+    (n_fields,) = struct.unpack_from(">h", data, pos)
+    if n_fields != 1:
+        raise ValueError(f"expected one row with one bytea column, got {n_fields} columns")
+    (size,) = struct.unpack_from(">i", data, pos + 2)
+    dtype = np.dtype([(f"v{k}", WRITE_TYPES[kind]) for k, kind in enumerate(kinds)])
+    if size < 0:
+        return [np.empty(0, NATIVE_TYPES[kind]) for kind in kinds]
+    if size % dtype.itemsize:
+        raise ValueError(f"{size} bytes is not a whole number of {dtype.itemsize}-byte rows of {kinds}")
+    rows = np.frombuffer(data, dtype=dtype, count=size // dtype.itemsize, offset=pos + 6)
+    return [rows[f"v{k}"].astype(NATIVE_TYPES[kind]) for k, kind in enumerate(kinds)]

@@ -7,17 +7,30 @@ here (as the circle endpoint projects a clicked point), which spares PostGIS a m
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from psycopg import sql
 from pyproj import Transformer
 from sqlalchemy import Connection
 
-from geo.copy_binary import copy_arrays
+from geo.copy_binary import copy_packed_rows
+from geo.db import driver_connection
 from geo.network import F8, I8
-from matching.queries import AREA_PARENT_CODES, RESIDENT_COLUMNS, SITE_POSITIONS
+from matching.queries import (
+    AREA_PARENT_CODES,
+    EXPORT_SNAPSHOT,
+    IMPORT_SNAPSHOT,
+    OCCUPATION_CODES,
+    RESIDENT_PAGES,
+    RESIDENT_ROW_KINDS,
+    RESIDENT_ROWS,
+    SITE_POSITIONS,
+)
 
 NO_AREA = -1
 
@@ -56,10 +69,35 @@ def area_code(code: int) -> str:
     return f"{code:012d}"
 
 
-def load_inputs(conn: Connection, *, srid: int) -> CircleInputs:
+def read_residents(conn: Connection, second: Connection | None = None) -> list[npt.NDArray[Any]]:
+    """Residents' id, lon, lat, available, village code and occupation index (0: none) as arrays.
+
+    With a ``second`` connection (both in REPEATABLE READ, neither used yet) each reads half of the table's
+    pages under one exported snapshot, so PostgreSQL works on two cores and both halves see the same data.
+    """
+    if second is None:
+        return copy_packed_rows(conn, _page_range(0, None), RESIDENT_ROW_KINDS)
+    snapshot = str(conn.execute(EXPORT_SNAPSHOT).scalar_one())
+    with driver_connection(second).cursor() as cur:
+        cur.execute(IMPORT_SNAPSHOT.format(sql.Literal(snapshot)))
+    half = int(conn.execute(RESIDENT_PAGES).scalar_one()) // 2 + 1
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        later = pool.submit(copy_packed_rows, second, _page_range(half, None), RESIDENT_ROW_KINDS)
+        first = copy_packed_rows(conn, _page_range(0, half), RESIDENT_ROW_KINDS)
+        rest = later.result()
+    return [np.concatenate([a, b]) for a, b in zip(first, rest, strict=True)]
+
+
+def _page_range(first: int, stop: int | None) -> sql.Composed:
+    """The residents query over heap pages [first, stop) (None: to the end)."""
+    end = f"({stop},0)" if stop is not None else "(4294967294,0)"
+    return RESIDENT_ROWS.format(first=sql.Literal(f"({first},0)"), stop=sql.Literal(end))
+
+
+def load_inputs(conn: Connection, *, srid: int, second: Connection | None = None) -> CircleInputs:
     """Read residents and site positions (grouped by occupation medium group)."""
-    ids, lon, lat, available, village, occ, occ_codes = copy_arrays(conn, RESIDENT_COLUMNS)
-    occ_codes = occ_codes if isinstance(occ_codes, list) else []  # NULL: no occupations at all
+    ids, lon, lat, available, village, occ = read_residents(conn, second)
+    occ_codes = [str(c) for c in conn.execute(OCCUPATION_CODES).scalars()]
     to_metric = Transformer.from_crs(4326, srid, always_xy=True)
     rx, ry = to_metric.transform(np.asarray(lon, np.float64), np.asarray(lat, np.float64))
     parents: dict[str, str | None] = {str(c): p for c, p in conn.execute(AREA_PARENT_CODES).all()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from psycopg import sql
 from sqlalchemy import text
 
 SITES_SINCE = text(
@@ -138,8 +139,8 @@ UPSERT_RUN = text(
     """
 )
 
+# the per-resident rows are replaced by swapping the run's partition (migration 0019), not deleted here
 CLEAR_RUN = [
-    text("DELETE FROM circle_resident_stats WHERE run_id = :run_id"),
     text("DELETE FROM circle_site_stats WHERE run_id = :run_id"),
     text("DELETE FROM circle_area_stats WHERE run_id = :run_id"),
 ]
@@ -273,15 +274,38 @@ CIRCLE_AREA_STATS = text(
 
 # One row of arrays for a binary COPY (matching/analytics_inputs.py): homes in WGS84, availability, the
 # village code as an integer and the index of the occupation code in the sorted occupation list (0 = none).
-RESIDENT_COLUMNS = """
-    SELECT array_agg(r.resident_id), array_agg(ST_X(r.geom)), array_agg(ST_Y(r.geom)),
-           array_agg(r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return)),
-           array_agg(CAST(r.village_code AS bigint)),
-           array_agg(coalesce(o.i, 0)),
-           (SELECT array_agg(code ORDER BY code) FROM occupations)
+# Residents as packed binary rows (geo.copy_binary.copy_packed_rows), one range of heap pages at a time:
+# {first} and {stop} are tid literals, so two connections sharing one snapshot can each read half the table.
+RESIDENT_ROWS = sql.SQL(
+    """
+    SELECT string_agg(
+        int8send(r.resident_id) || float8send(ST_X(r.geom)) || float8send(ST_Y(r.geom))
+        || boolsend(coalesce(r.status IN ('seeking', 'farming')
+                             OR (r.status = 'working_away' AND r.wish_to_return), false))
+        || int8send(CAST(r.village_code AS bigint)) || int4send(CAST(coalesce(o.i, 0) AS integer)), '')
     FROM residents r
     LEFT JOIN (SELECT code, row_number() OVER (ORDER BY code) AS i FROM occupations) o
            ON o.code = r.occupation_code
-"""
+    WHERE r.ctid >= CAST({first} AS tid) AND r.ctid < CAST({stop} AS tid)
+    """
+)
+RESIDENT_ROW_KINDS = ["int8", "float8", "float8", "bool", "int8", "int4"]
+RESIDENT_PAGES = text("SELECT pg_relation_size('residents') / current_setting('block_size')::bigint")
+OCCUPATION_CODES = text("SELECT code FROM occupations ORDER BY code")
+EXPORT_SNAPSHOT = text("SELECT pg_export_snapshot()")
+IMPORT_SNAPSHOT = sql.SQL("SET TRANSACTION SNAPSHOT {}")
 
 AREA_PARENT_CODES = text("SELECT code, parent_code FROM admin_areas")
+
+# A run's per-resident rows: COPY into a fresh unlogged table, index it, then swap it in for the run's partition.
+# {fresh} and {part} are identifiers built from the run id (an integer from circle_runs), {run_id} a literal.
+RESIDENT_PARTITION_FRESH = sql.SQL(
+    "CREATE UNLOGGED TABLE {fresh} (LIKE circle_resident_stats INCLUDING DEFAULTS); "
+    "ALTER TABLE {fresh} ADD CHECK (run_id = {run_id})"
+)
+RESIDENT_PARTITION_SWAP = sql.SQL(
+    "DROP TABLE IF EXISTS {part}; "
+    "ALTER TABLE {fresh} ADD CONSTRAINT {part_key} PRIMARY KEY (run_id, resident_id); "
+    "ALTER TABLE {fresh} RENAME TO {part}; "
+    "ALTER TABLE circle_resident_stats ATTACH PARTITION {part} FOR VALUES IN ({run_id})"
+)

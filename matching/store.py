@@ -8,10 +8,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+import numpy.typing as npt
+from psycopg import sql
 from sqlalchemy import Connection, Engine
 
 from geo.copy_binary import copy_columns
-from geo.db import copy_table
+from geo.db import copy_table, driver_connection
 from geo.network import Metric
 from matching.analytics import (
     AnalysisSummary,
@@ -24,7 +26,13 @@ from matching.analytics import (
     summarise,
 )
 from matching.circles import CircleService
-from matching.queries import CLEAR_RUN, FINISH_RUN, UPSERT_RUN
+from matching.queries import (
+    CLEAR_RUN,
+    FINISH_RUN,
+    RESIDENT_PARTITION_FRESH,
+    RESIDENT_PARTITION_SWAP,
+    UPSERT_RUN,
+)
 
 
 def group_json(groups: tuple[str, ...], positions: object) -> str:
@@ -34,12 +42,10 @@ def group_json(groups: tuple[str, ...], positions: object) -> str:
 
 def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: CircleResults) -> None:
     """COPY the per-resident, per-site and per-area figures of a run."""
-    order = np.argsort(
-        inputs.resident_ids, kind="stable"
-    )  # appended in key order, the index grows at its end
-    copy_columns(
+    order = np.argsort(inputs.resident_ids, kind="stable")  # key order: the index is built from sorted rows
+    replace_resident_rows(
         conn,
-        "circle_resident_stats",
+        run_id,
         [
             ("run_id", "int4", np.full(len(order), run_id, np.int32)),
             ("resident_id", "int8", inputs.resident_ids[order]),
@@ -104,9 +110,31 @@ def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: Circ
     )
 
 
+def replace_resident_rows(
+    conn: Connection, run_id: int, columns: list[tuple[str, str, npt.ArrayLike]]
+) -> None:
+    """Write a run's per-resident rows into a fresh table and swap it in for the run's partition."""
+    part = f"circle_resident_stats_r{int(run_id)}"
+    names = {
+        "fresh": sql.Identifier(f"{part}_new"),
+        "part": sql.Identifier(part),
+        "part_key": sql.Identifier(f"{part}_pkey"),
+        "run_id": sql.Literal(int(run_id)),
+    }
+    with driver_connection(conn).cursor() as cur:
+        cur.execute(RESIDENT_PARTITION_FRESH.format(**names))
+    copy_columns(conn, f"{part}_new", columns)
+    with driver_connection(conn).cursor() as cur:
+        cur.execute(RESIDENT_PARTITION_SWAP.format(**names))
+
+
 def _read_inputs(engine: Engine, srid: int) -> CircleInputs:
-    with engine.connect() as conn:
-        return load_inputs(conn, srid=srid)
+    """The inputs read on two connections under one snapshot (PostgreSQL then uses two cores)."""
+    with (
+        engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn,
+        engine.connect().execution_options(isolation_level="REPEATABLE READ") as second,
+    ):
+        return load_inputs(conn, srid=srid, second=second)
 
 
 def analyze_circles(

@@ -213,3 +213,33 @@ def test_counting_by_edge_equals_counting_point_by_point(demo_engine: Engine, de
         assert fast.supply_ratio == pytest.approx(slow.supply_ratio, rel=1e-12)
         assert fast.access_index == pytest.approx(slow.access_index, rel=1e-9, abs=1e-12)
         assert fast.positions_in_reach.sum() > 0
+
+
+def test_two_connection_read_equals_one(demo_engine: Engine) -> None:
+    # the residents are read in two halves of the table's pages under one exported snapshot
+    import numpy as np
+
+    from matching.analytics import load_inputs
+    from matching.store import _read_inputs
+
+    with demo_engine.connect() as conn:
+        one = load_inputs(conn, srid=4548)
+    two = _read_inputs(demo_engine, 4548)
+    assert len(one.resident_ids) > 1000
+    a, b = np.argsort(one.resident_ids), np.argsort(two.resident_ids)
+    for name in ("resident_ids", "rx", "ry", "available", "resident_group", "village", "township"):
+        assert np.array_equal(getattr(one, name)[a], getattr(two, name)[b]), name
+    assert np.array_equal(one.site_group_positions, two.site_group_positions)
+
+
+def test_rerunning_replaces_the_runs_partition(demo_engine: Engine, demo_db_url: str) -> None:
+    service = CircleService(Settings(database_url=demo_db_url))
+    for _ in range(2):
+        analyze_circles(demo_engine, service, mode="walk", metric="length", limit=3000.0)
+    with demo_engine.connect() as conn:
+        parts = conn.execute(
+            text("SELECT count(*) FROM pg_inherits WHERE inhparent = 'circle_resident_stats'::regclass")
+        ).scalar_one()
+        rows = conn.execute(text("SELECT count(*) FROM circle_resident_stats")).scalar_one()
+        residents = conn.execute(text("SELECT count(*) FROM residents")).scalar_one()
+    assert parts == 1 and rows == residents

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sqlalchemy import Engine, text
 
-from geo.copy_binary import copy_arrays, copy_columns
+from geo.copy_binary import copy_arrays, copy_columns, copy_packed_rows
 
 
 def test_binary_copy_round_trip(engine: Engine) -> None:
@@ -53,3 +54,36 @@ def test_inputs_of_an_empty_database_are_empty(engine: Engine) -> None:
         len(inputs.resident_ids) == len(inputs.rx) == len(inputs.village) == len(inputs.resident_group) == 0
     )
     assert len(inputs.site_ids) == 0 and inputs.groups == ("",)
+
+
+def test_packed_rows_round_trip_and_errors(engine: Engine) -> None:
+    rng = np.random.default_rng(5)
+    n = 3000
+    ids = rng.permutation(n).astype(np.int64) + 10**10
+    small = rng.integers(-(2**31), 2**31 - 1, n).astype(np.int32)
+    flags = rng.random(n) < 0.5
+    values = rng.normal(size=n)
+    values[:3] = [np.inf, -0.0, 1e-300]
+    packed = (
+        "SELECT string_agg(int8send(id) || int4send(small) || boolsend(flag) || float8send(value), '' ORDER BY id)"
+        " FROM t"
+    )
+    kinds = ["int8", "int4", "bool", "float8"]
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TEMP TABLE t (id bigint, small integer, flag boolean, value float8)"))
+        assert [len(c) for c in copy_packed_rows(conn, packed, kinds)] == [0, 0, 0, 0]  # NULL: no rows
+        cols = [
+            ("id", "int8", ids),
+            ("small", "int4", small),
+            ("flag", "bool", flags),
+            ("value", "float8", values),
+        ]
+        copy_columns(conn, "t", cols)
+        got = copy_packed_rows(conn, packed, kinds)
+        with pytest.raises(ValueError, match="63000 bytes is not a whole number of 16-byte rows"):
+            copy_packed_rows(conn, packed, ["int8", "int8"])
+    order = np.argsort(ids)
+    assert np.array_equal(got[0], ids[order]) and got[0].dtype == np.int64
+    assert np.array_equal(got[1], small[order]) and got[1].dtype == np.int32
+    assert np.array_equal(got[2], flags[order])
+    assert np.array_equal(got[3], values[order], equal_nan=False)
