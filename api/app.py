@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_db_engine(database_url(settings))
         check_connection(engine)
         app.state.engine = engine
+        # hot read paths (the circle): no ping round trip on checkout; they retry once on a dropped connection
+        app.state.read_engine = create_db_engine(database_url(settings), pool_size=4, pre_ping=False)
         # requests acting for a logged-in account use the RLS-bound role (checked on first use)
         app.state.app_engine = create_db_engine(app_database_url(settings))
         app.state.circles = CircleService(settings)
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             app.state.app_engine.dispose()
+            app.state.read_engine.dispose()
             engine.dispose()
 
     app = FastAPI(

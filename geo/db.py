@@ -67,9 +67,9 @@ def safe_url(url: str) -> str:
     return unquote(make_url(url).render_as_string(hide_password=True))
 
 
-def create_db_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """An engine with a connection pool; nothing connects until first use."""
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+def create_db_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> Engine:
+    """An engine with a connection pool; nothing connects until first use (``pre_ping``: test each checkout)."""
+    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping)
 
 
 def check_connection(engine: Engine) -> None:

@@ -93,6 +93,12 @@ class CircleService:
         """Whether a network is loaded and the mode's sites are snapped (a circle then takes milliseconds)."""
         return self._state.network is not None and mode in self._state.sites
 
+    def loaded(self, mode: str) -> tuple[RoadNetwork, Located] | None:
+        """The network and the mode's snapped sites held in memory (not checked against the database)."""
+        state = self._state
+        net, sites = state.network, state.sites.get(mode)
+        return None if net is None or sites is None else (net, sites)
+
     def current(self, conn: Connection, mode: str) -> tuple[RoadNetwork, Located | None]:
         """The current network and a mode's snapped sites (None for an unknown mode), in one query if unchanged."""
         version, last_site = conn.execute(NETWORK_AND_LAST_SITE).one()

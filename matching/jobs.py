@@ -36,6 +36,10 @@ class JobFilters:
     full_time: bool | None = None
 
 
+class StaleNetwork(Exception):
+    """The network or the sites changed since they were loaded: search again with the current ones."""
+
+
 def positions_in_circle(
     service: CircleService,
     conn: Connection,
@@ -47,28 +51,35 @@ def positions_in_circle(
     with_reach: bool = True,
     net: RoadNetwork | None = None,
     sites: Located | None = None,
+    check_current: bool = False,
 ) -> dict[str, Any]:
-    """Open positions reachable from the query point, nearest first (a page of them), with the reach polygon."""
+    """Open positions reachable from the query point, nearest first (a page of them), with the reach polygon.
+
+    With ``check_current`` the given network and sites are used as they are, and StaleNetwork is raised when
+    the vacancy query (the same round trip) reports a newer network version or a newer site.
+    """
     net = net or service.network(conn)
     sites = sites or service.sites(conn, net, q.mode)
     hit = service.reach(net, q, sites)
-    rows: list[dict[str, Any]] = []
-    if len(hit.ids):
-        params = {
-            "site_ids": hit.ids.tolist(),
-            "costs": hit.cost.tolist(),
-            "occupation": filters.occupation,
-            "min_wage": filters.min_wage,
-            "full_time": filters.full_time,
-            "limit": limit,
-            "offset": offset,
-        }
-        rows = [dict(r._mapping) for r in conn.execute(OPEN_VACANCIES_AT_SITES, params)]
+    params = {
+        "site_ids": hit.ids.tolist(),
+        "costs": hit.cost.tolist(),
+        "occupation": filters.occupation,
+        "min_wage": filters.min_wage,
+        "full_time": filters.full_time,
+        "limit": limit,
+        "offset": offset,
+    }
+    found = [dict(r._mapping) for r in conn.execute(OPEN_VACANCIES_AT_SITES, params)]
+    version, last_site = found[0]["version"], found[0]["last_site"]
+    if check_current and (version != net.version or (last_site is not None and last_site > sites.last_id)):
+        raise StaleNetwork
+    rows = [row for row in found if row["vacancy_id"] is not None]
     vacancy_count = int(rows[0]["vacancy_count"]) if rows else 0
     position_count = int(rows[0]["position_count"]) if rows else 0
     for row in rows:
         cost = row.pop("cost")
-        del row["vacancy_count"], row["position_count"]
+        del row["vacancy_count"], row["position_count"], row["version"], row["last_site"]
         if q.metric == "length":
             row["road_distance_m"] = round(cost, 1)
         else:

@@ -57,3 +57,41 @@ def test_new_site_is_snapped_and_listed_by_the_next_request(client: TestClient, 
     assert after["position_count"] == before["position_count"] + 3
     # the same network and the other sites: nothing else in the list changed
     assert [p for p in after["positions"] if p["vacancy_id"] != vacancy_id] == before["positions"]
+
+
+def test_a_new_network_version_is_seen_by_the_next_circle(client: TestClient, demo_db_url: str) -> None:
+    # the vacancy query reports the version in the same round trip; a newer one makes the endpoint reload
+    engine = create_db_engine(demo_db_url, pool_size=1)
+    with engine.connect() as conn:
+        lon, lat = conn.execute(SEAT).one()
+    params: dict[str, float | str] = {"lon": lon, "lat": lat, "radius_m": 2000, "reach": "false"}
+    first = client.get("/api/v1/circle", params=params)
+    assert first.status_code == 200
+    circles = client.app.state.circles  # type: ignore[attr-defined]
+    before = circles.loaded("walk")[0].version
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE road_network_info SET version = version + 1, imported_at = now()"))
+    again = client.get("/api/v1/circle", params=params)
+    engine.dispose()
+    assert again.status_code == 200 and again.json()["positions"] == first.json()["positions"]
+    assert circles.loaded("walk")[0].version == before + 1
+
+
+def test_a_dropped_read_connection_is_replaced(client: TestClient, demo_db_url: str) -> None:
+    # the read engine does not ping on checkout: a connection the server ended fails once and is retried
+    engine = create_db_engine(demo_db_url, pool_size=1)
+    with engine.connect() as conn:
+        lon, lat = conn.execute(SEAT).one()
+    params: dict[str, float | str] = {"lon": lon, "lat": lat, "radius_m": 2000, "reach": "false"}
+    assert client.get("/api/v1/circle", params=params).status_code == 200
+    with engine.begin() as conn:
+        ended = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+            )
+        ).scalar_one()
+    engine.dispose()
+    assert ended >= 1
+    r = client.get("/api/v1/circle", params=params)
+    assert r.status_code == 200 and r.json()["vacancy_count"] > 0

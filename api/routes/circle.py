@@ -9,12 +9,19 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from api.auth import AppEngine, bearer
 from api.deps import ConnectionDep
 from geo.errors import NotFound
-from matching.circles import CircleService
-from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
+from matching.circles import CircleQuery, CircleService
+from matching.jobs import (
+    JobFilters,
+    Listing,
+    StaleNetwork,
+    candidates_for_enterprise,
+    positions_in_circle,
+)
 from matching.queries import ENTERPRISE_EXISTS
 from registry.accounts.auth import authenticate
 
@@ -63,7 +70,7 @@ async def circle(
 ) -> Response:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
     circles: CircleService = request.app.state.circles
-    engine: Engine = request.app.state.engine
+    engine: Engine = request.app.state.read_engine
     args = (lon, lat, mode, radius_m, minutes, datum, JobFilters(occupation, min_wage, full_time))
     page = (limit, offset, reach)
     if not circles.ready(mode):  # the first circle loads the network (seconds): off the event loop
@@ -87,16 +94,56 @@ def _circle_response(
     offset: int,
     reach: bool,
 ) -> Response:
-    with _read_connection(engine) as conn:
-        net, sites = circles.current(conn, mode)  # 409 first when no road network is imported
-        q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
-        result = positions_in_circle(
-            circles, conn, q, filters, limit=limit, offset=offset, with_reach=reach, net=net, sites=sites
+    try:
+        result, q = _positions(
+            circles, engine, lon, lat, mode, radius_m, minutes, datum, filters, limit, offset, reach
+        )
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        # the read engine does not ping on checkout: a connection the server dropped fails once, then is replaced
+        result, q = _positions(
+            circles, engine, lon, lat, mode, radius_m, minutes, datum, filters, limit, offset, reach
         )
     if result["reach"] is not None:
         result["reach"] = orjson.Fragment(result["reach"])  # already GeoJSON text: embedded, not re-encoded
     query = {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes}
     return Response(orjson.dumps({"query": query, **result}), media_type="application/json")
+
+
+def _positions(
+    circles: CircleService,
+    engine: Engine,
+    lon: float,
+    lat: float,
+    mode: str,
+    radius_m: float | None,
+    minutes: float | None,
+    datum: str,
+    filters: JobFilters,
+    limit: int,
+    offset: int,
+    reach: bool,
+) -> tuple[dict[str, Any], CircleQuery]:
+    """One round trip when the network and sites in memory are current; otherwise reload them and search again."""
+    page: dict[str, Any] = {"limit": limit, "offset": offset, "with_reach": reach}
+    with _read_connection(engine) as conn:
+        held = circles.loaded(mode)
+        if held is None:  # the first circle of a mode: load the network (409 when none is imported) and sites
+            net, sites = circles.current(conn, mode)
+            q = circles.query(
+                conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum
+            )
+            return positions_in_circle(circles, conn, q, filters, **page, net=net, sites=sites), q
+        q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
+        try:
+            net, sites = held
+            return positions_in_circle(
+                circles, conn, q, filters, **page, net=net, sites=sites, check_current=True
+            ), q
+        except StaleNetwork:
+            net, sites = circles.current(conn, mode)
+            return positions_in_circle(circles, conn, q, filters, **page, net=net, sites=sites), q
 
 
 # HR may read no resident row (RLS): it sees the pool of its own enterprise's circle without resident ids
