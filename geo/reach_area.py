@@ -2,7 +2,8 @@
 
 Buffering thousands of road pieces and unioning them with GEOS costs 30–60 ms per circle; drawing the exact
 reached parts into a raster, dilating by the buffer radius and tracing the cell boundaries takes a few
-milliseconds. The outline lies within one cell (``cell_m``, default 10 m) of the exact union of buffers.
+milliseconds. The outline lies within one cell (``cell_m``; the service uses settings.reach_cell_m, 20 m) of
+the exact union of buffers.
 """
 
 from __future__ import annotations

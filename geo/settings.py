@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     county_code: str = "341522000000"
     max_snap_m: float = Field(default=500.0, gt=0)
     max_radius_m: float = Field(default=20_000.0, gt=0)
+    reach_cell_m: float = Field(
+        default=20.0, gt=0, le=100, description="raster cell of the reach polygon's outline (its accuracy)"
+    )
     max_upload_mb: int = Field(default=200, gt=0, description="largest spreadsheet upload (registry import)")
     environment: Literal["development", "test", "production"] = "development"
     basemap: Literal["offline", "osm", "tianditu", "amap"] = Field(

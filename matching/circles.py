@@ -333,7 +333,9 @@ class CircleService:
         if not hit.on_network:
             return None
         graph = net.graph(q.mode, q.metric)
-        rings = self.search(graph).reach_outline(hit.reach, net.edge_coords, q.limit)
+        rings = self.search(graph).reach_outline(
+            hit.reach, net.edge_coords, q.limit, cell_m=self.settings.reach_cell_m
+        )
         lon, lat = self.cached("wgs84-grid", lambda: self._wgs84_grid(net)).transform(
             rings.xy[:, 0], rings.xy[:, 1]
         )
