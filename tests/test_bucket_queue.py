@@ -118,10 +118,24 @@ def test_early_stop_leaves_needed_costs_final(case: tuple, seed: int) -> None:
     rng = np.random.default_rng(seed)
     needed = rng.random(graph.n_nodes) < rng.uniform(0, 0.5)
     full = heap_costs(graph, seed_nodes, seed_costs, limit)
-    got, nodes = bucket_costs(graph, seed_nodes, seed_costs, limit, width=float(rng.choice([0.05, 1.0, 1e9])),
-                              needed=needed)  # fmt: skip
+    if rng.random() < 0.7:
+        needed &= np.isfinite(full)  # all needed nodes reached: the search stops early
+    width = float(rng.choice([0.05, 1.0, 10.0, 100.0, 1000.0, 1e9]))
+    got, nodes = bucket_costs(graph, seed_nodes, seed_costs, limit, width=width, needed=needed)
     assert same_bits(got[needed], full[needed])
     assert (got[nodes] >= full[nodes]).all()  # the others keep an upper bound
+
+
+def test_early_stop_drains_the_bucket_of_the_largest_needed_cost() -> None:
+    # 0 → 1 costs 5.5; 0 → 2 → 1 costs 5.1 + 0.2, found while bucket 5 (width 1) is drained
+    graph = build_mode_graph(
+        "test", "time", 3, np.arange(3), np.array([0, 0, 2], np.int32), np.array([1, 2, 1], np.int32),
+        np.ones(3), np.array([5.5, 5.1, 0.2]), np.full(3, -1.0),
+    )  # fmt: skip
+    seed = (np.array([0], np.int32), np.array([0.0]))
+    needed = np.array([False, True, False])
+    got, _ = bucket_costs(graph, *seed, 100.0, width=1.0, needed=needed)
+    assert got[1] == 5.1 + 0.2
 
 
 @st.composite
