@@ -8,19 +8,21 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
+from geo.bucket_queue import BucketBuffers
 from geo.kernels import (
-    bounded_dijkstra,
+    bucket_search,
     counting_sort,
     covered_edges,
     evaluate_node_points,
     evaluate_points,
     reached_parts,
 )
-from geo.network import F8, I4, I8, ModeGraph
+from geo.network import F8, I4, I8, ModeGraph, dead_ends
 from geo.reach_area import EdgeCoords, TracedRings, reach_area, reach_rings
 from geo.snap import Snapped
 
-NO_STOPS = np.empty(0, dtype=np.int64)
+NOT_NEEDED = np.empty(0, dtype=np.bool_)  # bucket_search without an early stop
+NO_NODES = np.empty(0, dtype=np.int32)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,8 @@ class CircleSearch:
         self.dist = np.full(graph.n_nodes, np.inf)
         self.touched = np.empty(graph.n_nodes, dtype=np.int32)
         self.pred = np.empty(graph.n_nodes, dtype=np.int64)  # predecessor arcs (used by routes)
+        self.leaf = dead_ends(graph)
+        self._queue: BucketBuffers | None = None  # bucket layout and queue buffers (built on first search)
         self._mark: I8 | None = None  # per-edge stamps of split()
         self._covered: I4 | None = None
         self._stamp = 0
@@ -103,9 +107,13 @@ class CircleSearch:
         """Costs of every node reachable within ``limit`` from a point on ``edge`` at ``offset_m``."""
         g = self.graph
         nodes, costs = self.seeds(edge, offset_m)
-        count = bounded_dijkstra(
-            g.arcs.indptr, g.arcs.head, g.arcs.weight, nodes, costs, limit, NO_STOPS, self.dist, self.pred,
-            self.touched,
+        if self._queue is None:
+            self._queue = BucketBuffers(g.arcs.weight)
+        q = self._queue
+        inv, heads = q.heads(limit)
+        count, q.pool = bucket_search(
+            g.arcs.indptr, g.arcs.head, g.arcs.weight, self.leaf, nodes, costs, float(limit), self.dist,
+            self.touched, inv, q.max_weight, heads, q.pool, NOT_NEEDED, NO_NODES,
         )  # fmt: skip
         reached = self.touched[:count].copy()
         cost = self.dist[reached].copy()

@@ -1,10 +1,11 @@
-"""Compiled (numba) kernels of the distance engine: bounded multi-seed Dijkstra and point evaluation."""
+"""Compiled (numba) kernels of the distance engine: bounded multi-seed searches and point evaluation."""
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
 
+from geo.bucket_queue import EMPTY, fit_heads, grow, push
 from geo.heap import heap_pop, heap_push
 
 
@@ -15,6 +16,9 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, stop_n
     dist must be inf where untouched; writes dist and pred in place, records every node whose dist was set in
     ``touched`` and returns their count (the caller resets dist[touched[:count]] to inf). With stop nodes given,
     the search ends once all of them are settled (they are overwritten with -1).
+
+    Routes (geo.route) use it for the predecessors: under equal-cost ties they depend on the order nodes are
+    settled in, which the heap fixes and bucket_search (the searches that need costs only) does not.
     """
     capacity = len(head) + len(seed_nodes) + 1
     keys = np.empty(capacity, np.float64)
@@ -53,6 +57,109 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, stop_n
                 dist[h] = nd
                 pred[h] = j
                 size = heap_push(keys, vals, size, nd, h)
+    return count
+
+
+@njit(cache=True, nogil=True)
+def bucket_search(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, inv, max_weight,
+                  heads, pool, needed, needed_nodes):  # type: ignore[no-untyped-def]  # fmt: skip
+    """Shortest costs from seeded nodes up to ``limit`` on a bucket queue: bounded_dijkstra's costs, bit for bit.
+
+    dist, touched and the count as in bounded_dijkstra (no predecessors; touched in another order); returns
+    (count, pool), the pool grown if a search needed more entries (keep it for the next search). ``inv`` (1/Δ),
+    ``heads`` (all EMPTY, a power of two long; left so) and the entry ``pool`` are laid out by geo.bucket_queue.
+    A dead end (``leaf``: one incident edge) reached from its neighbour gets its cost without entering the
+    queue: its only arc leads back and cannot improve anything.
+
+    With ``needed`` given (a per-node mask, and the list of those nodes), the search stops once all of them
+    are final: all have a cost and every bucket up to the largest of those costs is drained. Nodes left
+    unsettled keep an upper bound (the cost of some path); the caller must not cost anything through them.
+    """
+    heads = fit_heads(heads, inv, max_weight, seed_costs, limit)
+    while True:
+        count = _bucket_pass(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, inv, heads,
+                             pool, needed, needed_nodes)  # fmt: skip
+        if count >= 0:
+            return count, pool
+        for t in range(-count - 1):  # the pool ran out: start again with a larger one
+            dist[touched[t]] = np.inf
+        heads[:] = EMPTY
+        pool = grow(pool)
+
+
+@njit(cache=True, nogil=True)
+def _bucket_pass(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, inv, heads, pool,
+                 needed, needed_nodes):  # type: ignore[no-untyped-def]  # fmt: skip
+    """One try of bucket_search with a fixed pool; returns the count, or -(count + 1) once the pool is full."""
+    mask = len(heads) - 1
+    room = len(pool)
+    used = 0
+    count = 0
+    cur = 1 << 62
+    for s in range(len(seed_nodes)):
+        node = seed_nodes[s]
+        cost = seed_costs[s]
+        if cost <= limit and cost < dist[node]:
+            if dist[node] == np.inf:
+                touched[count] = node
+                count += 1
+            dist[node] = cost
+            b = int(cost * inv)
+            cur = min(cur, b)
+            if used == room:
+                return -count - 1
+            used = push(heads, pool, used, b & mask, node)
+    live = used
+    stop = len(needed) > 0
+    n_needed = len(needed_nodes)
+    found = 0
+    if stop:
+        for t in range(count):
+            if needed[touched[t]]:
+                found += 1
+    last = -1  # the bucket of the largest needed cost, once all have one (costs only fall afterwards)
+    while live > 0:
+        i = cur & mask
+        e = heads[i]
+        if e == EMPTY:
+            if stop and found == n_needed:
+                if last < 0:
+                    worst = 0.0
+                    for k in range(n_needed):
+                        worst = max(worst, dist[needed_nodes[k]])
+                    last = int(worst * inv)
+                if cur >= last:  # every entry left lies in a later bucket: costs above every needed one
+                    heads[:] = EMPTY
+                    break
+            cur += 1
+            continue
+        heads[i] = pool[e, 1]
+        live -= 1
+        node = pool[e, 0]
+        d = dist[node]
+        if int(d * inv) != cur:
+            continue  # stale: the node's cost fell into an earlier bucket, where it was taken
+        for j in range(indptr[node], indptr[node + 1]):
+            nd = d + weight[j]
+            h = head[j]
+            old = dist[h]
+            if nd <= limit and nd < old:
+                dist[h] = nd
+                if old == np.inf:
+                    touched[count] = h
+                    count += 1
+                    if stop and needed[h]:
+                        found += 1
+                if leaf[h]:
+                    continue
+                b = int(nd * inv)
+                if b != cur and old != np.inf and int(old * inv) == b:
+                    continue  # its entry in that later bucket, not yet taken, reads the new cost
+                if used == room:
+                    heads[:] = EMPTY
+                    return -count - 1
+                used = push(heads, pool, used, b & mask, h)
+                live += 1
     return count
 
 

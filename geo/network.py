@@ -109,3 +109,11 @@ def build_mode_graph(
         bwd,
         arcs,
     )
+
+
+def dead_ends(graph: ModeGraph) -> npt.NDArray[np.bool_]:
+    """Nodes with exactly one usable incident edge."""
+    usable = np.isfinite(graph.fwd) | np.isfinite(graph.bwd)
+    n = graph.n_nodes
+    degree = np.bincount(graph.u[usable], minlength=n) + np.bincount(graph.v[usable], minlength=n)
+    return degree == 1

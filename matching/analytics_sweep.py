@@ -2,7 +2,7 @@
 
 Each thread takes every n-th site and keeps its own work buffers and its own running sums (per edge and per
 resident); the sums of the threads are added at the end. Per site it does what CircleSearch.search + split
-do (geo/circle.py, geo/kernels.py): a bounded Dijkstra from the site's snapped position, the edges wholly
+do (geo/circle.py, geo/kernels.py): a bounded search from the site's snapped position, the edges wholly
 within the limit, and the remaining points one by one (partial edges, points at nodes, the site's own edge).
 A site's supply ratio is known right after its own search, so one pass gives positions, matches and access.
 """
@@ -18,9 +18,10 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
 
+from geo.bucket_queue import EMPTY, bucket_width, layout
 from geo.circle import PointSet
-from geo.kernels import bounded_dijkstra, covered_edges, evaluate_node_points, evaluate_points
-from geo.network import F8, I4, I8, ModeGraph
+from geo.kernels import bucket_search, covered_edges, evaluate_node_points, evaluate_points
+from geo.network import F8, I4, I8, ModeGraph, dead_ends
 
 _LOCK = threading.Lock()  # one sweep at a time: each already uses every core
 
@@ -84,21 +85,23 @@ def _same_edge(e, offset, fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, 
 
 @njit(cache=True, nogil=True, parallel=True)
 def _sweep(  # type: ignore[no-untyped-def]
-    indptr, head, weight, arc_edge, arc_forward, u, v, fwd, bwd, length,
+    indptr, head, weight, leaf, arc_edge, arc_forward, u, v, fwd, bwd, length,
     pt_ptr, pt_index, pt_offset, node_ptr, node_index, pt_edge,
-    site_edge, site_offset, positions, group_positions, avail, group, edge_demand, limit,
-    candidates, weighted, ratio, edge_pos, edge_match, edge_access, pt_pos, pt_match, pt_access,
+    site_edge, site_offset, positions, group_positions, avail, group, edge_demand, limit, inv, max_weight,
+    n_buckets, candidates, weighted, ratio, edge_pos, edge_match, edge_access, pt_pos, pt_match, pt_access,
 ):  # fmt: skip
     n_chunks = edge_pos.shape[0]
     n_nodes = len(indptr) - 1
     n_edges = len(u)
     n_points = len(pt_offset)
     n_groups = group_positions.shape[1]
-    no_stops = np.empty(0, np.int64)
+    not_needed = np.empty(0, np.bool_)
+    no_nodes = np.empty(0, np.int32)
     for c in prange(n_chunks):
         dist = np.full(n_nodes, np.inf)
-        pred = np.empty(n_nodes, np.int64)
         touched = np.empty(n_nodes, np.int32)
+        heads = np.full(n_buckets, EMPTY, np.int32)
+        pool = np.empty((len(head) + 3, 2), np.int32)
         mark = np.zeros(n_edges, np.int64)
         cov = np.empty(n_edges, np.int32)
         best = np.full(n_points, np.inf)
@@ -113,9 +116,10 @@ def _sweep(  # type: ignore[no-untyped-def]
             stamp += 1
             off = site_offset[s]
             ns = _seeds(u, v, fwd, bwd, length, e, off, seed_nodes, seed_costs)
-            count = bounded_dijkstra(
-                indptr, head, weight, seed_nodes[:ns], seed_costs[:ns], limit, no_stops, dist, pred, touched
-            )
+            count, pool = bucket_search(
+                indptr, head, weight, leaf, seed_nodes[:ns], seed_costs[:ns], limit, dist, touched, inv,
+                max_weight, heads, pool, not_needed, no_nodes,
+            )  # fmt: skip
             n_cov = covered_edges(
                 touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, limit, e, mark, stamp, cov
             )
@@ -188,15 +192,19 @@ def sweep_sites(
     pt_match = np.zeros((chunks, n), np.int64)
     pt_access = np.zeros((chunks, n), np.float64)
     a = graph.arcs
+    max_weight = float(a.weight.max()) if len(a.weight) else 0.0
+    inv, n_buckets = layout(bucket_width(a.weight), max_weight, limit)
     with _LOCK:
         _sweep(
-            a.indptr, a.head, a.weight, a.edge, a.forward, graph.u, graph.v, graph.fwd, graph.bwd,
+            a.indptr, a.head, a.weight, dead_ends(graph), a.edge, a.forward, graph.u, graph.v, graph.fwd,
+            graph.bwd,
             graph.length_m, targets.ptr, targets.index, targets.snapped.offset_m, targets.node_ptr,
             targets.node_index, targets.snapped.edge, np.ascontiguousarray(site_edge, np.int32),
             np.ascontiguousarray(site_offset, np.float64), np.ascontiguousarray(positions, np.int64),
             np.ascontiguousarray(group_positions, np.int64), np.ascontiguousarray(available, np.bool_),
             np.ascontiguousarray(group, np.int64), np.ascontiguousarray(edge_demand, np.float64), float(limit),
-            candidates, weighted, ratio, edge_pos, edge_match, edge_access, pt_pos, pt_match, pt_access,
+            inv, max_weight, n_buckets, candidates, weighted, ratio, edge_pos, edge_match, edge_access, pt_pos,
+            pt_match, pt_access,
         )  # fmt: skip
     return SweepSums(
         candidates, weighted, ratio, edge_pos.sum(axis=0), edge_match.sum(axis=0, dtype=np.int64),

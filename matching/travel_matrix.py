@@ -1,10 +1,11 @@
 """Many-to-many bounded travel costs between snapped points: one compiled search per source, sources in parallel.
 
 The same computation as ``geo.circle.CircleSearch.search`` followed by ``CircleSearch.points`` (a bounded
-Dijkstra from the source's snapped position, then each target costed along its own edge from a reached end,
-at a reached node, or directly along the source's own edge), with the same heap and the same floating-point
-operations, so every cost is bit-for-bit what the per-source searches give (tested). Sources run under
-``prange`` in chunks, each chunk with its own work buffers.
+search from the source's snapped position, then each target costed along its own edge from a reached end,
+at a reached node, or directly along the source's own edge), with the same search kernel
+(``geo.kernels.bucket_search``) and the same floating-point operations, so every cost is bit-for-bit what
+the per-source searches give (tested). Each search stops once every target's entry node is final. Sources
+run under ``prange`` in chunks, each chunk with its own work buffers.
 """
 
 from __future__ import annotations
@@ -13,65 +14,12 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
 
+from geo.bucket_queue import EMPTY, bucket_width, layout
 from geo.circle import PointSet
-from geo.heap import heap_pop, heap_push
-from geo.network import ModeGraph
+from geo.kernels import bucket_search
+from geo.network import ModeGraph, dead_ends
 
 F8 = npt.NDArray[np.float64]
-
-
-@njit(cache=True, nogil=True)
-def _search(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, keys, vals, needed,
-            needed_nodes):  # type: ignore[no-untyped-def]  # fmt: skip
-    """Bounded Dijkstra as geo.kernels.bounded_dijkstra (no predecessors); returns the count of touched nodes.
-
-    A dead end (one incident edge) reached from its neighbour is settled without entering the heap: its only
-    arc leads back and cannot improve anything, so every cost is the same, with a third fewer heap operations.
-
-    The search stops early once every ``needed`` node (the ends through which a target can be reached) is
-    final: all have a cost and the smallest key in the heap is at least the largest of those costs (no node
-    still in the heap can improve them). Nodes left unsettled keep an upper bound, but no target is costed
-    through them, so every target's cost is the same as from the full search, bit for bit.
-    """
-    size = 0
-    count = 0
-    n_needed = len(needed_nodes)
-    found = 0
-    worst = -1.0  # the largest cost of a needed node, once all have one (costs only fall afterwards)
-    for s in range(len(seed_nodes)):
-        node = seed_nodes[s]
-        cost = seed_costs[s]
-        if cost <= limit and cost < dist[node]:
-            if dist[node] == np.inf:
-                touched[count] = node
-                count += 1
-                if needed[node]:
-                    found += 1
-            dist[node] = cost
-            size = heap_push(keys, vals, size, cost, node)
-    while size > 0:
-        d, node, size = heap_pop(keys, vals, size)
-        if found == n_needed:
-            if worst < 0.0:
-                for k in range(n_needed):
-                    worst = max(worst, dist[needed_nodes[k]])
-            if d >= worst:
-                break
-        if d > dist[node]:
-            continue
-        for j in range(indptr[node], indptr[node + 1]):
-            nd = d + weight[j]
-            h = head[j]
-            if nd <= limit and nd < dist[h]:
-                if dist[h] == np.inf:
-                    touched[count] = h
-                    count += 1
-                    if needed[h]:
-                        found += 1
-                dist[h] = nd
-                if not leaf[h]:
-                    size = heap_push(keys, vals, size, nd, h)
-    return count
 
 
 @njit(cache=True, nogil=True)
@@ -153,35 +101,28 @@ def _seeds(edge, offset, u, v, fwd, bwd, length):  # type: ignore[no-untyped-def
 
 @njit(cache=True, parallel=True)
 def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, arc_edge, arc_forward, fwd, bwd, length,
-          pt_ptr, pt_index, pt_offset, node_ptr, node_index, needed, needed_nodes, limit, chunks, out):  # type: ignore[no-untyped-def]  # fmt: skip
+          pt_ptr, pt_index, pt_offset, node_ptr, node_index, needed, needed_nodes, limit, inv, max_weight, n_buckets,
+          chunks, out):  # type: ignore[no-untyped-def]  # fmt: skip
     n_src = len(src_edge)
     n_chunks = min(chunks, n_src)
     for c in prange(n_chunks):
         dist = np.full(n_nodes, np.inf)
         touched = np.empty(n_nodes, np.int32)
-        keys = np.empty(len(head) + 3, np.float64)
-        vals = np.empty(len(head) + 3, np.int32)
+        heads = np.full(n_buckets, EMPTY, np.int32)
+        pool = np.empty((len(head) + 3, 2), np.int32)
         for r in range(c, n_src, n_chunks):
             best = out[r]
             edge = src_edge[r]
             if edge < 0:
                 continue
             nodes, costs = _seeds(edge, src_offset[r], u, v, fwd, bwd, length)
-            count = _search(indptr, head, weight, leaf, nodes, costs, limit, dist, touched, keys, vals, needed,
-                            needed_nodes)  # fmt: skip
+            count, pool = bucket_search(indptr, head, weight, leaf, nodes, costs, limit, dist, touched, inv,
+                                        max_weight, heads, pool, needed, needed_nodes)  # fmt: skip
             _costs(touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, length, pt_ptr, pt_index,
                    pt_offset, node_ptr, node_index, limit, best)  # fmt: skip
             _same_edge(edge, src_offset[r], fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best)
             for t in range(count):
                 dist[touched[t]] = np.inf
-
-
-def dead_ends(graph: ModeGraph) -> npt.NDArray[np.bool_]:
-    """Nodes with exactly one usable incident edge."""
-    usable = np.isfinite(graph.fwd) | np.isfinite(graph.bwd)
-    n = graph.n_nodes
-    degree = np.bincount(graph.u[usable], minlength=n) + np.bincount(graph.v[usable], minlength=n)
-    return degree == 1
 
 
 def entry_nodes(graph: ModeGraph, targets: PointSet) -> npt.NDArray[np.bool_]:
@@ -204,10 +145,13 @@ def travel_rows(
     a = graph.arcs
     snapped = targets.snapped
     needed = entry_nodes(graph, targets)
+    max_weight = float(a.weight.max()) if len(a.weight) else 0.0
+    inv, n_buckets = layout(bucket_width(a.weight), max_weight, limit)
     _rows(
         np.ascontiguousarray(src_edge, dtype=np.int32), np.ascontiguousarray(src_offset, dtype=np.float64),
-        graph.n_nodes, graph.u, graph.v, dead_ends(graph), a.indptr, a.head, a.weight, a.edge, a.forward, graph.fwd, graph.bwd,
+        graph.n_nodes, graph.u, graph.v, dead_ends(graph), a.indptr, a.head, a.weight, a.edge, a.forward, graph.fwd,
+        graph.bwd,
         graph.length_m, targets.ptr, targets.index, snapped.offset_m, targets.node_ptr, targets.node_index,
-        needed, np.flatnonzero(needed).astype(np.int32), float(limit), 8, out,
+        needed, np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, 8, out,
     )  # fmt: skip
     return out
