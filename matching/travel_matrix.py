@@ -23,39 +23,33 @@ F8 = npt.NDArray[np.float64]
 
 
 @njit(cache=True, nogil=True)
-def _costs(touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, length, pt_ptr, pt_index, pt_offset,
-           node_ptr, node_index, limit, best):  # type: ignore[no-untyped-def]  # fmt: skip
-    """Targets via edges leaving reached nodes, then targets at reached nodes (geo.kernels' evaluate_*)."""
-    for t in range(count):
-        a = touched[t]
-        da = dist[a]
-        for j in range(indptr[a], indptr[a + 1]):
-            e = arc_edge[j]
-            start = pt_ptr[e]
-            stop = pt_ptr[e + 1]
-            if start == stop:
-                continue
-            seg = length[e]
-            forward = arc_forward[j]
-            full = fwd[e] if forward else bwd[e]
-            for k in range(start, stop):
-                p = pt_index[k]
-                if seg > 0.0:
-                    along = pt_offset[p] if forward else seg - pt_offset[p]
-                    c = da + full * (along / seg)
-                else:
-                    c = da
-                if c <= limit and c < best[p]:
-                    best[p] = c
-    for t in range(count):
-        a = touched[t]
-        da = dist[a]
-        if da > limit:
+def _target_costs(dist, t_edge, t_offset, t_node, u, v, fwd, bwd, length, limit, best):  # type: ignore[no-untyped-def]
+    """Each target from its edge's ends (the directions its edge allows) and from its node, if it lies on one.
+
+    The same candidates and floating-point operations as costing every reached node's arcs (geo.kernels'
+    evaluate_*), but the work is per target, not per reached node; only the targets' entry nodes are read,
+    and those are final when the search stops early.
+    """
+    for p in range(len(t_edge)):
+        e = t_edge[p]
+        if e < 0:
             continue
-        for k in range(node_ptr[a], node_ptr[a + 1]):
-            p = node_index[k]
-            if da < best[p]:
-                best[p] = da
+        seg = length[e]
+        if np.isfinite(fwd[e]):
+            da = dist[u[e]]
+            c = da + fwd[e] * (t_offset[p] / seg) if seg > 0.0 else da
+            if c <= limit and c < best[p]:
+                best[p] = c
+        if np.isfinite(bwd[e]):
+            db = dist[v[e]]
+            c = db + bwd[e] * ((seg - t_offset[p]) / seg) if seg > 0.0 else db
+            if c <= limit and c < best[p]:
+                best[p] = c
+        node = t_node[p]
+        if node >= 0:
+            dn = dist[node]
+            if dn <= limit and dn < best[p]:
+                best[p] = dn
 
 
 @njit(cache=True, nogil=True)
@@ -101,7 +95,7 @@ def _seeds(edge, offset, u, v, fwd, bwd, length):  # type: ignore[no-untyped-def
 
 @njit(cache=True, parallel=True)
 def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, arc_edge, arc_forward, fwd, bwd, length,
-          pt_ptr, pt_index, pt_offset, node_ptr, node_index, needed, needed_nodes, limit, inv, max_weight, n_buckets,
+          pt_ptr, pt_index, pt_offset, t_edge, t_node, needed, needed_nodes, limit, inv, max_weight, n_buckets,
           chunks, out):  # type: ignore[no-untyped-def]  # fmt: skip
     n_src = len(src_edge)
     n_chunks = min(chunks, n_src)
@@ -118,11 +112,18 @@ def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, arc_e
             nodes, costs = _seeds(edge, src_offset[r], u, v, fwd, bwd, length)
             count, pool = bucket_search(indptr, head, weight, leaf, nodes, costs, limit, dist, touched, inv,
                                         max_weight, heads, pool, needed, needed_nodes)  # fmt: skip
-            _costs(touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, length, pt_ptr, pt_index,
-                   pt_offset, node_ptr, node_index, limit, best)  # fmt: skip
+            _target_costs(dist, t_edge, pt_offset, t_node, u, v, fwd, bwd, length, limit, best)
             _same_edge(edge, src_offset[r], fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best)
             for t in range(count):
                 dist[touched[t]] = np.inf
+
+
+def target_nodes(targets: PointSet) -> npt.NDArray[np.int32]:
+    """The node each target lies on (snapped onto an end of a usable edge), -1 for the others."""
+    node = np.full(len(targets), -1, np.int32)
+    counts = np.diff(targets.node_ptr)
+    node[targets.node_index] = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    return node
 
 
 def entry_nodes(graph: ModeGraph, targets: PointSet) -> npt.NDArray[np.bool_]:
@@ -151,7 +152,7 @@ def travel_rows(
         np.ascontiguousarray(src_edge, dtype=np.int32), np.ascontiguousarray(src_offset, dtype=np.float64),
         graph.n_nodes, graph.u, graph.v, dead_ends(graph), a.indptr, a.head, a.weight, a.edge, a.forward, graph.fwd,
         graph.bwd,
-        graph.length_m, targets.ptr, targets.index, snapped.offset_m, targets.node_ptr, targets.node_index,
-        needed, np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, 8, out,
+        graph.length_m, targets.ptr, targets.index, snapped.offset_m,
+        np.ascontiguousarray(snapped.edge, dtype=np.int32), target_nodes(targets), needed, np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, 8, out,
     )  # fmt: skip
     return out
