@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -117,3 +118,11 @@ def dead_ends(graph: ModeGraph) -> npt.NDArray[np.bool_]:
     n = graph.n_nodes
     degree = np.bincount(graph.u[usable], minlength=n) + np.bincount(graph.v[usable], minlength=n)
     return degree == 1
+
+
+def graph_digest(graph: ModeGraph) -> str:
+    """A digest of a graph's topology and costs: equal digests, equal travel times."""
+    h = hashlib.blake2b(digest_size=10)
+    for arr in (graph.edge_ids, graph.u, graph.v, graph.length_m, graph.fwd, graph.bwd):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from geo.circle import CircleSearch, PointSet, Reach
 from geo.crs import converter
 from geo.errors import Conflict, InvalidInput
-from geo.network import MODES, Metric, ModeGraph
+from geo.network import MODES, Metric, ModeGraph, graph_digest
 from geo.network_load import RoadNetwork, load_network, network_version
 from geo.projector import GridProjection, Projector
 from geo.reach_area import to_geojson
@@ -127,7 +127,9 @@ class CircleService:
                     )
                     if net is None:
                         raise Conflict("the road network is empty: import roads with `hongyan import roads`")
-                    self._state = _State(network=net)
+                    # the travel-time caches are keyed by these digests: computed once per loaded network
+                    digests = {f"graph-digest:{m}": graph_digest(net.graph(m, "time")) for m in MODES}
+                    self._state = _State(network=net, extras=dict(digests))
                     self._extent = None
         assert self._state.network is not None
         return self._state.network

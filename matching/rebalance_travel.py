@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from geo.circle import PointSet
-from geo.network import ModeGraph
+from geo.network import graph_digest
 from geo.network_load import RoadNetwork
 from matching.circles import CircleService
 from matching.travel_matrix import travel_rows
@@ -65,7 +65,7 @@ def centre_times(
     """The (cached) travel-time table of these centres for a mode and limit in seconds."""
     digest = hashlib.sha1(np.column_stack([x, y]).astype(np.float64).tobytes()).hexdigest()
     graph = net.graph(mode, "time")
-    network = service.cached(f"rebalance-graph-digest:{mode}", lambda: graph_digest(graph))
+    network = service.cached(f"graph-digest:{mode}", lambda: graph_digest(graph))  # computed at load
     key = f"rebalance:{mode}:{limit:.0f}:{digest}"
 
     def build() -> CentreTimes:
@@ -97,14 +97,6 @@ def _forget_old_tables(service: CircleService, key: str) -> None:
         del recent[:-KEEP_TABLES]
     for old in stale:
         service.replace_cached(old, None)
-
-
-def graph_digest(graph: ModeGraph) -> str:
-    """A digest of a graph's topology and costs: equal digests, equal travel times."""
-    h = hashlib.blake2b(digest_size=10)
-    for arr in (graph.edge_ids, graph.u, graph.v, graph.length_m, graph.fwd, graph.bwd):
-        h.update(np.ascontiguousarray(arr).tobytes())
-    return h.hexdigest()
 
 
 def fill_rows(service: CircleService, net: RoadNetwork, times: CentreTimes, sources: list[int]) -> None:
