@@ -61,6 +61,7 @@ def test_projector_equals_pyproj_from_any_thread() -> None:
     for t in threads:
         t.join()
     assert len(results) == 4
+    results.append(projector.transform(x, y))  # the main thread uses its own transformer, same numbers
     for lon, lat in results:
         assert np.array_equal(lon, want[0]) and np.array_equal(lat, want[1])
     lon, lat = Projector(4548, 4326).transform(500_000.0, 3_580_000.0)
