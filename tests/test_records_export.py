@@ -86,7 +86,9 @@ def test_unmasked_export_for_allowed_roles_only_and_audited(env: Env) -> None:
     refused = client.get(URL, params={"unmasked": "true"}, headers=login(client, "reviewer"))
     assert refused.status_code == 403
     assert refused.json()["detail"] == (
-        "不脱敏导出（完整身份证号、手机号）仅限县管理员和本辖区的乡镇、村工作人员；您的角色是 county_reviewer"
+        "不脱敏查看或导出（完整身份证号、手机号）仅限县管理员和本辖区的乡镇、村工作人员；您的角色是 county_reviewer "
+        "(unmasked ID numbers and phones are only for county_admin, and township_staff and village_collector "
+        "in their own area)"
     )
     hr = client.get(URL, headers=login(client, "hr_1"))
     assert hr.status_code == 403

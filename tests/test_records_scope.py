@@ -163,8 +163,9 @@ def test_unmasked_reads_allowed_roles_are_audited(env: Env, caplog: pytest.LogCa
         r = client.get(f"/api/v1/residents/{target}", headers=login(client, who), params={"unmasked": "true"})
         assert r.status_code == 403
         assert r.json()["detail"] == (
-            "unmasked ID numbers and phones are only for county_admin, and township_staff and village_collector "
-            f"in their own area; you are {role}"
+            f"不脱敏查看或导出（完整身份证号、手机号）仅限县管理员和本辖区的乡镇、村工作人员；您的角色是 {role} "
+            "(unmasked ID numbers and phones are only for county_admin, and township_staff and village_collector "
+            "in their own area)"
         )
         assert scalar(engine, "SELECT count(*) FROM audit_log WHERE account_id = :a AND action = "
                       "'resident.read_unmasked'", a=world.account_ids[who]) == 0  # fmt: skip

@@ -15,7 +15,7 @@ from registry.accounts.roles import Account
 from registry.intake.specs.residents import INCOME_LABELS, STATUS_LABELS
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone
 from registry.records import queries as q
-from registry.records.residents import UNMASKED_ROLES
+from registry.records.residents import require_unmasked
 
 MAX_EXPORT_ROWS = 200_000
 HEADERS = ("姓名", "身份证号", "手机号", "性别", "出生年份", "村/社区代码", "村/社区", "就业状态", "学历",
@@ -30,11 +30,8 @@ def check_export(account: Account, *, unmasked: bool) -> None:
     """PermissionDenied unless the account may export residents, and see them unmasked if it asks."""
     if account.role in ("enterprise_hr", "job_seeker"):
         raise PermissionDenied(f"居民数据只能由县、乡镇、村工作人员导出；您的角色是 {account.role}")
-    if unmasked and account.role not in UNMASKED_ROLES:
-        raise PermissionDenied(
-            "不脱敏导出（完整身份证号、手机号）仅限县管理员和本辖区的乡镇、村工作人员；"
-            f"您的角色是 {account.role}"
-        )
+    if unmasked:
+        require_unmasked(account)
 
 
 def _row(r: Any, account: Account, cipher: PersonalDataCipher, unmasked: bool) -> list[Any]:

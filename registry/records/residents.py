@@ -26,6 +26,18 @@ from registry.records.validate import (
 from registry.records.workflow import Step, check_editor, review_step, status_after_edit, submit_step
 
 UNMASKED_ROLES = frozenset({"county_admin", "township_staff", "village_collector"})
+
+
+def require_unmasked(account: Account) -> None:
+    """PermissionDenied unless the account may see full ID numbers and phones (reading or exporting)."""
+    if account.role not in UNMASKED_ROLES:
+        raise PermissionDenied(
+            "不脱敏查看或导出（完整身份证号、手机号）仅限县管理员和本辖区的乡镇、村工作人员；"
+            f"您的角色是 {account.role} (unmasked ID numbers and phones are only for county_admin, and "
+            "township_staff and village_collector in their own area)"
+        )
+
+
 TRACKED = (
     "name", "id_number", "phone", "sex", "birth_date", "village_code", "status", "education",
     "occupation_code", "work_city", "wish_to_return", "income_band", "household_address", "skills",
@@ -215,11 +227,8 @@ def resident_detail(
     unmasked: bool = False,
 ) -> dict[str, Any]:
     """One record the caller can see; ID number and phone masked unless ``unmasked`` (allowed roles only)."""
-    if unmasked and account.role not in UNMASKED_ROLES:
-        raise PermissionDenied(
-            "unmasked ID numbers and phones are only for county_admin, and township_staff and "
-            f"village_collector in their own area; you are {account.role}"
-        )
+    if unmasked:
+        require_unmasked(account)
     row = conn.execute(q.RESIDENT, {"id": resident_id}).one_or_none()
     if row is None:
         raise _not_found(resident_id)
