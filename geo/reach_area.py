@@ -221,11 +221,18 @@ def _direction(v, w, nx):  # type: ignore[no-untyped-def]
     return 3
 
 
-def _vertex_index(ptr: I8, edges: I8) -> I8:
-    """Indices of all vertices of the given edges, without a Python loop."""
-    counts = ptr[edges + 1] - ptr[edges]
-    starts = np.repeat(ptr[edges] - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts)
-    return starts + np.arange(int(counts.sum()))
+@njit(cache=True, nogil=True)
+def _bounds(ptr, xy, edges):  # type: ignore[no-untyped-def]
+    """Bounding box of all vertices of the given edges (repeats allowed)."""
+    x0 = y0 = np.inf
+    x1 = y1 = -np.inf
+    for e in edges:
+        for k in range(ptr[e], ptr[e + 1]):
+            x0 = min(x0, xy[k, 0])
+            y0 = min(y0, xy[k, 1])
+            x1 = max(x1, xy[k, 0])
+            y1 = max(y1, xy[k, 1])
+    return x0, y0, x1, y1
 
 
 def _dilate(grid: npt.NDArray[np.bool_], radius_cells: int) -> npt.NDArray[np.bool_]:
@@ -292,10 +299,9 @@ def reach_rings(
     p_edge, t0, t1 = parts
     if len(p_edge) == 0:
         return TracedRings(np.zeros(1, np.int64), np.zeros((0, 2)), np.zeros(0, np.int64))
-    span = coords.xy[_vertex_index(coords.ptr, np.unique(p_edge))]
     pad = buffer_m + 2 * cell_m
-    x0, y0 = span.min(axis=0) - pad
-    x1, y1 = span.max(axis=0) + pad
+    lo_x, lo_y, hi_x, hi_y = _bounds(coords.ptr, coords.xy, p_edge)
+    x0, y0, x1, y1 = lo_x - pad, lo_y - pad, hi_x + pad, hi_y + pad
     nx, ny = int((x1 - x0) / cell_m) + 1, int((y1 - y0) / cell_m) + 1
     grid = np.zeros((ny, nx), dtype=bool)
     _rasterize(coords.ptr, coords.xy, coords.cum, coords.total, p_edge, t0, t1, x0, y0, cell_m, grid)
