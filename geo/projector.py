@@ -31,12 +31,20 @@ class Projector:
         self._transformer = self._thread.submit(Transformer.from_crs, source, target, always_xy=True).result()
         self._thread.submit(self._transformer.transform, 0.0, 0.0).result()  # build the PROJ object now
         self._main: Transformer | None = None
+        if threading.current_thread() is threading.main_thread():
+            self._main = self._main_transformer()
+
+    def _main_transformer(self) -> Transformer:
+        """The main thread's own transformer, its PROJ object built now (not in the first request)."""
+        transformer = Transformer.from_crs(*self._crs, always_xy=True)
+        transformer.transform(0.0, 0.0)
+        return transformer
 
     def transform(self, x: Any, y: Any) -> tuple[Any, Any]:
         """The transformed coordinates (scalars or arrays, like pyproj's Transformer.transform)."""
         if threading.current_thread() is threading.main_thread():
             if self._main is None:
-                self._main = Transformer.from_crs(*self._crs, always_xy=True)
+                self._main = self._main_transformer()
             return self._main.transform(x, y)
         return self._thread.submit(self._transformer.transform, x, y).result()
 
