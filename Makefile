@@ -36,6 +36,7 @@ bench:
 	$(BIN)/python -m bench.circles
 	$(BIN)/python -m bench.tiles
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.rebalance
 
 # Re-vendors the Leaflet front-end assets from the npm registry (pinned in web_map/vendor/package-lock.json).
 vendor:
