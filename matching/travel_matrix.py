@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit, prange
+from numba import get_num_threads, njit, prange
 
 from geo.bucket_queue import EMPTY, bucket_width, layout
 from geo.circle import PointSet
@@ -153,6 +153,6 @@ def travel_rows(
         graph.n_nodes, graph.u, graph.v, dead_ends(graph), a.indptr, a.head, a.weight, a.edge, a.forward, graph.fwd,
         graph.bwd,
         graph.length_m, targets.ptr, targets.index, snapped.offset_m,
-        np.ascontiguousarray(snapped.edge, dtype=np.int32), target_nodes(targets), needed, np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, 8, out,
+        np.ascontiguousarray(snapped.edge, dtype=np.int32), target_nodes(targets), needed, np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, get_num_threads(), out,
     )  # fmt: skip
     return out
