@@ -20,6 +20,7 @@ from geo.network_load import RoadNetwork, load_network, network_version
 from geo.projector import GridProjection, Projector
 from geo.reach_area import to_geojson
 from geo.settings import Settings
+from geo.trees import Trees
 from matching.queries import COUNTY_EXTENT, NETWORK_AND_LAST_SITE, SITES_SINCE
 
 EXTENT_MARGIN_DEG = 0.05
@@ -128,8 +129,11 @@ class CircleService:
                     if net is None:
                         raise Conflict("the road network is empty: import roads with `hongyan import roads`")
                     # the travel-time caches are keyed by these digests: computed once per loaded network
-                    digests = {f"graph-digest:{m}": graph_digest(net.graph(m, "time")) for m in MODES}
-                    self._state = _State(network=net, extras=dict(digests))
+                    extras: dict[str, object] = {}
+                    for m in MODES:
+                        extras[f"graph-digest:{m}"] = graph_digest(net.graph(m, "time"))
+                        extras[f"trees:{m}"] = Trees.of(net.graph(m, "time"))  # pruned in travel searches
+                    self._state = _State(network=net, extras=extras)
                     self._extent = None
         assert self._state.network is not None
         return self._state.network

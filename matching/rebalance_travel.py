@@ -24,6 +24,7 @@ import numpy.typing as npt
 from geo.circle import PointSet
 from geo.network import graph_digest
 from geo.network_load import RoadNetwork
+from geo.trees import Trees
 from matching.circles import CircleService
 from matching.travel_matrix import travel_rows
 
@@ -105,7 +106,8 @@ def fill_rows(service: CircleService, net: RoadNetwork, times: CentreTimes, sour
     if len(todo) == 0:
         return
     graph = net.graph(times.mode, "time")
-    values = travel_rows(graph, times.edge[todo], times.offset_m[todo], times.targets, times.limit)
+    trees = service.cached(f"trees:{times.mode}", lambda: Trees.of(graph))  # computed at load
+    values = travel_rows(graph, times.edge[todo], times.offset_m[todo], times.targets, times.limit, trees)
     times.rows.update(zip(todo.tolist(), values, strict=True))
     _write(times)
 
@@ -117,7 +119,8 @@ def fill_cols(service: CircleService, net: RoadNetwork, times: CentreTimes, sink
         return
     graph = service.reversed_graph(net, times.mode, "time")
     targets = PointSet.build(times.targets.snapped, graph)
-    values = travel_rows(graph, times.edge[todo], times.offset_m[todo], targets, times.limit)
+    trees = service.cached(f"trees-reversed:{times.mode}", lambda: Trees.of(graph))
+    values = travel_rows(graph, times.edge[todo], times.offset_m[todo], targets, times.limit, trees)
     times.cols.update(zip(todo.tolist(), values, strict=True))
     _write(times)
 

@@ -18,6 +18,7 @@ from geo.bucket_queue import EMPTY, bucket_width, layout
 from geo.circle import PointSet
 from geo.kernels import bucket_search
 from geo.network import ModeGraph, dead_ends
+from geo.trees import Trees, pruned_arcs
 
 F8 = npt.NDArray[np.float64]
 
@@ -94,7 +95,7 @@ def _seeds(edge, offset, u, v, fwd, bwd, length):  # type: ignore[no-untyped-def
 
 
 @njit(cache=True, parallel=True)
-def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, arc_edge, arc_forward, fwd, bwd, length,
+def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, fwd, bwd, length,
           pt_ptr, pt_index, pt_offset, t_edge, t_node, needed, needed_nodes, limit, inv, max_weight, n_buckets,
           chunks, out):  # type: ignore[no-untyped-def]  # fmt: skip
     n_src = len(src_edge)
@@ -137,22 +138,38 @@ def entry_nodes(graph: ModeGraph, targets: PointSet) -> npt.NDArray[np.bool_]:
 
 
 def travel_rows(
-    graph: ModeGraph, src_edge: npt.NDArray[np.int32], src_offset: F8, targets: PointSet, limit: float
+    graph: ModeGraph,
+    src_edge: npt.NDArray[np.int32],
+    src_offset: F8,
+    targets: PointSet,
+    limit: float,
+    trees: Trees | None = None,
 ) -> F8:
-    """Costs from each source (snapped edge and offset; edge < 0: off the network) to every target, inf beyond limit."""
+    """Costs from each source (snapped edge and offset; edge < 0: off the network) to every target, inf beyond limit.
+
+    With the graph's dead-end ``trees``, the searches skip every tree that holds no source and no target (no
+    shortest path between them crosses one): the same costs, bit for bit, with fewer nodes to settle.
+    """
     out = np.full((len(src_edge), len(targets)), np.inf)
     if len(src_edge) == 0 or len(targets) == 0:
         return out
     a = graph.arcs
     snapped = targets.snapped
     needed = entry_nodes(graph, targets)
+    src_edge = np.ascontiguousarray(src_edge, dtype=np.int32)
+    if trees is None:
+        indptr, head, weight, leaf = a.indptr, a.head, a.weight, dead_ends(graph)
+    else:
+        on = src_edge[src_edge >= 0]
+        keep = np.concatenate([np.flatnonzero(needed), graph.u[on], graph.v[on]])
+        indptr, head, weight, leaf = pruned_arcs(graph, trees.allowed(keep))
     max_weight = float(a.weight.max()) if len(a.weight) else 0.0
     inv, n_buckets = layout(bucket_width(a.weight), max_weight, limit)
     _rows(
-        np.ascontiguousarray(src_edge, dtype=np.int32), np.ascontiguousarray(src_offset, dtype=np.float64),
-        graph.n_nodes, graph.u, graph.v, dead_ends(graph), a.indptr, a.head, a.weight, a.edge, a.forward, graph.fwd,
-        graph.bwd,
+        src_edge, np.ascontiguousarray(src_offset, dtype=np.float64),
+        graph.n_nodes, graph.u, graph.v, leaf, indptr, head, weight, graph.fwd, graph.bwd,
         graph.length_m, targets.ptr, targets.index, snapped.offset_m,
-        np.ascontiguousarray(snapped.edge, dtype=np.int32), target_nodes(targets), needed, np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, get_num_threads(), out,
+        np.ascontiguousarray(snapped.edge, dtype=np.int32), target_nodes(targets), needed,
+        np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, get_num_threads(), out,
     )  # fmt: skip
     return out

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from geo.circle import CircleSearch, PointSet
 from geo.network import build_mode_graph
 from geo.snap import Snapped
+from geo.trees import Trees
 from matching.travel_matrix import travel_rows
 from tests.bruteforce import split_graph_costs
 
@@ -114,6 +115,8 @@ def test_many_to_many_rows_equal_bruteforce(case: tuple, seed: int) -> None:
     src_off = np.concatenate([[s_off], rng.uniform(0, 1, n_src - 1) * graph.length_m[src_edge[1:]]])
     targets = PointSet.build(Snapped(t_edge, t_off, np.zeros(len(t_edge))), graph)
     rows = travel_rows(graph, src_edge, src_off, targets, limit)
+    # skipping the dead-end trees that hold no source or target changes no cost, bit for bit
+    assert np.array_equal(travel_rows(graph, src_edge, src_off, targets, limit, Trees.of(graph)), rows)
     for r in range(n_src):
         search = CircleSearch(graph)
         idx, cost = search.points(search.search(int(src_edge[r]), float(src_off[r]), limit), targets, limit)
@@ -130,3 +133,16 @@ def test_many_to_many_rows_equal_bruteforce(case: tuple, seed: int) -> None:
                 assert abs(rows[r, i] - exact) <= 1e-6 * max(1.0, exact)
             elif exact > limit + 1e-6:
                 assert np.isinf(rows[r, i])
+
+
+def test_dead_end_trees_hang_off_the_core() -> None:
+    # a triangle 0-1-2 with a tail 2-3-4 and a one-way spur 1→5: the core is the triangle
+    u, v = np.array([0, 1, 2, 2, 3, 1]), np.array([1, 2, 0, 3, 4, 5])
+    length = np.full(6, 10.0)
+    bwd = length.copy()
+    bwd[5] = -1.0
+    graph = build_mode_graph("car", "length", 6, np.arange(6), u, v, length, length.copy(), bwd)
+    trees = Trees.of(graph)
+    assert trees.core.tolist() == [True, True, True, False, False, False]
+    assert trees.parent.tolist()[3:] == [2, 3, 1]
+    assert trees.allowed(np.array([4], np.int32)).tolist() == [True, True, True, True, True, False]
