@@ -29,6 +29,11 @@ def copy_arrays(conn: Connection, query: str | sql.Composed) -> list[Column]:
 
     A NULL column (array_agg over no rows) comes back as an empty array.
     """
+    return parse_row(copy_out(conn, query))
+
+
+def copy_out(conn: Connection, query: str | sql.Composed) -> bytes:
+    """The whole binary COPY stream of ``COPY (query) TO STDOUT (FORMAT binary)``."""
     statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(
         sql.SQL(query) if isinstance(query, str) else query
     )
@@ -36,7 +41,7 @@ def copy_arrays(conn: Connection, query: str | sql.Composed) -> list[Column]:
     with driver_connection(conn).cursor() as cur, cur.copy(statement) as copy:
         for chunk in copy:
             buf += chunk
-    return parse_row(bytes(buf))
+    return bytes(buf)
 
 
 def parse_row(data: bytes) -> list[Column]:
@@ -125,14 +130,7 @@ def copy_packed_rows(conn: Connection, query: str | sql.Composed, kinds: list[st
     result is one structured numpy array. PostgreSQL builds the bytea in about half the time array_agg needs
     for the same columns, and one large COPY field spares the per-row messages of a row-wise COPY.
     """
-    statement = sql.SQL("COPY ({}) TO STDOUT (FORMAT binary)").format(
-        sql.SQL(query) if isinstance(query, str) else query
-    )
-    buf = bytearray()
-    with driver_connection(conn).cursor() as cur, cur.copy(statement) as copy:
-        for chunk in copy:
-            buf += chunk
-    return parse_packed_rows(bytes(buf), kinds)
+    return parse_packed_rows(copy_out(conn, query), kinds)
 
 
 def parse_packed_rows(data: bytes, kinds: list[str]) -> list[npt.NDArray[Any]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import orjson
@@ -71,79 +72,89 @@ async def circle(
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
     circles: CircleService = request.app.state.circles
     engine: Engine = request.app.state.read_engine
-    args = (lon, lat, mode, radius_m, minutes, datum, JobFilters(occupation, min_wage, full_time))
-    page = (limit, offset, reach)
+    asked = CircleRequest(
+        lon,
+        lat,
+        mode,
+        radius_m,
+        minutes,
+        datum,
+        JobFilters(occupation, min_wage, full_time),
+        limit,
+        offset,
+        reach,
+    )
     if not circles.ready(mode):  # the first circle loads the network (seconds): off the event loop
-        return await run_in_threadpool(_circle_response, circles, engine, *args, *page)
-    # then inline, not in the thread pool: a few ms of CPU (numba, numpy) and two short queries; each worker
+        return await run_in_threadpool(_circle_response, circles, engine, asked)
+    # then inline, not in the thread pool: a few ms of CPU (numba, numpy) and one short query; each worker
     # process does one circle at a time, which measured faster than thread hand-offs and GIL contention
-    return _circle_response(circles, engine, *args, *page)
+    return _circle_response(circles, engine, asked)
 
 
-def _circle_response(
-    circles: CircleService,
-    engine: Engine,
-    lon: float,
-    lat: float,
-    mode: str,
-    radius_m: float | None,
-    minutes: float | None,
-    datum: str,
-    filters: JobFilters,
-    limit: int,
-    offset: int,
-    reach: bool,
-) -> Response:
+@dataclass(frozen=True)
+class CircleRequest:
+    """What a circle request asks for, as given (validated by CircleService.query)."""
+
+    lon: float
+    lat: float
+    mode: str
+    radius_m: float | None
+    minutes: float | None
+    datum: str
+    filters: JobFilters
+    limit: int
+    offset: int
+    reach: bool
+
+
+def _circle_response(circles: CircleService, engine: Engine, asked: CircleRequest) -> Response:
     try:
-        result, q = _positions(
-            circles, engine, lon, lat, mode, radius_m, minutes, datum, filters, limit, offset, reach
-        )
+        result, q = _positions(circles, engine, asked)
     except DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
         # the read engine does not ping on checkout: a connection the server dropped fails once, then is replaced
-        result, q = _positions(
-            circles, engine, lon, lat, mode, radius_m, minutes, datum, filters, limit, offset, reach
-        )
+        result, q = _positions(circles, engine, asked)
     if result["reach"] is not None:
         result["reach"] = orjson.Fragment(result["reach"])  # already GeoJSON text: embedded, not re-encoded
-    query = {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": minutes}
+    query = {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": asked.minutes}
     return Response(orjson.dumps({"query": query, **result}), media_type="application/json")
 
 
+def _query(circles: CircleService, conn: Connection, asked: CircleRequest) -> CircleQuery:
+    """The request validated and its point projected."""
+    return circles.query(
+        conn,
+        lon=asked.lon,
+        lat=asked.lat,
+        mode=asked.mode,
+        radius_m=asked.radius_m,
+        minutes=asked.minutes,
+        datum=asked.datum,
+    )
+
+
 def _positions(
-    circles: CircleService,
-    engine: Engine,
-    lon: float,
-    lat: float,
-    mode: str,
-    radius_m: float | None,
-    minutes: float | None,
-    datum: str,
-    filters: JobFilters,
-    limit: int,
-    offset: int,
-    reach: bool,
+    circles: CircleService, engine: Engine, asked: CircleRequest
 ) -> tuple[dict[str, Any], CircleQuery]:
     """One round trip when the network and sites in memory are current; otherwise reload them and search again."""
-    page: dict[str, Any] = {"limit": limit, "offset": offset, "with_reach": reach}
+    page: dict[str, Any] = {"limit": asked.limit, "offset": asked.offset, "with_reach": asked.reach}
     with _read_connection(engine) as conn:
-        held = circles.loaded(mode)
+        held = circles.loaded(asked.mode)
         if held is None:  # the first circle of a mode: load the network (409 when none is imported) and sites
-            net, sites = circles.current(conn, mode)
-            q = circles.query(
-                conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum
-            )
-            return positions_in_circle(circles, conn, q, filters, **page, net=net, sites=sites), q
-        q = circles.query(conn, lon=lon, lat=lat, mode=mode, radius_m=radius_m, minutes=minutes, datum=datum)
+            net, sites = circles.current(conn, asked.mode)
+            q = _query(circles, conn, asked)
+            return positions_in_circle(circles, conn, q, asked.filters, **page, net=net, sites=sites), q
+        q = _query(circles, conn, asked)
         try:
             net, sites = held
-            return positions_in_circle(
-                circles, conn, q, filters, **page, net=net, sites=sites, check_current=True
-            ), q
+            found = positions_in_circle(
+                circles, conn, q, asked.filters, **page, net=net, sites=sites, check_current=True
+            )
+            return found, q
         except StaleNetwork:
-            net, sites = circles.current(conn, mode)
-            return positions_in_circle(circles, conn, q, filters, **page, net=net, sites=sites), q
+            net, sites = circles.current(conn, asked.mode)
+            return positions_in_circle(circles, conn, q, asked.filters, **page, net=net, sites=sites), q
 
 
 # HR may read no resident row (RLS): it sees the pool of its own enterprise's circle without resident ids
