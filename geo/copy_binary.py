@@ -44,14 +44,20 @@ def copy_out(conn: Connection, query: str | sql.Composed) -> bytes:
     return bytes(buf)
 
 
-def parse_row(data: bytes) -> list[Column]:
-    """The columns of the single row of a binary COPY stream."""
+def _first_row(data: bytes) -> tuple[int, int]:
+    """Where the first row of a binary COPY stream starts, and its field count (-1: no row)."""
     if not data.startswith(SIGNATURE):
         raise ValueError("not a binary COPY stream")
     pos = len(SIGNATURE) + 4
     (ext,) = struct.unpack_from(">i", data, pos)
     pos += 4 + ext
     (n_fields,) = struct.unpack_from(">h", data, pos)
+    return pos, n_fields
+
+
+def parse_row(data: bytes) -> list[Column]:
+    """The columns of the single row of a binary COPY stream."""
+    pos, n_fields = _first_row(data)
     pos += 2
     if n_fields < 0:
         raise ValueError("the query returned no row")
@@ -135,12 +141,7 @@ def copy_packed_rows(conn: Connection, query: str | sql.Composed, kinds: list[st
 
 def parse_packed_rows(data: bytes, kinds: list[str]) -> list[npt.NDArray[Any]]:
     """The columns of a binary COPY stream of one row with one bytea of packed rows (NULL: no rows)."""
-    if not data.startswith(SIGNATURE):
-        raise ValueError("not a binary COPY stream")
-    pos = len(SIGNATURE) + 4
-    (ext,) = struct.unpack_from(">i", data, pos)
-    pos += 4 + ext
-    (n_fields,) = struct.unpack_from(">h", data, pos)
+    pos, n_fields = _first_row(data)
     if n_fields != 1:
         raise ValueError(f"expected one row with one bytea column, got {n_fields} columns")
     (size,) = struct.unpack_from(">i", data, pos + 2)
