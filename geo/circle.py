@@ -16,6 +16,8 @@ from geo.kernels import (
     evaluate_node_points,
     evaluate_points,
     reached_parts,
+    same_edge_points,
+    start_seeds,
 )
 from geo.network import F8, I4, I8, ModeGraph, dead_ends
 from geo.reach_area import EdgeCoords, TracedRings, reach_area, reach_rings
@@ -93,15 +95,9 @@ class CircleSearch:
     def seeds(self, edge: int, offset_m: float) -> tuple[I4, F8]:
         """The two ends of the start's edge with the partial cost of reaching each (0 if the start is there)."""
         g = self.graph
-        seg = g.length_m[edge]
-        frac = min(1.0, max(0.0, offset_m / seg)) if seg > 0 else 0.0
-        nodes = np.array([g.u[edge], g.v[edge]], dtype=np.int32)
-        full = np.array([g.bwd[edge], g.fwd[edge]])
-        part = np.array([frac, 1.0 - frac])
-        usable = bool(np.isfinite(full).any())
-        keep = np.isfinite(full) | ((part == 0.0) & usable)  # a start exactly on a node is at that node
-        costs = np.where(np.isfinite(full), full, 0.0) * part
-        return nodes[keep], costs[keep]
+        nodes, costs = np.empty(2, np.int32), np.empty(2)
+        n = start_seeds(g.u, g.v, g.fwd, g.bwd, g.length_m, edge, offset_m, nodes, costs)
+        return nodes[:n], costs[:n]
 
     def search(self, edge: int, offset_m: float, limit: float) -> Reach:
         """Costs of every node reachable within ``limit`` from a point on ``edge`` at ``offset_m``."""
@@ -188,29 +184,14 @@ class CircleSearch:
         self, reach: Reach, targets: PointSet, limit: float, best: F8, out: list[npt.NDArray[np.int32]]
     ) -> None:
         """Points on the start's own edge, reached directly along it."""
-        g = self.graph
-        e = reach.edge
-        on_edge = targets.index[targets.ptr[e] : targets.ptr[e + 1]]
-        if len(on_edge) == 0:
-            return
-        seg = g.length_m[e]
-        s = targets.snapped.offset_m[on_edge]
-        delta = s - reach.offset_m
-        f_ok, b_ok = np.isfinite(g.fwd[e]), np.isfinite(g.bwd[e])
-        rate_f = g.fwd[e] / seg if seg > 0 and f_ok else 0.0
-        rate_b = g.bwd[e] / seg if seg > 0 and b_ok else 0.0
-        direct = np.full(len(on_edge), np.inf)
-        if f_ok:
-            ahead = delta >= 0
-            direct[ahead] = delta[ahead] * rate_f
-        if b_ok:
-            behind = delta <= 0
-            direct[behind] = np.minimum(direct[behind], -delta[behind] * rate_b)
-        better = (direct <= limit) & (direct < best[on_edge])
-        new = better & np.isinf(best[on_edge])  # not hit through the graph: list it; the others are listed
-        best[on_edge[better]] = direct[better]
-        if new.any():
-            out.append(on_edge[new])
+        g, e = self.graph, reach.edge
+        hit = np.empty(targets.ptr[e + 1] - targets.ptr[e], np.int32)
+        nhit = same_edge_points(
+            e, reach.offset_m, g.fwd, g.bwd, g.length_m, targets.ptr, targets.index, targets.snapped.offset_m,
+            float(limit), best, hit, 0,
+        )  # fmt: skip
+        if nhit:  # not hit through the graph: list them; the others are listed already
+            out.append(hit[:nhit])
 
     def reach_parts(self, reach: Reach, limit: float) -> tuple[npt.NDArray[np.int64], F8, F8]:
         """The reached road as (edge, from-fraction, to-fraction) parts, partial edges cut exactly."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -339,3 +341,45 @@ def reached_parts(
             out_t1[n] = 1.0
             n += 1
     return n
+
+
+@njit(cache=True, nogil=True)
+def start_seeds(u, v, fwd, bwd, length, e, offset, nodes, costs):  # type: ignore[no-untyped-def]
+    """The start edge's ends with the partial cost to each (0 for an end the start lies on); returns how many."""
+    seg = length[e]
+    frac = min(1.0, max(0.0, offset / seg)) if seg > 0 else 0.0
+    usable = math.isfinite(bwd[e]) or math.isfinite(fwd[e])
+    n = 0
+    if math.isfinite(bwd[e]) or (frac == 0.0 and usable):
+        nodes[n] = u[e]
+        costs[n] = (bwd[e] if math.isfinite(bwd[e]) else 0.0) * frac
+        n += 1
+    if math.isfinite(fwd[e]) or (1.0 - frac == 0.0 and usable):
+        nodes[n] = v[e]
+        costs[n] = (fwd[e] if math.isfinite(fwd[e]) else 0.0) * (1.0 - frac)
+        n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
+def same_edge_points(e, offset, fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best, hit, nhit):  # type: ignore[no-untyped-def]
+    """Points on the start's own edge reached directly along it; newly reached ones appended to ``hit``."""
+    seg = length[e]
+    f_ok = math.isfinite(fwd[e])
+    b_ok = math.isfinite(bwd[e])
+    rate_f = fwd[e] / seg if seg > 0 and f_ok else 0.0
+    rate_b = bwd[e] / seg if seg > 0 and b_ok else 0.0
+    for k in range(pt_ptr[e], pt_ptr[e + 1]):
+        p = pt_index[k]
+        delta = pt_offset[p] - offset
+        direct = np.inf
+        if f_ok and delta >= 0:
+            direct = delta * rate_f
+        if b_ok and delta <= 0:
+            direct = min(direct, -delta * rate_b)
+        if direct <= limit and direct < best[p]:
+            if best[p] == np.inf:
+                hit[nhit] = p
+                nhit += 1
+            best[p] = direct
+    return nhit

@@ -9,7 +9,6 @@ A site's supply ratio is known right after its own search, so one pass gives pos
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 
@@ -20,7 +19,14 @@ from numba import njit, prange
 
 from geo.bucket_queue import EMPTY, bucket_width, layout
 from geo.circle import PointSet
-from geo.kernels import bucket_search, covered_edges, evaluate_node_points, evaluate_points
+from geo.kernels import (
+    bucket_search,
+    covered_edges,
+    evaluate_node_points,
+    evaluate_points,
+    same_edge_points,
+    start_seeds,
+)
 from geo.network import F8, I4, I8, ModeGraph, dead_ends
 
 _LOCK = threading.Lock()  # one sweep at a time: each already uses every core
@@ -39,48 +45,6 @@ class SweepSums:
     pt_pos: I8
     pt_match: I8
     pt_access: F8
-
-
-@njit(cache=True, nogil=True)
-def _seeds(u, v, fwd, bwd, length, e, offset, nodes, costs):  # type: ignore[no-untyped-def]
-    """CircleSearch.seeds: the start edge's ends with the partial cost to each; returns how many."""
-    seg = length[e]
-    frac = min(1.0, max(0.0, offset / seg)) if seg > 0 else 0.0
-    usable = math.isfinite(bwd[e]) or math.isfinite(fwd[e])
-    n = 0
-    if math.isfinite(bwd[e]) or (frac == 0.0 and usable):
-        nodes[n] = u[e]
-        costs[n] = (bwd[e] if math.isfinite(bwd[e]) else 0.0) * frac
-        n += 1
-    if math.isfinite(fwd[e]) or (1.0 - frac == 0.0 and usable):
-        nodes[n] = v[e]
-        costs[n] = (fwd[e] if math.isfinite(fwd[e]) else 0.0) * (1.0 - frac)
-        n += 1
-    return n
-
-
-@njit(cache=True, nogil=True)
-def _same_edge(e, offset, fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best, hit, nhit):  # type: ignore[no-untyped-def]
-    """CircleSearch._same_edge: points on the start's own edge reached directly along it."""
-    seg = length[e]
-    f_ok = math.isfinite(fwd[e])
-    b_ok = math.isfinite(bwd[e])
-    rate_f = fwd[e] / seg if seg > 0 and f_ok else 0.0
-    rate_b = bwd[e] / seg if seg > 0 and b_ok else 0.0
-    for k in range(pt_ptr[e], pt_ptr[e + 1]):
-        p = pt_index[k]
-        delta = pt_offset[p] - offset
-        direct = np.inf
-        if f_ok and delta >= 0:
-            direct = delta * rate_f
-        if b_ok and delta <= 0:
-            direct = min(direct, -delta * rate_b)
-        if direct <= limit and direct < best[p]:
-            if best[p] == np.inf:
-                hit[nhit] = p
-                nhit += 1
-            best[p] = direct
-    return nhit
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -115,7 +79,7 @@ def _sweep(  # type: ignore[no-untyped-def]
                 continue
             stamp += 1
             off = site_offset[s]
-            ns = _seeds(u, v, fwd, bwd, length, e, off, seed_nodes, seed_costs)
+            ns = start_seeds(u, v, fwd, bwd, length, e, off, seed_nodes, seed_costs)
             count, pool = bucket_search(
                 indptr, head, weight, leaf, seed_nodes[:ns], seed_costs[:ns], limit, dist, touched, inv,
                 max_weight, heads, pool, not_needed, no_nodes,
@@ -130,7 +94,9 @@ def _sweep(  # type: ignore[no-untyped-def]
             nhit = evaluate_node_points(
                 touched, count, dist, node_ptr, node_index, limit, best, hit, nhit, pt_edge, mark, stamp
             )
-            nhit = _same_edge(e, off, fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best, hit, nhit)
+            nhit = same_edge_points(
+                e, off, fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best, hit, nhit
+            )
             for t in range(count):
                 dist[touched[t]] = np.inf
             demand = 0.0

@@ -16,7 +16,7 @@ from numba import get_num_threads, njit, prange
 
 from geo.bucket_queue import EMPTY, bucket_width, layout
 from geo.circle import PointSet
-from geo.kernels import bucket_search
+from geo.kernels import bucket_search, same_edge_points, start_seeds
 from geo.network import ModeGraph, dead_ends
 from geo.trees import Trees, pruned_arcs
 
@@ -53,47 +53,6 @@ def _target_costs(dist, t_edge, t_offset, t_node, u, v, fwd, bwd, length, limit,
                 best[p] = dn
 
 
-@njit(cache=True, nogil=True)
-def _same_edge(edge, offset, fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best):  # type: ignore[no-untyped-def]
-    """Targets on the source's own edge, reached directly along it (CircleSearch._same_edge)."""
-    seg = length[edge]
-    f_ok = np.isfinite(fwd[edge])
-    b_ok = np.isfinite(bwd[edge])
-    rate_f = fwd[edge] / seg if seg > 0 and f_ok else 0.0
-    rate_b = bwd[edge] / seg if seg > 0 and b_ok else 0.0
-    for k in range(pt_ptr[edge], pt_ptr[edge + 1]):
-        p = pt_index[k]
-        delta = pt_offset[p] - offset
-        direct = np.inf
-        if f_ok and delta >= 0:
-            direct = delta * rate_f
-        if b_ok and delta <= 0:
-            direct = min(direct, -delta * rate_b)
-        if direct <= limit and direct < best[p]:
-            best[p] = direct
-
-
-@njit(cache=True, nogil=True)
-def _seeds(edge, offset, u, v, fwd, bwd, length):  # type: ignore[no-untyped-def]
-    """The start edge's ends with their partial costs (CircleSearch.seeds)."""
-    seg = length[edge]
-    frac = min(1.0, max(0.0, offset / seg)) if seg > 0 else 0.0
-    full = np.array([bwd[edge], fwd[edge]])
-    part = np.array([frac, 1.0 - frac])
-    ends = np.array([u[edge], v[edge]], dtype=np.int32)
-    usable = np.isfinite(full[0]) or np.isfinite(full[1])
-    n = 0
-    nodes = np.empty(2, np.int32)
-    costs = np.empty(2, np.float64)
-    for k in range(2):
-        finite = np.isfinite(full[k])
-        if finite or (part[k] == 0.0 and usable):
-            nodes[n] = ends[k]
-            costs[n] = (full[k] if finite else 0.0) * part[k]
-            n += 1
-    return nodes[:n], costs[:n]
-
-
 @njit(cache=True, parallel=True)
 def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, fwd, bwd, length,
           pt_ptr, pt_index, pt_offset, t_edge, t_node, needed, needed_nodes, limit, inv, max_weight, n_buckets,
@@ -105,16 +64,21 @@ def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, fwd, 
         touched = np.empty(n_nodes, np.int32)
         heads = np.full(n_buckets, EMPTY, np.int32)
         pool = np.empty((len(head) + 3, 2), np.int32)
+        nodes = np.empty(2, np.int32)
+        costs = np.empty(2, np.float64)
+        hit = np.empty(len(pt_offset), np.int32)  # same_edge_points lists new hits; unused here
         for r in range(c, n_src, n_chunks):
             best = out[r]
             edge = src_edge[r]
             if edge < 0:
                 continue
-            nodes, costs = _seeds(edge, src_offset[r], u, v, fwd, bwd, length)
-            count, pool = bucket_search(indptr, head, weight, leaf, nodes, costs, limit, dist, touched, inv,
-                                        max_weight, heads, pool, needed, needed_nodes)  # fmt: skip
+            ns = start_seeds(u, v, fwd, bwd, length, edge, src_offset[r], nodes, costs)
+            count, pool = bucket_search(indptr, head, weight, leaf, nodes[:ns], costs[:ns], limit, dist, touched,
+                                        inv, max_weight, heads, pool, needed, needed_nodes)  # fmt: skip
             _target_costs(dist, t_edge, pt_offset, t_node, u, v, fwd, bwd, length, limit, best)
-            _same_edge(edge, src_offset[r], fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best)
+            same_edge_points(
+                edge, src_offset[r], fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best, hit, 0
+            )
             for t in range(count):
                 dist[touched[t]] = np.inf
 
