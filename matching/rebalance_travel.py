@@ -119,7 +119,8 @@ def fill_cols(service: CircleService, net: RoadNetwork, times: CentreTimes, sink
         return
     graph = service.reversed_graph(net, times.mode, "time")
     targets = PointSet.build(times.targets.snapped, graph)
-    trees = service.cached(f"trees-reversed:{times.mode}", lambda: Trees.of(graph))
+    # flipping directions keeps every edge usable as it was: the reversed graph has the same dead-end trees
+    trees = service.cached(f"trees:{times.mode}", lambda: Trees.of(graph))
     values = travel_rows(graph, times.edge[todo], times.offset_m[todo], targets, times.limit, trees)
     times.cols.update(zip(todo.tolist(), values, strict=True))
     _write(times)

@@ -146,3 +146,5 @@ def test_dead_end_trees_hang_off_the_core() -> None:
     assert trees.core.tolist() == [True, True, True, False, False, False]
     assert trees.parent.tolist()[3:] == [2, 3, 1]
     assert trees.allowed(np.array([4], np.int32)).tolist() == [True, True, True, True, True, False]
+    flipped = Trees.of(graph.reversed())  # the column searches reuse the forward graph's trees
+    assert np.array_equal(flipped.core, trees.core) and np.array_equal(flipped.parent, trees.parent)
