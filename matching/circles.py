@@ -22,6 +22,7 @@ from geo.reach_area import to_geojson
 from geo.settings import Settings
 from geo.trees import Trees
 from matching.queries import COUNTY_EXTENT, NETWORK_AND_LAST_SITE, SITES_SINCE
+from matching.vacancy_board import VacancyBoard
 
 EXTENT_MARGIN_DEG = 0.05
 GRID_MARGIN_M = 1000.0  # reach areas reach 40 m (+ a few cells) beyond the roads
@@ -74,10 +75,11 @@ class _State:
 
 
 class CircleService:
-    """Holds the in-memory network (reloaded when its version changes) and the snapped sites."""
+    """Holds the in-memory network (reloaded when its version changes), the snapped sites and open positions."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.vacancies = VacancyBoard()
         self.to_metric = Projector(4326, settings.metric_srid)
         self.to_wgs84 = Projector(settings.metric_srid, 4326)
         self._state = _State()
@@ -91,8 +93,8 @@ class CircleService:
         return self._network(conn, network_version(conn))
 
     def ready(self, mode: str) -> bool:
-        """Whether a network is loaded and the mode's sites are snapped (a circle then takes milliseconds)."""
-        return self._state.network is not None and mode in self._state.sites
+        """Whether the network, the mode's snapped sites and the open positions are loaded (a circle is then fast)."""
+        return self._state.network is not None and mode in self._state.sites and self.vacancies.loaded
 
     def loaded(self, mode: str) -> tuple[RoadNetwork, Located] | None:
         """The network and the mode's snapped sites held in memory (not checked against the database)."""
@@ -103,13 +105,35 @@ class CircleService:
     def current(self, conn: Connection, mode: str) -> tuple[RoadNetwork, Located | None]:
         """The current network and a mode's snapped sites (None for an unknown mode), in one query if unchanged."""
         version, last_site = conn.execute(NETWORK_AND_LAST_SITE).one()
+        return self.current_at(conn, mode, version, last_site)
+
+    def current_at(
+        self,
+        conn: Connection,
+        mode: str,
+        version: int | None,
+        last_site: int | None,
+        changed_sites: frozenset[int] = frozenset(),
+    ) -> tuple[RoadNetwork, Located | None]:
+        """As ``current``, from a network version, last site id and changed sites the caller has just read.
+
+        ``changed_sites`` are sites written since the last check (-1: all of them): when one of them is a site
+        already snapped (moved or deleted), every mode's sites are snapped again.
+        """
         net = self._network(conn, version)
         if mode not in MODES:
             return net, None  # the query's validation says what is wrong with it
         known = self._state.sites.get(mode)
+        if known is not None and any(site <= known.last_id for site in changed_sites):
+            self._forget_sites()
+            known = None
         if known is not None and (last_site is None or last_site <= known.last_id):
             return net, known
         return net, self.sites(conn, net, mode)
+
+    def _forget_sites(self) -> None:
+        with self._lock:
+            self._state.sites = {k: v for k, v in self._state.sites.items() if k not in MODES}
 
     def _network(self, conn: Connection, version: int | None) -> RoadNetwork:
         state = self._state

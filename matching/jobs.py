@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -11,33 +10,21 @@ from sqlalchemy import Connection
 
 from geo.errors import NotFound
 from geo.network import Metric
-from geo.network_load import RoadNetwork
-from matching.circles import CircleQuery, CircleService, Located
+from matching.circles import CircleQuery, CircleService
 from matching.live import residents_for
 from matching.queries import (
     ENTERPRISE_EXISTS,
     ENTERPRISE_SITES,
-    OPEN_VACANCIES_AT_SITES,
     PUBLIC_ENTERPRISE,
     RESIDENT_PROFILES,
     VISIBLE_RESIDENTS,
 )
+from matching.vacancy_board import JobFilters
 from registry.personal import mask_name
 
+__all__ = ["JobFilters", "Listing", "candidates_for_enterprise", "positions_in_circle"]
+
 Listing = Literal["counts_only", "your_area", "masked_pool"]
-
-
-@dataclass(frozen=True)
-class JobFilters:
-    """Optional filters on the positions of a circle."""
-
-    occupation: str | None = None
-    min_wage: int | None = None
-    full_time: bool | None = None
-
-
-class StaleNetwork(Exception):
-    """The network or the sites changed since they were loaded: search again with the current ones."""
 
 
 def positions_in_circle(
@@ -49,37 +36,20 @@ def positions_in_circle(
     limit: int = 200,
     offset: int = 0,
     with_reach: bool = True,
-    net: RoadNetwork | None = None,
-    sites: Located | None = None,
-    check_current: bool = False,
 ) -> dict[str, Any]:
     """Open positions reachable from the query point, nearest first (a page of them), with the reach polygon.
 
-    With ``check_current`` the given network and sites are used as they are, and StaleNetwork is raised when
-    the vacancy query (the same round trip) reports a newer network version or a newer site.
+    One short query when nothing changed: it checks the network version, new sites and the change log of the
+    job tables, and the positions come from the worker's vacancy board brought up to date by that check.
     """
-    net = net or service.network(conn)
-    sites = sites or service.sites(conn, net, q.mode)
+    board, fresh = service.vacancies.refresh(conn)  # before the sites: a site written later shows as changed
+    net, sites = service.current_at(conn, q.mode, fresh.network_version, fresh.last_site, fresh.changed_sites)
+    assert sites is not None, "the query's mode was validated"
     hit = service.reach(net, q, sites)
-    params = {
-        "site_ids": hit.ids.tolist(),
-        "costs": hit.cost.tolist(),
-        "occupation": filters.occupation,
-        "min_wage": filters.min_wage,
-        "full_time": filters.full_time,
-        "limit": limit,
-        "offset": offset,
-    }
-    found = [dict(r._mapping) for r in conn.execute(OPEN_VACANCIES_AT_SITES, params)]
-    version, last_site = found[0]["version"], found[0]["last_site"]
-    if check_current and (version != net.version or (last_site is not None and last_site > sites.last_id)):
-        raise StaleNetwork
-    rows = [row for row in found if row["vacancy_id"] is not None]
-    vacancy_count = int(rows[0]["vacancy_count"]) if rows else 0
-    position_count = int(rows[0]["position_count"]) if rows else 0
-    for row in rows:
-        cost = row.pop("cost")
-        del row["vacancy_count"], row["position_count"], row["version"], row["last_site"]
+    page, costs = service.vacancies.page(
+        board, hit.ids, hit.cost, filters, today=fresh.today, limit=limit, offset=offset
+    )
+    for row, cost in zip(page.rows, costs.tolist(), strict=True):
         if q.metric == "length":
             row["road_distance_m"] = round(cost, 1)
         else:
@@ -87,11 +57,11 @@ def positions_in_circle(
     return {
         "on_network": hit.on_network,
         "snap_distance_m": round(hit.snap_distance_m, 1),
-        "vacancy_count": vacancy_count,
-        "position_count": position_count,
+        "vacancy_count": page.vacancy_count,
+        "position_count": page.position_count,
         "limit": limit,
         "offset": offset,
-        "positions": rows,
+        "positions": page.rows,
         "reach": service.reach_polygon(net, q, hit) if with_reach else None,
     }
 

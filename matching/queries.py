@@ -33,46 +33,6 @@ COUNTY_EXTENT = text(
     """
 )
 
-# the sites' points and the occupation names are joined to the page only, not to every vacancy in reach
-# (a county-seat circle reaches ~1,300 sites and ~9,000 vacancies): a third less PostgreSQL CPU, same rows.
-# Every row (and the one row of an empty page) also carries the network version and the last site id, so the
-# endpoint learns in the same round trip whether the network and sites it searched are still current.
-OPEN_VACANCIES_AT_SITES = text(
-    """
-    SELECT i.version, i.last_site, p.vacancy_id, p.enterprise_id, p.enterprise, p.site_id, p.title,
-           p.occupation_code, p.occupation, p.positions, p.wage_min, p.wage_max, p.full_time, p.lon, p.lat,
-           p.cost, p.vacancy_count, p.position_count
-    FROM (
-        SELECT (SELECT version FROM road_network_info WHERE network_id = 1) AS version,
-               (SELECT max(site_id) FROM enterprise_sites) AS last_site
-    ) i
-    LEFT JOIN LATERAL (
-        SELECT p.vacancy_id, p.enterprise_id, p.enterprise, p.site_id, p.title, p.occupation_code,
-               o.name AS occupation, p.positions, p.wage_min, p.wage_max, p.full_time,
-               ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat, p.cost, p.vacancy_count, p.position_count
-        FROM (
-            SELECT v.vacancy_id, v.enterprise_id, e.name AS enterprise, v.site_id, v.title, v.occupation_code,
-                   v.positions, v.wage_min, v.wage_max, v.full_time, r.cost,
-                   count(*) OVER () AS vacancy_count, sum(v.positions) OVER () AS position_count
-            FROM unnest(CAST(:site_ids AS bigint[]), CAST(:costs AS float8[])) AS r(site_id, cost)
-            JOIN vacancies v ON v.site_id = r.site_id
-            JOIN public_enterprises e ON e.enterprise_id = v.enterprise_id
-            WHERE v.status = 'open'
-              AND (v.valid_until IS NULL OR v.valid_until >= current_date)
-              AND (CAST(:occupation AS text) IS NULL
-                   OR v.occupation_code = :occupation OR v.occupation_code LIKE :occupation || '-%')
-              AND (CAST(:min_wage AS integer) IS NULL OR coalesce(v.wage_max, v.wage_min) >= :min_wage)
-              AND (CAST(:full_time AS boolean) IS NULL OR v.full_time = :full_time)
-            ORDER BY r.cost, v.vacancy_id
-            LIMIT :limit OFFSET :offset
-        ) p
-        JOIN enterprise_sites s ON s.site_id = p.site_id
-        LEFT JOIN occupations o ON o.code = p.occupation_code
-    ) p ON true
-    ORDER BY p.cost, p.vacancy_id
-    """
-)
-
 ENTERPRISE_SITES = text(
     """
     SELECT s.site_id,

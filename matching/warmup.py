@@ -13,12 +13,12 @@ def warm_circles(engine: Engine, service: CircleService, *, mode: str = "walk") 
     """One circle at the county's centre (compiles the kernels on their first use ever); False without roads."""
     with engine.connect() as conn:
         try:
-            net = service.network(conn)
+            service.network(conn)
             x0, y0, x1, y1 = service.extent(conn)
             q = service.query(
                 conn, lon=(x0 + x1) / 2, lat=(y0 + y1) / 2, mode=mode, radius_m=3000.0, minutes=None
             )
         except HongyanError:  # no roads or no areas yet: nothing to warm
             return False
-        positions_in_circle(service, conn, q, JobFilters(None, None, None), limit=1, net=net)
+        positions_in_circle(service, conn, q, JobFilters(None, None, None), limit=1)
     return True

@@ -16,13 +16,7 @@ from api.auth import AppEngine, bearer
 from api.deps import ConnectionDep
 from geo.errors import NotFound
 from matching.circles import CircleQuery, CircleService
-from matching.jobs import (
-    JobFilters,
-    Listing,
-    StaleNetwork,
-    candidates_for_enterprise,
-    positions_in_circle,
-)
+from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
 from matching.queries import ENTERPRISE_EXISTS
 from registry.accounts.auth import authenticate
 
@@ -137,24 +131,15 @@ def _query(circles: CircleService, conn: Connection, asked: CircleRequest) -> Ci
 def _positions(
     circles: CircleService, engine: Engine, asked: CircleRequest
 ) -> tuple[dict[str, Any], CircleQuery]:
-    """One round trip when the network and sites in memory are current; otherwise reload them and search again."""
-    page: dict[str, Any] = {"limit": asked.limit, "offset": asked.offset, "with_reach": asked.reach}
+    """The page of positions and the reach polygon; one short query when nothing changed since the last."""
     with _read_connection(engine) as conn:
-        held = circles.loaded(asked.mode)
-        if held is None:  # the first circle of a mode: load the network (409 when none is imported) and sites
-            net, sites = circles.current(conn, asked.mode)
-            q = _query(circles, conn, asked)
-            return positions_in_circle(circles, conn, q, asked.filters, **page, net=net, sites=sites), q
+        if circles.loaded(asked.mode) is None:  # the first circle of a mode: 409 when no roads are imported
+            circles.network(conn)
         q = _query(circles, conn, asked)
-        try:
-            net, sites = held
-            found = positions_in_circle(
-                circles, conn, q, asked.filters, **page, net=net, sites=sites, check_current=True
-            )
-            return found, q
-        except StaleNetwork:
-            net, sites = circles.current(conn, asked.mode)
-            return positions_in_circle(circles, conn, q, asked.filters, **page, net=net, sites=sites), q
+        found = positions_in_circle(
+            circles, conn, q, asked.filters, limit=asked.limit, offset=asked.offset, with_reach=asked.reach
+        )
+        return found, q
 
 
 # HR may read no resident row (RLS): it sees the pool of its own enterprise's circle without resident ids
