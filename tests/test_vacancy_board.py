@@ -239,7 +239,9 @@ def test_renamed_occupations_and_bulk_updates_reload_the_board(world: tuple[Engi
         conn.execute(text("UPDATE occupations SET name = name || '（新）'"))
         count = conn.execute(BULK_COPIES).rowcount
         logged = conn.execute(
-            text("SELECT row_id FROM row_changes WHERE txid = pg_current_xact_id() AND table_name = 'vacancies'")
+            text(
+                "SELECT row_id FROM row_changes WHERE txid = pg_current_xact_id() AND table_name = 'vacancies'"
+            )
         ).all()
     assert count == 2500 and logged == [(None,)]  # too many to log one by one: "reload everything"
     with engine.connect() as conn:
@@ -251,7 +253,9 @@ def test_renamed_occupations_and_bulk_updates_reload_the_board(world: tuple[Engi
 def test_the_change_log_records_ids_or_one_row_for_many(world: tuple[Engine, CircleService]) -> None:
     engine, _ = world
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO occupations (code, name, level) VALUES ('9-99-99-99', '测试', 'detail')"))
+        conn.execute(
+            text("INSERT INTO occupations (code, name, level) VALUES ('9-99-99-99', '测试', 'detail')")
+        )
         logged = conn.execute(
             text("SELECT table_name, row_id FROM row_changes WHERE txid = pg_current_xact_id()")
         ).all()
@@ -266,11 +270,15 @@ def test_the_change_log_records_ids_or_one_row_for_many(world: tuple[Engine, Cir
             {"ids": ids.tolist()},
         )  # fmt: skip
         rows = conn.execute(
-            text("SELECT table_name, row_id FROM row_changes WHERE txid = pg_current_xact_id() ORDER BY row_id")
+            text(
+                "SELECT table_name, row_id FROM row_changes WHERE txid = pg_current_xact_id() ORDER BY row_id"
+            )
         ).all()
     assert rows == [("enterprises", int(i)) for i in ids]
     with engine.begin() as conn:
-        conn.execute(text("UPDATE enterprises SET name = name WHERE enterprise_id > 999999"))  # no rows: no entry
+        conn.execute(
+            text("UPDATE enterprises SET name = name WHERE enterprise_id > 999999")
+        )  # no rows: no entry
         conn.execute(text("DELETE FROM enterprises WHERE enterprise_id = 900003"))
         rows = conn.execute(
             text("SELECT table_name, row_id FROM row_changes WHERE txid = pg_current_xact_id()")
