@@ -1,0 +1,195 @@
+"""`hongyan serve --workers N`: uvicorn workers that share the open connections evenly between them."""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import errno
+import logging
+import multiprocessing
+import os
+import select
+import signal
+import socket
+import sys
+import time
+
+import uvicorn
+from uvicorn.config import STARTUP_FAILURE
+from uvicorn.supervisors.multiprocess import Process
+
+logger = logging.getLogger("uvicorn.error")
+
+RECHECK_S = 0.005  # how often a worker that must hold back re-reads the counts (and publishes its own)
+STARVE_S = 0.05  # a connection left pending this long is accepted even by a busier worker
+ACCEPT_RETRY_S = 1.0  # pause after running out of file descriptors or memory, as asyncio's own server does
+IDLE = -1  # a slot whose worker is not accepting (starting, stopping, dead): left out of the minimum
+
+Counts = ctypes.Array[ctypes.c_int]  # one open-connection count per worker slot, in shared memory
+
+
+def may_accept(counts: Counts, slot: int) -> bool:
+    """True if the worker in `slot` holds no more open connections than the least busy accepting worker."""
+    busy = [c for c in counts if c != IDLE]
+    return not busy or counts[slot] <= min(busy)
+
+
+class BalancedServer(uvicorn.Server):
+    """A uvicorn worker that accepts its own connections, one at a time, while it is among the least busy."""
+
+    def __init__(self, config: uvicorn.Config, counts: Counts, slot: int) -> None:
+        super().__init__(config)
+        self.counts = counts
+        self.slot = slot
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        """Run uvicorn's start-up (the lifespan) without its asyncio server, then accept on `sockets` ourselves."""
+        await super().startup(sockets=[])
+        for sock in sockets or []:
+            sock.listen(self.config.backlog)  # asyncio's create_server would do this; uvicorn only binds
+            sock.setblocking(False)
+            self._tasks.append(asyncio.create_task(self._accept(sock)))
+        self._tasks.append(asyncio.create_task(self._publish()))
+        for task in self._tasks:
+            task.add_done_callback(self._stop_if_failed)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Stop accepting, leave the balance, then shut down as uvicorn does."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.counts[self.slot] = IDLE
+        await super().shutdown(sockets=sockets)
+
+    def _stop_if_failed(self, task: asyncio.Task[None]) -> None:
+        # a worker that no longer accepts must go, so that the supervisor starts a fresh one
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("Worker stopped accepting connections", exc_info=task.exception())
+            self.should_exit = True
+
+    def _count(self) -> int:
+        """Publish and return how many connections this worker holds."""
+        self.counts[self.slot] = held = len(self.server_state.connections)
+        return held
+
+    async def _publish(self) -> None:
+        """Keep this worker's count current while the accept loop waits for a connection."""
+        while True:
+            self._count()
+            await asyncio.sleep(RECHECK_S)
+
+    async def _accept(self, sock: socket.socket) -> None:
+        """Accept connections on `sock` while this worker may, and hand each to uvicorn's protocol."""
+        loop = asyncio.get_running_loop()
+        config = self.config
+
+        def create_protocol() -> asyncio.Protocol:
+            return config.http_protocol_class(  # type: ignore[call-arg]
+                config=config, server_state=self.server_state, app_state=self.lifespan.state, _loop=loop
+            )
+
+        pending = select.poll()
+        pending.register(sock, select.POLLIN)
+        held_back_since: float | None = None
+        while True:
+            if not pending.poll(0):
+                held_back_since = None
+                await _readable(loop, sock)
+            self._count()
+            if not may_accept(self.counts, self.slot):
+                held_back_since = held_back_since or time.monotonic()
+                if time.monotonic() - held_back_since < STARVE_S:
+                    await asyncio.sleep(RECHECK_S)
+                    continue
+            try:
+                conn, _ = sock.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                continue  # another worker took it
+            except OSError as exc:
+                if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                    raise
+                logger.error("Cannot accept a connection: %s; retrying in %.0f s", exc, ACCEPT_RETRY_S)
+                await asyncio.sleep(ACCEPT_RETRY_S)
+                continue
+            held_back_since = None
+            self.counts[self.slot] = len(self.server_state.connections) + 1  # before the other worker looks
+            conn.setblocking(False)
+            try:
+                await loop.connect_accepted_socket(create_protocol, conn, ssl=config.ssl)
+            except OSError as exc:  # e.g. a TLS handshake that failed
+                logger.warning("Dropped a connection: %s", exc)
+                conn.close()
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
+    """Wait until `sock` has a connection to accept."""
+    ready: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    loop.add_reader(sock, wake)
+    try:
+        await ready
+    finally:
+        loop.remove_reader(sock)
+
+
+class BalancedProcess(Process):
+    """uvicorn's worker process (health-check pipe included) running a BalancedServer in one slot."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket, counts: Counts, slot: int) -> None:
+        self.counts = counts
+        self.slot = slot
+        super().__init__(config, [sock])
+
+    @property
+    def server(self) -> uvicorn.Server:
+        """This process's BalancedServer (built in the worker)."""
+        if self._server is None:
+            self._server = BalancedServer(self.config, self.counts, self.slot)
+        return self._server
+
+
+def serve_workers(config: uvicorn.Config, workers: int) -> None:
+    """Serve `config`'s app from `workers` balanced processes on one socket until SIGINT or SIGTERM."""
+    sock = config.bind_socket()
+    counts: Counts = multiprocessing.get_context("spawn").RawArray(ctypes.c_int, [IDLE] * workers)
+    received: list[int] = []  # the handler only records: it may interrupt the loop anywhere
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda signum, frame: received.append(signum))
+    logger.info("Started parent process [%d]", os.getpid())
+
+    def start(slot: int) -> BalancedProcess:
+        process = BalancedProcess(config, sock, counts, slot)
+        process.start()
+        return process
+
+    processes = [start(slot) for slot in range(workers)]
+    failed = False
+    try:
+        while not received and not failed:
+            time.sleep(0.5)
+            for slot, process in enumerate(processes):
+                if received or process.is_alive(timeout=config.timeout_worker_healthcheck):
+                    continue
+                process.kill()  # dead or hung
+                process.join()
+                counts[slot] = IDLE
+                if process.exitcode == STARTUP_FAILURE:
+                    logger.error("Child process [%s] failed to start, stopping.", process.pid)
+                    failed = True
+                    break
+                logger.info("Child process [%s] died", process.pid)
+                processes[slot] = start(slot)
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join()
+        sock.close()
+        logger.info("Stopping parent process [%d]", os.getpid())
+    if failed:
+        sys.exit(STARTUP_FAILURE)
