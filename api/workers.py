@@ -16,9 +16,10 @@ import time
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
-from uvicorn.supervisors.multiprocess import Process
+from uvicorn.supervisors.multiprocess import SIGNALS, Process
 
 logger = logging.getLogger("uvicorn.error")
+_spawn = multiprocessing.get_context("spawn")
 
 RECHECK_S = 0.005  # how often a worker that must hold back re-reads the counts (and publishes its own)
 STARVE_S = 0.05  # a connection left pending this long is accepted even by a busier worker
@@ -97,7 +98,10 @@ class BalancedServer(uvicorn.Server):
                 held_back_since = None
                 await _readable(loop, sock)
             self._count()
-            if not may_accept(self.counts, self.slot):
+            if may_accept(self.counts, self.slot):
+                held_back_since = None
+            else:
+                # kept while the backlog stays non-empty: a stuck worker's share is then drained at once
                 held_back_since = held_back_since or time.monotonic()
                 if time.monotonic() - held_back_since < STARVE_S:
                     await asyncio.sleep(RECHECK_S)
@@ -112,7 +116,6 @@ class BalancedServer(uvicorn.Server):
                 logger.error("Cannot accept a connection: %s; retrying in %.0f s", exc, ACCEPT_RETRY_S)
                 await asyncio.sleep(ACCEPT_RETRY_S)
                 continue
-            held_back_since = None
             self.counts[self.slot] = len(self.server_state.connections) + 1  # before the other worker looks
             conn.setblocking(False)
             try:
@@ -156,40 +159,83 @@ class BalancedProcess(Process):
 def serve_workers(config: uvicorn.Config, workers: int) -> None:
     """Serve `config`'s app from `workers` balanced processes on one socket until SIGINT or SIGTERM."""
     sock = config.bind_socket()
-    counts: Counts = multiprocessing.get_context("spawn").RawArray(ctypes.c_int, [IDLE] * workers)
-    received: list[int] = []  # the handler only records: it may interrupt the loop anywhere
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda signum, frame: received.append(signum))
-    logger.info("Started parent process [%d]", os.getpid())
+    try:
+        Supervisor(config, sock, workers).run()
+    finally:
+        sock.close()
 
-    def start(slot: int) -> BalancedProcess:
-        process = BalancedProcess(config, sock, counts, slot)
+
+class Supervisor:
+    """The workers' parent, as uvicorn's: restarts dead or hung workers; SIGHUP replaces each in turn."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket, workers: int) -> None:
+        self.config, self.sock, self.workers = config, sock, workers
+        # a slot per worker and a spare, where a replacement starts before the worker it replaces stops
+        self.counts: Counts = _spawn.RawArray(ctypes.c_int, [IDLE] * (workers + 1))
+        self.processes: list[BalancedProcess] = []
+        self.received: list[int] = []  # the handler only records: it may interrupt the loop anywhere
+
+    def run(self) -> None:
+        """Start the workers and look after them until SIGINT or SIGTERM, then stop them all."""
+        for sig in SIGNALS:
+            signal.signal(sig, lambda signum, frame: self.received.append(signum))
+        logger.info("Started parent process [%d]", os.getpid())
+        self.processes = [self._start(slot) for slot in range(self.workers)]
+        try:
+            while self._handle_signals():
+                self._keep_alive()
+                time.sleep(0.5)
+        finally:
+            for process in self.processes:
+                process.terminate()
+            for process in self.processes:
+                process.join()
+            logger.info("Stopping parent process [%d]", os.getpid())
+
+    def _start(self, slot: int) -> BalancedProcess:
+        process = BalancedProcess(self.config, self.sock, self.counts, slot)
         process.start()
         return process
 
-    processes = [start(slot) for slot in range(workers)]
-    failed = False
-    try:
-        while not received and not failed:
-            time.sleep(0.5)
-            for slot, process in enumerate(processes):
-                if received or process.is_alive(timeout=config.timeout_worker_healthcheck):
-                    continue
-                process.kill()  # dead or hung
-                process.join()
-                counts[slot] = IDLE
-                if process.exitcode == STARTUP_FAILURE:
-                    logger.error("Child process [%s] failed to start, stopping.", process.pid)
-                    failed = True
-                    break
-                logger.info("Child process [%s] died", process.pid)
-                processes[slot] = start(slot)
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join()
-        sock.close()
-        logger.info("Stopping parent process [%d]", os.getpid())
-    if failed:
-        sys.exit(STARTUP_FAILURE)
+    def _kill(self, process: BalancedProcess) -> None:
+        process.kill()
+        process.join()
+        self.counts[process.slot] = IDLE
+
+    def _handle_signals(self) -> bool:
+        """Act on the signals received; False once asked to stop."""
+        while self.received:
+            name = SIGNALS[self.received.pop(0)]
+            if name in ("INT", "TERM", "BREAK"):
+                logger.info("Received SIG%s, exiting.", name)
+                return False
+            if name == "HUP":
+                logger.info("Received SIGHUP, restarting processes.")
+                self._replace_all()
+        return True
+
+    def _keep_alive(self) -> None:
+        """Replace dead or hung workers; exit if one could not start (it would fail the same way again)."""
+        for i, process in enumerate(self.processes):
+            if self.received or process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            self._kill(process)
+            if process.exitcode == STARTUP_FAILURE:
+                logger.error("Child process [%s] failed to start, stopping the parent process.", process.pid)
+                sys.exit(STARTUP_FAILURE)
+            logger.info("Child process [%s] died", process.pid)
+            self.processes[i] = self._start(process.slot)
+
+    def _replace_all(self) -> None:
+        """Replace each worker by a fresh one, started in the spare slot before the old one stops."""
+        for i, old in enumerate(self.processes):
+            (spare,) = set(range(self.workers + 1)) - {p.slot for p in self.processes}
+            new = self._start(spare)
+            if not new.wait_until_ready(self.config.timeout_worker_healthcheck):
+                self._kill(new)
+                logger.error("New child process [%s] was not ready in time; restart aborted.", new.pid)
+                return
+            old.terminate()
+            old.join()
+            self.counts[old.slot] = IDLE
+            self.processes[i] = new
