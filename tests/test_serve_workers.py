@@ -124,20 +124,38 @@ def _held(pids: list[int], port: int) -> dict[int, int]:
     established = _established(port)
     held = {}
     for pid in pids:
-        links = (os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir())
+        links = (_readlink(fd) for fd in _listdir(Path(f"/proc/{pid}/fd")))
         held[pid] = sum(1 for link in links if link.startswith("socket:[") and int(link[8:-1]) in established)
     return held
+
+
+def _listdir(path: Path) -> list[Path]:
+    try:
+        return list(path.iterdir())
+    except FileNotFoundError:  # the process has just exited
+        return []
+
+
+def _readlink(fd: Path) -> str:
+    try:
+        return os.readlink(fd)
+    except FileNotFoundError:  # closed meanwhile
+        return ""
 
 
 def _open_and_ask(port: int, n: int) -> list[socket.socket]:
     """Open `n` connections at once, send one keep-alive GET /healthz on each, read every answer."""
     conns = [socket.create_connection(("127.0.0.1", port), timeout=15) for _ in range(n)]
     request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: keep-alive\r\n\r\n".encode()
-    for conn in conns:
-        conn.sendall(request)
-    for conn in conns:
-        answer = _read_response(conn)
-        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    try:
+        for conn in conns:
+            conn.sendall(request)
+        for conn in conns:
+            answer = _read_response(conn)
+            assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    except BaseException:
+        _close(conns)
+        raise
     return conns
 
 
@@ -178,7 +196,23 @@ def _assert_balanced(proc: subprocess.Popen[bytes], port: int) -> dict[int, int]
     return held
 
 
-def test_connections_spread_evenly_and_dead_workers_are_replaced(
+def _wait_for_replacements(proc: subprocess.Popen[bytes], port: int, gone: set[int]) -> list[int]:
+    """Wait until two workers, none of them in `gone`, both take connections (meanwhile the others serve)."""
+    deadline = time.monotonic() + 60
+    while True:
+        conns = _open_and_ask(port, 8)
+        try:
+            workers = _workers(proc.pid)
+            held = _held(workers, port)
+        finally:
+            _close(conns)
+        if len(workers) == 2 and not gone & set(workers) and all(held.values()):
+            return workers
+        assert time.monotonic() < deadline, f"no new workers took connections within 60 s: {held}"
+        time.sleep(0.5)
+
+
+def test_connections_spread_evenly_and_workers_are_replaced(
     server: tuple[subprocess.Popen[bytes], int],
 ) -> None:
     proc, port = server
@@ -187,18 +221,11 @@ def test_connections_spread_evenly_and_dead_workers_are_replaced(
 
     victim, survivor = _workers(proc.pid)
     os.kill(victim, signal.SIGKILL)
-    # the survivor serves at once; the replacement takes connections once started
-    deadline = time.monotonic() + 60
-    while True:
-        conns = _open_and_ask(port, 8)
-        workers = _workers(proc.pid)
-        held = _held(workers, port)
-        _close(conns)
-        assert victim not in workers and survivor in workers
-        if len(workers) == 2 and all(held.values()):
-            break
-        assert time.monotonic() < deadline, f"no replacement worker took connections within 60 s: {held}"
-        time.sleep(0.5)
+    assert survivor in _wait_for_replacements(proc, port, gone={victim})
+    _assert_balanced(proc, port)
+
+    proc.send_signal(signal.SIGHUP)  # as uvicorn's: every worker replaced, one at a time
+    workers = _wait_for_replacements(proc, port, gone=set(_workers(proc.pid)))
     _assert_balanced(proc, port)
 
     proc.send_signal(signal.SIGTERM)
