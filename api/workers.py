@@ -11,8 +11,10 @@ import os
 import select
 import signal
 import socket
+import struct
 import sys
 import time
+from typing import Any
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
@@ -21,37 +23,73 @@ from uvicorn.supervisors.multiprocess import SIGNALS, Process
 logger = logging.getLogger("uvicorn.error")
 _spawn = multiprocessing.get_context("spawn")
 
-RECHECK_S = 0.005  # how often a worker that must hold back re-reads the counts (and publishes its own)
+RECHECK_S = 0.005  # how often a worker that holds back re-reads the counts
 STARVE_S = 0.05  # a connection left pending this long is accepted even by a busier worker
 ACCEPT_RETRY_S = 1.0  # pause after running out of file descriptors or memory, as asyncio's own server does
-IDLE = -1  # a slot whose worker is not accepting (starting, stopping, dead): left out of the minimum
+OUT_OF_RESOURCES = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
+IDLE = -1  # a slot whose worker is not accepting (starting, stopping, dead): left out of the shares
 
 Counts = ctypes.Array[ctypes.c_int]  # one open-connection count per worker slot, in shared memory
 
 
-def may_accept(counts: Counts, slot: int) -> bool:
-    """True if the worker in `slot` holds no more open connections than the least busy accepting worker."""
-    busy = [c for c in counts if c != IDLE]
-    return not busy or counts[slot] <= min(busy)
+def may_accept(counts: Counts, slot: int, waiting: int) -> bool:
+    """True while the worker in `slot` holds fewer connections than its fair share of all open and waiting ones."""
+    active = [c for c in counts if c != IDLE]
+    return counts[slot] < -(-(sum(active) + waiting) // max(len(active), 1))  # ceiling division
+
+
+def waiting_connections(sock: socket.socket) -> int:
+    """How many connections wait in `sock`'s accept queue (Linux reports it as tcp_info.tcpi_unacked)."""
+    try:
+        return int(struct.unpack_from("I", sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104), 24)[0])
+    except OSError:  # not TCP: count the one we know of
+        return 1
+
+
+class Connections(set[Any]):
+    """uvicorn's set of a worker's open connections, publishing its size to the worker's slot on every change."""
+
+    def __init__(self, counts: Counts, slot: int) -> None:
+        super().__init__()
+        self.counts, self.slot = counts, slot
+        self.accepting = False  # the slot stays IDLE before and after
+        self.arriving = 0  # accepted sockets being handed over: the accept loop has counted them
+
+    def publish(self) -> None:
+        """Publish the count, unless the accept loop's stands (a socket may be arriving and here already)."""
+        if self.accepting and not self.arriving:
+            self.counts[self.slot] = len(self)
+
+    def add(self, item: Any) -> None:
+        super().add(item)
+        self.publish()
+
+    def discard(self, item: Any) -> None:
+        super().discard(item)
+        self.publish()
+
+    def remove(self, item: Any) -> None:
+        super().remove(item)
+        self.publish()
 
 
 class BalancedServer(uvicorn.Server):
-    """A uvicorn worker that accepts its own connections, one at a time, while it is among the least busy."""
+    """A uvicorn worker that accepts its own connections, only up to its fair share of all of them."""
 
     def __init__(self, config: uvicorn.Config, counts: Counts, slot: int) -> None:
         super().__init__(config)
-        self.counts = counts
-        self.slot = slot
+        self.connections = self.server_state.connections = Connections(counts, slot)
         self._tasks: list[asyncio.Task[None]] = []
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         """Run uvicorn's start-up (the lifespan) without its asyncio server, then accept on `sockets` ourselves."""
         await super().startup(sockets=[])
+        self.connections.accepting = True
+        self.connections.publish()
         for sock in sockets or []:
             sock.listen(self.config.backlog)  # asyncio's create_server would do this; uvicorn only binds
             sock.setblocking(False)
             self._tasks.append(asyncio.create_task(self._accept(sock)))
-        self._tasks.append(asyncio.create_task(self._publish()))
         for task in self._tasks:
             task.add_done_callback(self._stop_if_failed)
 
@@ -60,7 +98,8 @@ class BalancedServer(uvicorn.Server):
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        self.counts[self.slot] = IDLE
+        self.connections.accepting = False
+        self.connections.counts[self.connections.slot] = IDLE
         await super().shutdown(sockets=sockets)
 
     def _stop_if_failed(self, task: asyncio.Task[None]) -> None:
@@ -69,19 +108,11 @@ class BalancedServer(uvicorn.Server):
             logger.error("Worker stopped accepting connections", exc_info=task.exception())
             self.should_exit = True
 
-    def _count(self) -> int:
-        """Publish and return how many connections this worker holds."""
-        self.counts[self.slot] = held = len(self.server_state.connections)
-        return held
-
-    async def _publish(self) -> None:
-        """Keep this worker's count current while the accept loop waits for a connection."""
-        while True:
-            self._count()
-            await asyncio.sleep(RECHECK_S)
+    def _may_accept(self, sock: socket.socket) -> bool:
+        return may_accept(self.connections.counts, self.connections.slot, waiting_connections(sock))
 
     async def _accept(self, sock: socket.socket) -> None:
-        """Accept connections on `sock` while this worker may, and hand each to uvicorn's protocol."""
+        """Accept connections on `sock` up to this worker's share, and hand them to uvicorn's protocol."""
         loop = asyncio.get_running_loop()
         config = self.config
 
@@ -90,6 +121,13 @@ class BalancedServer(uvicorn.Server):
                 config=config, server_state=self.server_state, app_state=self.lifespan.state, _loop=loop
             )
 
+        async def hand_over(conn: socket.socket) -> None:
+            try:
+                await loop.connect_accepted_socket(create_protocol, conn, ssl=config.ssl)
+            except OSError as exc:  # e.g. a TLS handshake that failed
+                logger.warning("Dropped a connection: %s", exc)
+                conn.close()
+
         pending = select.poll()
         pending.register(sock, select.POLLIN)
         held_back_since: float | None = None
@@ -97,8 +135,7 @@ class BalancedServer(uvicorn.Server):
             if not pending.poll(0):
                 held_back_since = None
                 await _readable(loop, sock)
-            self._count()
-            if may_accept(self.counts, self.slot):
+            if self._may_accept(sock):
                 held_back_since = None
             else:
                 # kept while the backlog stays non-empty: a stuck worker's share is then drained at once
@@ -107,22 +144,37 @@ class BalancedServer(uvicorn.Server):
                     await asyncio.sleep(RECHECK_S)
                     continue
             try:
-                conn, _ = sock.accept()
-            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
-                continue  # another worker took it
+                accepted = self._take(sock, drain=held_back_since is not None)
             except OSError as exc:
-                if exc.errno not in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+                if exc.errno not in OUT_OF_RESOURCES:
                     raise
                 logger.error("Cannot accept a connection: %s; retrying in %.0f s", exc, ACCEPT_RETRY_S)
                 await asyncio.sleep(ACCEPT_RETRY_S)
                 continue
-            self.counts[self.slot] = len(self.server_state.connections) + 1  # before the other worker looks
-            conn.setblocking(False)
             try:
-                await loop.connect_accepted_socket(create_protocol, conn, ssl=config.ssl)
-            except OSError as exc:  # e.g. a TLS handshake that failed
-                logger.warning("Dropped a connection: %s", exc)
-                conn.close()
+                await asyncio.gather(*(hand_over(conn) for conn in accepted))
+            finally:
+                self.connections.arriving = 0
+                self.connections.publish()
+
+    def _take(self, sock: socket.socket, *, drain: bool) -> list[socket.socket]:
+        """Accept this worker's share of the waiting connections (all of them if `drain`) without yielding."""
+        # one a loop turn would make each wait for the requests of all the connections accepted before it
+        accepted: list[socket.socket] = []
+        while drain or not accepted or self._may_accept(sock):
+            try:
+                conn, _ = sock.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                break  # none left: the other workers took them
+            except OSError as exc:
+                if accepted and exc.errno in OUT_OF_RESOURCES:
+                    break  # these first; the next try reports it
+                raise
+            conn.setblocking(False)
+            accepted.append(conn)
+            self.connections.arriving = len(accepted)
+            self.connections.counts[self.connections.slot] = len(self.connections) + len(accepted)
+        return accepted
 
 
 async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.workers import IDLE, may_accept
+from api.workers import IDLE, may_accept, waiting_connections
 
 REPO = Path(__file__).resolve().parents[1]
 HONGYAN = Path(sys.executable).with_name("hongyan")
@@ -27,11 +27,31 @@ def _counts(*values: int) -> ctypes.Array[ctypes.c_int]:
 
 
 def test_accept_rule() -> None:
-    assert may_accept(_counts(3, 3), 0)  # a tie: both may take the next one
-    assert not may_accept(_counts(4, 3), 0)
-    assert may_accept(_counts(3, 4), 0)
-    assert may_accept(_counts(9, IDLE), 0)  # a worker that is starting (or dead) does not hold others back
-    assert may_accept(_counts(IDLE, IDLE), 0)
+    assert may_accept(_counts(0, 0), 0, waiting=32)  # a burst: each may take its share of 16 at once
+    assert not may_accept(_counts(16, 0), 0, waiting=16)
+    assert may_accept(_counts(16, 0), 1, waiting=16)
+    assert may_accept(_counts(3, 3), 0, waiting=1)  # a tie: either may take the next one
+    assert not may_accept(_counts(4, 3), 0, waiting=1)
+    assert not may_accept(_counts(10, 10, 0), 0, waiting=1)
+    assert may_accept(_counts(10, 10, 0), 2, waiting=1)
+    assert may_accept(_counts(9, IDLE), 0, waiting=1)  # a worker that is starting (or dead) holds no share
+
+
+def test_waiting_connections_counts_the_accept_queue() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        try:
+            deadline = time.monotonic() + 5
+            while waiting_connections(listener) < 3 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert waiting_connections(listener) == 3
+            listener.accept()[0].close()
+            assert waiting_connections(listener) == 2
+        finally:
+            for client in clients:
+                client.close()
 
 
 def _free_port() -> int:
