@@ -57,7 +57,10 @@ def serve(
     settings: Settings = get_settings(ctx)
     bind = {"host": host or settings.host, "port": port or settings.port, "access_log": access_log}
     if workers > 1:
+        from api.workers import serve_workers
+
         # each worker builds its own app (and settings) from the same environment
-        uvicorn.run("web_map.site:create_site", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
+        config = uvicorn.Config("web_map.site:create_site", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
+        serve_workers(config, workers)
         return
     uvicorn.run(create_site(settings), **bind)  # type: ignore[arg-type]
