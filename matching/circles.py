@@ -369,5 +369,5 @@ class CircleService:
         lon, lat = self.cached("wgs84-grid", lambda: self._wgs84_grid(net)).transform(
             rings.xy[:, 0], rings.xy[:, 1]
         )
-        # rounded to 1e-6 degrees (~0.1 m): plenty for a map, a third of the bytes
-        return to_geojson(rings, np.round(np.column_stack([lon, lat]), 6).astype(np.float64, copy=False))
+        # rounded to 1e-5 degrees (~1 m): the outline is drawn on a raster of settings.reach_cell_m (20 m)
+        return to_geojson(rings, np.round(np.column_stack([lon, lat]), 5).astype(np.float64, copy=False))
