@@ -20,41 +20,44 @@ CHECK = text(
     """
 )
 
-SNAPSHOT = text("SELECT CAST(pg_current_snapshot() AS text), current_date - DATE '1970-01-01'")
-
-# the rows the board needs to bring itself from snapshot :snap to this transaction's (REPEATABLE READ)
-CHANGES_SINCE = text(
+# in one statement, so under one snapshot (returned as `snap`): what changed since :snap, and the current rows
+# of every open position it touches (all of them with :all, e.g. the first time). Every row repeats the
+# summary; a row with no position (vacancy_id NULL) when none is open. With `everything` set (a bulk change,
+# a TRUNCATE, occupations renamed) no rows come back: the caller asks again with :all.
+BOARD = text(
     """
-    SELECT coalesce(bool_or(row_id IS NULL), false) AS everything,
-           coalesce(bool_or(row_id IS NULL AND table_name = 'enterprise_sites'), false) AS all_sites,
-           array_agg(DISTINCT row_id) FILTER (WHERE table_name = 'vacancies') AS vacancies,
-           array_agg(DISTINCT row_id) FILTER (WHERE table_name = 'enterprises') AS enterprises,
-           array_agg(DISTINCT row_id) FILTER (WHERE table_name = 'enterprise_sites') AS sites
-    FROM row_changes
-    WHERE txid >= pg_snapshot_xmin(CAST(:snap AS pg_snapshot))
-      AND NOT pg_visible_in_snapshot(txid, CAST(:snap AS pg_snapshot))
-    """
-)
-
-_BOARD_ROWS = """
-    SELECT v.vacancy_id, v.site_id, v.enterprise_id, e.name AS enterprise, v.title, v.occupation_code,
-           o.name AS occupation, v.positions, v.wage_min, v.wage_max, v.full_time,
-           v.valid_until - DATE '1970-01-01' AS valid_until, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
-    FROM vacancies v
-    JOIN public_enterprises e ON e.enterprise_id = v.enterprise_id
-    JOIN enterprise_sites s ON s.site_id = v.site_id
-    LEFT JOIN occupations o ON o.code = v.occupation_code
-    WHERE v.status = 'open'
-"""
-
-# every open position of a public enterprise (expired ones too: the date is checked per query)
-BOARD_ROWS = text(_BOARD_ROWS)
-
-BOARD_ROWS_OF = text(
-    _BOARD_ROWS
-    + """
-      AND (v.vacancy_id = ANY(CAST(:vacancies AS bigint[]))
-           OR v.enterprise_id = ANY(CAST(:enterprises AS bigint[]))
-           OR v.site_id = ANY(CAST(:sites AS bigint[])))
+    WITH changed AS (
+        SELECT table_name, row_id FROM row_changes
+        WHERE NOT CAST(:all AS boolean)
+          AND txid >= pg_snapshot_xmin(CAST(:snap AS pg_snapshot))
+          AND NOT pg_visible_in_snapshot(txid, CAST(:snap AS pg_snapshot))
+    ), summary AS (
+        SELECT coalesce(bool_or(row_id IS NULL), false) AS everything,
+               coalesce(bool_or(row_id IS NULL AND table_name = 'enterprise_sites'), false) AS all_sites,
+               coalesce(array_agg(DISTINCT row_id) FILTER (WHERE table_name = 'vacancies'
+                                                            AND row_id IS NOT NULL), '{}') AS vacancies,
+               coalesce(array_agg(DISTINCT row_id) FILTER (WHERE table_name = 'enterprises'
+                                                            AND row_id IS NOT NULL), '{}') AS enterprises,
+               coalesce(array_agg(DISTINCT row_id) FILTER (WHERE table_name = 'enterprise_sites'
+                                                            AND row_id IS NOT NULL), '{}') AS sites
+        FROM changed
+    )
+    SELECT c.everything, c.all_sites, c.vacancies, c.enterprises, c.sites,
+           CAST(pg_current_snapshot() AS text) AS snap, b.*
+    FROM summary c
+    LEFT JOIN LATERAL (
+        SELECT v.vacancy_id, v.site_id, v.enterprise_id, e.name AS enterprise, v.title, v.occupation_code,
+               o.name AS occupation, v.positions, v.wage_min, v.wage_max, v.full_time,
+               v.valid_until - DATE '1970-01-01' AS valid_until, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+        FROM vacancies v
+        JOIN public_enterprises e ON e.enterprise_id = v.enterprise_id
+        JOIN enterprise_sites s ON s.site_id = v.site_id
+        LEFT JOIN occupations o ON o.code = v.occupation_code
+        WHERE v.status = 'open'  -- expired ones too: the date is checked per query
+          AND (CAST(:all AS boolean)
+               OR NOT c.everything
+                  AND (v.vacancy_id = ANY(c.vacancies) OR v.enterprise_id = ANY(c.enterprises)
+                       OR v.site_id = ANY(c.sites)))
+    ) b ON true
     """
 )

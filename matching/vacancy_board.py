@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, Engine, Row
+from sqlalchemy import Connection, Row
 
-from matching.board_queries import BOARD_ROWS, BOARD_ROWS_OF, CHANGES_SINCE, CHECK, SNAPSHOT
+from matching.board_queries import BOARD, CHECK
 from matching.data_version import MAX_AGE_S
 
 I8 = npt.NDArray[np.int64]
@@ -102,51 +102,40 @@ class VacancyBoard:
         if self._rows is None or time.time() - self._taken > MAX_AGE_S:
             with self._lock:
                 if self._rows is None or time.time() - self._taken > MAX_AGE_S:
-                    self._load_all(conn.engine)
+                    self._read(conn, everything=True)
         rows, snap = self._rows, self._snap
         assert rows is not None
         version, last_site, today, now, changed = conn.execute(CHECK, {"snap": snap}).one()
         moved: frozenset[int] = frozenset()
         if changed:
             with self._lock:
-                rows, moved = self._catch_up(conn.engine)
+                rows, moved = self._read(conn, everything=False)
         elif snap == self._snap:  # nothing changed up to this statement's snapshot: the board is current then
             self._snap, self._taken = now, time.time()
         return rows, Freshness(version, last_site, int(today), moved)
 
-    def _load_all(self, engine: Engine) -> None:
-        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
-            snap, _ = conn.execute(SNAPSHOT).one()
-            found = conn.execute(BOARD_ROWS).all()
-        self._rows, self._snap, self._taken = self._build(found), str(snap), time.time()
-
-    def _catch_up(self, engine: Engine) -> tuple[BoardRows, frozenset[int]]:
-        """Read the rows changed since the board's snapshot (under the lock) and merge them in."""
-        assert self._rows is not None
-        with engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn, conn.begin():
-            snap, _ = conn.execute(SNAPSHOT).one()
-            everything, all_sites, vacancies, enterprises, sites = conn.execute(
-                CHANGES_SINCE, {"snap": self._snap}
-            ).one()
-            if everything:
-                found = conn.execute(BOARD_ROWS).all()
-            else:
-                ids = {"vacancies": vacancies or [], "enterprises": enterprises or [], "sites": sites or []}
-                found = conn.execute(BOARD_ROWS_OF, ids).all()
-        if everything:
-            rows = self._build(found)
+    def _read(self, conn: Connection, *, everything: bool) -> tuple[BoardRows, frozenset[int]]:
+        """Read the board whole, or the rows changed since its snapshot merged in (called under the lock)."""
+        found = conn.execute(BOARD, {"snap": self._snap or None, "all": everything}).all()
+        head = found[0]
+        if head.everything:  # too many changes to list, or a TRUNCATE: read it all (under a newer snapshot)
+            self._read(conn, everything=True)
+            assert self._rows is not None
+            return self._rows, frozenset([-1]) if head.all_sites else frozenset(head.sites)
+        fresh = self._build([r for r in found if r.vacancy_id is not None])
+        if everything or self._rows is None:
+            self._rows = fresh
         else:
             old = self._rows
             gone = (
-                np.isin(old.vacancy_id, np.asarray(vacancies or [], np.int64))
-                | np.isin(old.enterprise_id, np.asarray(enterprises or [], np.int64))
-                | np.isin(old.site_id, np.asarray(sites or [], np.int64))
+                np.isin(old.vacancy_id, np.asarray(head.vacancies, np.int64))
+                | np.isin(old.enterprise_id, np.asarray(head.enterprises, np.int64))
+                | np.isin(old.site_id, np.asarray(head.sites, np.int64))
             )
-            rows = _merged(old, ~gone, self._build(found))
-        self._rows, self._snap, self._taken = rows, str(snap), time.time()
-        # a TRUNCATE or a bulk change of sites does not say which: -1 stands for every site
-        moved = frozenset([-1]) if all_sites else frozenset(sites or [])
-        return rows, moved
+            self._rows = _merged(old, ~gone, fresh)
+        self._snap, self._taken = str(head.snap), time.time()
+        # a bulk change of sites does not say which: -1 stands for every site
+        return self._rows, frozenset([-1]) if head.all_sites else frozenset(head.sites)
 
     def _build(self, found: Sequence[Row[Any]]) -> BoardRows:
         n = len(found)
@@ -178,7 +167,7 @@ class VacancyBoard:
             groups,
             shown,
         )
-        return _merged(rows, np.ones(n, bool), None)
+        return _sorted(rows)
 
     def group_id(self, group: str) -> int:
         """The interned id of an occupation group, -2 for a group no position has ever had."""
@@ -219,25 +208,33 @@ class VacancyBoard:
         return Page(len(at), int(rows.positions[at].sum()), listed), cost[order]
 
 
-def _merged(old: BoardRows, keep: npt.NDArray[np.bool_], new: BoardRows | None) -> BoardRows:
-    """The kept rows of ``old`` and all of ``new``, sorted by (site, vacancy)."""
-    parts = [old] if new is None else [old, new]
-    masks = [keep] if new is None else [keep, np.ones(len(new.vacancy_id), bool)]
+def _each(rows: BoardRows, take: Callable[[str, Any], Any]) -> BoardRows:
+    """A BoardRows with ``take(name, array)`` applied to every array (``groups`` has the rows on axis 1)."""
+    return BoardRows(**{f.name: take(f.name, getattr(rows, f.name)) for f in fields(BoardRows)})
 
-    def joined(name: str) -> Any:
-        arrays = [getattr(p, name)[..., m] for p, m in zip(parts, masks, strict=True)]
-        return np.concatenate(arrays, axis=-1)
 
-    site_id, vacancy_id = joined("site_id"), joined("vacancy_id")
-    order = np.lexsort((vacancy_id, site_id))
-    return BoardRows(
-        vacancy_id[order],
-        site_id[order],
-        joined("enterprise_id")[order],
-        joined("positions")[order],
-        joined("wage")[order],
-        joined("full_time")[order],
-        joined("valid_until")[order],
-        joined("groups")[:, order],
-        joined("shown")[order],
-    )
+def _sorted(rows: BoardRows) -> BoardRows:
+    """The rows sorted by (site, vacancy)."""
+    order = np.lexsort((rows.vacancy_id, rows.site_id))
+    return _each(rows, lambda name, a: a[:, order] if name == "groups" else a[order])
+
+
+def _merged(old: BoardRows, keep: npt.NDArray[np.bool_], new: BoardRows) -> BoardRows:
+    """The kept rows of ``old`` (sorted) with ``new`` inserted in their places: no re-sort of the whole board."""
+    if not keep.all():
+        old = _each(old, lambda name, a: a[:, keep] if name == "groups" else a[keep])
+    if len(new.vacancy_id) == 0:
+        return old
+    if max(int(old.site_id.max(initial=0)), int(new.site_id.max()), int(new.vacancy_id.max())) >= 2**31 or (
+        len(old.vacancy_id) and int(old.vacancy_id.max()) >= 2**31
+    ):  # the order key below would overflow: append and sort the whole board instead
+        return _sorted(_each(old, lambda name, a: np.concatenate([a, getattr(new, name)], axis=-1)))
+    new = _sorted(new)
+    at = np.searchsorted(_order_key(old), _order_key(new))
+    return _each(old, lambda name, a: np.insert(a, at, getattr(new, name), axis=-1))
+
+
+def _order_key(rows: BoardRows) -> I8:
+    """One sortable number per row for (site, vacancy), both below 2**31."""
+    key: I8 = rows.site_id * 2**31 + rows.vacancy_id
+    return key

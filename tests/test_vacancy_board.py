@@ -18,6 +18,7 @@ from geo.db import create_db_engine
 from geo.settings import Settings
 from matching.circles import CircleQuery, CircleService
 from matching.jobs import JobFilters, positions_in_circle
+from matching.vacancy_board import NO_END, BoardRows, _merged, _sorted
 
 REFERENCE = text(
     """
@@ -284,3 +285,25 @@ def test_the_change_log_records_ids_or_one_row_for_many(world: tuple[Engine, Cir
             text("SELECT table_name, row_id FROM row_changes WHERE txid = pg_current_xact_id()")
         ).all()
     assert rows == [("enterprises", 900_003)]
+
+
+@pytest.mark.parametrize("big", [False, True])  # ids beyond 2**31 take the append-and-sort path
+def test_merging_changed_rows_keeps_the_board_sorted(big: bool) -> None:
+    rng = np.random.default_rng(3)
+    base = 2**31 if big else 0
+
+    def rows(n: int, first_id: int) -> BoardRows:
+        site = rng.integers(1, 50, n) + base
+        vid = np.arange(first_id, first_id + n) + base
+        shown = np.fromiter(((int(v), int(s)) for v, s in zip(vid, site, strict=True)), object, n)
+        return BoardRows(vid, site, site * 10, np.ones(n, np.int64), np.full(n, 5000.0), np.ones(n, np.int8),
+                         np.full(n, NO_END, np.int32), np.zeros((4, n), np.int32), shown)  # fmt: skip
+
+    old, new = _sorted(rows(300, 1)), rows(40, 1000)
+    keep = rng.random(300) > 0.2
+    merged = _merged(old, keep, new)
+    pairs = list(zip(merged.site_id.tolist(), merged.vacancy_id.tolist(), strict=True))
+    kept = zip(old.site_id[keep].tolist(), old.vacancy_id[keep].tolist(), strict=True)
+    assert pairs == sorted([*kept, *zip(new.site_id.tolist(), new.vacancy_id.tolist(), strict=True)])
+    assert [t[::-1] for t in merged.shown.tolist()] == pairs  # every column moved with its row
+    assert merged.enterprise_id.tolist() == [s * 10 for s, _ in pairs]

@@ -7,7 +7,8 @@ A statement touching more than 2,000 rows, a TRUNCATE, and any write to occupati
 id: "reload everything". A worker that read the board under snapshot S asks for the rows of transactions S did
 not see (``txid >= pg_snapshot_xmin(S) AND NOT pg_visible_in_snapshot(txid, S)``), as with ``data_changes``
 (0017): no counter row, so writers never wait for each other. Rows older than a day are pruned now and then;
-boards older than a few hours reload whole. No personal data: the application may read it.
+boards older than a few hours reload whole. No personal data: the application may read it. Vacancies get an
+index by enterprise (an enterprise's change re-reads its positions).
 
 Revision ID: 0020_row_changes
 Revises: 0019_circle_resident_partitions
@@ -34,6 +35,7 @@ CREATE TABLE row_changes (
 );
 CREATE INDEX row_changes_txid_idx ON row_changes (txid);
 CREATE INDEX row_changes_at_idx ON row_changes (at);
+CREATE INDEX vacancies_enterprise_idx ON vacancies (enterprise_id);
 
 CREATE FUNCTION record_row_changes() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -95,3 +97,4 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER IF EXISTS occupations_row_changes ON occupations")
     op.execute("DROP FUNCTION IF EXISTS record_row_changes()")
     op.execute("DROP TABLE IF EXISTS row_changes")
+    op.execute("DROP INDEX IF EXISTS vacancies_enterprise_idx")
