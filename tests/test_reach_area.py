@@ -24,14 +24,20 @@ from geo.reach_area import (
 from geo.reach_smooth import cut_corners
 
 
-@settings(max_examples=400, deadline=None)
-@given(arrays(bool, st.tuples(st.integers(1, 14), st.integers(1, 14))))
-def test_traced_outline_is_valid_and_covers_exactly_the_filled_cells(grid: np.ndarray) -> None:
+def _corner_rings(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The traced outline of the filled cells: ring starts, corner vertex ids, and their rows and columns."""
     ny, nx = grid.shape
     starts, verts = _trace(grid)
     starts, verts = _split_pinched(starts, verts, (nx + 1) * (ny + 1))
     starts, verts = _keep_corners(starts, verts, nx)
     rows, cols = np.divmod(verts, nx + 1)
+    return starts, verts, rows, cols
+
+
+@settings(max_examples=400, deadline=None)
+@given(arrays(bool, st.tuples(st.integers(1, 14), st.integers(1, 14))))
+def test_traced_outline_is_valid_and_covers_exactly_the_filled_cells(grid: np.ndarray) -> None:
+    starts, verts, rows, cols = _corner_rings(grid)
     poly = assemble(starts, np.column_stack([cols * 1.0, rows * 1.0]), 1.0)
     assert poly.is_valid, shapely.is_valid_reason(poly)
     assert poly.area == grid.sum()
@@ -42,11 +48,7 @@ def test_traced_outline_is_valid_and_covers_exactly_the_filled_cells(grid: np.nd
 @settings(max_examples=1500, deadline=None)
 @given(arrays(bool, st.tuples(st.integers(1, 16), st.integers(1, 16))))
 def test_cut_corners_keep_rings_valid_and_within_a_third_of_a_cell(grid: np.ndarray) -> None:
-    ny, nx = grid.shape
-    starts, verts = _trace(grid)
-    starts, verts = _split_pinched(starts, verts, (nx + 1) * (ny + 1))
-    starts, verts = _keep_corners(starts, verts, nx)
-    rows, cols = np.divmod(verts, nx + 1)
+    starts, verts, rows, cols = _corner_rings(grid)
     traced = rings_of(starts, np.column_stack([cols * 1.0, rows * 1.0]), 1.0)
     cut_starts, x2, y2 = cut_corners(starts, cols, rows)
     cut = to_shapely(TracedRings(cut_starts, np.column_stack([x2 / 2.0, y2 / 2.0]), traced.shell_of))

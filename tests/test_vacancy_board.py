@@ -148,15 +148,20 @@ def test_board_equals_the_sql_join_before_and_after_changes(world: tuple[Engine,
         assert _assert_same(service, conn, points) > 500
 
 
+def _seat_circle(engine: Engine, service: CircleService, radius: float) -> tuple[CircleQuery, dict[str, Any]]:
+    """The circle around the county seat and its positions (all of them, without the polygon)."""
+    with engine.connect() as conn:
+        lon, lat = (float(v) for v in conn.execute(SEAT).one())
+        q = _query(service, conn, lon, lat, radius)
+        return q, positions_in_circle(service, conn, q, JobFilters(), limit=2000, with_reach=False)
+
+
 def test_posting_changing_and_closing_a_vacancy_shows_in_the_next_circle(
     world: tuple[Engine, CircleService],
 ) -> None:
     engine, service = world
-    with engine.connect() as conn:
-        lon, lat = (float(v) for v in conn.execute(SEAT).one())
-        q = _query(service, conn, lon, lat, 2000.0)
-        before = positions_in_circle(service, conn, q, JobFilters(), limit=2000, with_reach=False)
-        site_id = before["positions"][0]["site_id"]
+    q, before = _seat_circle(engine, service, 2000.0)
+    site_id = before["positions"][0]["site_id"]
     with engine.begin() as conn:
         vacancy_id = conn.execute(
             text(
@@ -191,10 +196,7 @@ def test_posting_changing_and_closing_a_vacancy_shows_in_the_next_circle(
 
 def test_a_rolled_back_change_is_never_seen(world: tuple[Engine, CircleService]) -> None:
     engine, service = world
-    with engine.connect() as conn:
-        lon, lat = (float(v) for v in conn.execute(SEAT).one())
-        q = _query(service, conn, lon, lat, 2000.0)
-        before = positions_in_circle(service, conn, q, JobFilters(), limit=2000, with_reach=False)
+    q, before = _seat_circle(engine, service, 2000.0)
     with engine.connect() as writer:
         writer.execute(text("UPDATE vacancies SET title = '未提交' WHERE vacancy_id = :v"),
                        {"v": before["positions"][0]["vacancy_id"]})  # fmt: skip
@@ -208,10 +210,7 @@ def test_a_rolled_back_change_is_never_seen(world: tuple[Engine, CircleService])
 
 def test_a_moved_site_is_snapped_again(world: tuple[Engine, CircleService]) -> None:
     engine, service = world
-    with engine.connect() as conn:
-        lon, lat = (float(v) for v in conn.execute(SEAT).one())
-        q = _query(service, conn, lon, lat, 3000.0)
-        before = positions_in_circle(service, conn, q, JobFilters(), limit=2000, with_reach=False)
+    q, before = _seat_circle(engine, service, 3000.0)
     nearest = before["positions"][0]
     far = _far_site(before, nearest["site_id"])
     with engine.begin() as conn:  # move the nearest site onto a farther one's spot
