@@ -48,7 +48,8 @@ BOARD = text(
     LEFT JOIN LATERAL (
         SELECT v.vacancy_id, v.site_id, v.enterprise_id, e.name AS enterprise, v.title, v.occupation_code,
                o.name AS occupation, v.positions, v.wage_min, v.wage_max, v.full_time,
-               v.valid_until - DATE '1970-01-01' AS valid_until, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
+               coalesce(v.wage_max, v.wage_min) AS wage, v.valid_until - DATE '1970-01-01' AS valid_until,
+               ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat
         FROM vacancies v
         JOIN public_enterprises e ON e.enterprise_id = v.enterprise_id
         JOIN enterprise_sites s ON s.site_id = v.site_id

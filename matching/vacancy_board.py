@@ -146,11 +146,7 @@ class VacancyBoard:
         for i, r in enumerate(found):
             for level, group in enumerate(group_path(r.occupation_code or "")):
                 groups[level, i] = ids.setdefault(group, len(ids))
-        wage = np.fromiter(
-            (np.nan if (r.wage_max if r.wage_max is not None else r.wage_min) is None
-             else (r.wage_max if r.wage_max is not None else r.wage_min) for r in found),
-            np.float64, n,
-        )  # fmt: skip
+        wage = np.fromiter((np.nan if r.wage is None else r.wage for r in found), np.float64, n)
         shown = np.fromiter(
             ((r.vacancy_id, r.enterprise_id, r.enterprise, r.site_id, r.title, r.occupation_code, r.occupation,
               r.positions, r.wage_min, r.wage_max, r.full_time, r.lon, r.lat) for r in found),
