@@ -9,14 +9,19 @@ from sqlalchemy import Engine, text
 from geo.copy_binary import copy_arrays, copy_columns, copy_packed_rows
 
 
-def test_binary_copy_round_trip(engine: Engine) -> None:
-    rng = np.random.default_rng(3)
-    n = 5000
+def _columns(n: int, *, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Random test columns: unique bigint ids, full-range int4, booleans and float8 with edge values first."""
+    rng = np.random.default_rng(seed)
     ids = rng.permutation(n).astype(np.int64) + 10**10
     small = rng.integers(-(2**31), 2**31 - 1, n).astype(np.int32)
     flags = rng.random(n) < 0.5
     values = rng.normal(size=n)
     values[:3] = [np.inf, -0.0, 1e-300]
+    return ids, small, flags, values
+
+
+def test_binary_copy_round_trip(engine: Engine) -> None:
+    ids, small, flags, values = _columns(5000, seed=3)
     with engine.begin() as conn:
         conn.execute(text("CREATE TEMP TABLE t (id bigint, small integer, flag boolean, value float8)"))
         empty = copy_arrays(conn, "SELECT array_agg(id), array_agg(value) FROM t")
@@ -31,7 +36,7 @@ def test_binary_copy_round_trip(engine: Engine) -> None:
                 ("value", "float8", values),
             ],
         )
-        assert written == n
+        assert written == len(ids) == 5000
         got = copy_arrays(
             conn,
             "SELECT array_agg(id ORDER BY id), array_agg(small ORDER BY id), array_agg(flag ORDER BY id),"
@@ -57,13 +62,7 @@ def test_inputs_of_an_empty_database_are_empty(engine: Engine) -> None:
 
 
 def test_packed_rows_round_trip_and_errors(engine: Engine) -> None:
-    rng = np.random.default_rng(5)
-    n = 3000
-    ids = rng.permutation(n).astype(np.int64) + 10**10
-    small = rng.integers(-(2**31), 2**31 - 1, n).astype(np.int32)
-    flags = rng.random(n) < 0.5
-    values = rng.normal(size=n)
-    values[:3] = [np.inf, -0.0, 1e-300]
+    ids, small, flags, values = _columns(3000, seed=5)
     packed = (
         "SELECT string_agg(int8send(id) || int4send(small) || boolsend(flag) || float8send(value), '' ORDER BY id)"
         " FROM t"
