@@ -295,11 +295,10 @@ def reach_rings(
     *,
     buffer_m: float = 40.0,
     cell_m: float = 10.0,
-    smooth: bool = True,
 ) -> TracedRings:
     """The outline of ~``buffer_m`` buffers of the reached parts (edge, from-fraction, to-fraction), as rings.
 
-    ``smooth``: corners cut through the unit edges' midpoints (geo/reach_smooth.py), else the cell staircase.
+    The staircase corners are cut through the unit edges' midpoints (geo/reach_smooth.py).
     """
     p_edge, t0, t1 = parts
     if len(p_edge) == 0:
@@ -316,8 +315,6 @@ def reach_rings(
     starts, verts = _keep_corners(starts, verts, nx)
     rows, cols = np.divmod(verts, nx + 1)
     traced = rings_of(starts, np.column_stack([x0 + cols * cell_m, y0 + rows * cell_m]), cell_m)
-    if not smooth:
-        return traced
     cut_starts, x2, y2 = cut_corners(starts, cols, rows)  # the same rings, so the same shells and holes
     half = cell_m / 2.0
     return TracedRings(cut_starts, np.column_stack([x0 + x2 * half, y0 + y2 * half]), traced.shell_of)
