@@ -6,7 +6,7 @@ SEED ?= 20220513
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test lint typecheck pytest bench vendor
+.PHONY: setup demo test test-fast lint typecheck pytest pytest-fast bench vendor lock
 
 setup:
 	bash scripts/setup.sh
@@ -23,15 +23,27 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
+# Every test, the database ones spread over one pytest-xdist worker per core (each worker has its own
+# throwaway cluster); the coverage floor in pyproject.toml ([tool.coverage.report] fail_under) only goes up.
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile --cov --cov-report=term:skip-covered:skip-empty
+
+# Lint, types and the tests that need no database, browser or server: the quick loop while coding.
+pytest-fast:
+	$(BIN)/pytest -q -m "not db and not browser and not server"
 
 test: setup lint typecheck pytest
+
+test-fast: setup lint typecheck pytest-fast
+
+# Re-pins what CI installs (constraints.txt) from a fresh resolve of pyproject.toml's dependencies.
+lock:
+	bash scripts/lock.sh
 
 # Each benchmark builds the county demo in its own throwaway cluster; results go in docs/benchmarks.md.
 bench:
 	WITH_BENCH=1 bash scripts/setup.sh
-	$(BIN)/pip install -q -e ".[dev,bench]"
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev,bench]"
 	$(BIN)/python -m bench.demo_build
 	$(BIN)/python -m bench.circles
 	$(BIN)/python -m bench.tiles

@@ -35,7 +35,8 @@ from api.routes import (
     talents,
     tiles,
 )
-from geo.db import app_database_url, check_connection, create_db_engine, database_url
+from geo.db import app_database_url, create_db_engine, database_url
+from geo.readiness import check_database
 from geo.settings import Settings
 from matching.circles import CircleService
 from tiles.service import TileService
@@ -48,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_db_engine(database_url(settings))
-        check_connection(engine)
+        check_database(engine)
         app.state.engine = engine
         # hot read paths (the circle): no ping round trip on checkout; they retry once on a dropped connection
         app.state.read_engine = create_db_engine(database_url(settings), pool_size=4, pre_ping=False)

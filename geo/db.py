@@ -8,13 +8,11 @@ from urllib.parse import unquote
 
 import psycopg
 from psycopg import sql
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase
 
 from geo.embedded import EmbeddedCluster
-from geo.errors import DatabaseUnavailable
 from geo.settings import Settings
 
 
@@ -70,20 +68,6 @@ def safe_url(url: str) -> str:
 def create_db_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> Engine:
     """An engine with a connection pool; nothing connects until first use (``pre_ping``: test each checkout)."""
     return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping)
-
-
-def check_connection(engine: Engine) -> None:
-    """Connect once; on failure raise DatabaseUnavailable naming the URL and what to do."""
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseUnavailable(
-            f"cannot reach the database at {safe_url(str(engine.url.render_as_string(hide_password=False)))}: "
-            f"{reason}. Start the embedded one with `hongyan db start`, or set HONGYAN_DATABASE_URL "
-            "to a reachable PostgreSQL with PostGIS and pgRouting."
-        ) from exc
 
 
 def driver_connection(conn: Connection) -> psycopg.Connection[Any]:

@@ -56,9 +56,9 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$VENV/bin/pip" install -q --upgrade pip
 fi
 stamp="$VENV/.hongyan-installed"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "setup: installing the hongyan package and its dependencies into $VENV"
-  "$VENV/bin/pip" install -q -e ".[dev]"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+  echo "setup: installing the hongyan package and its dependencies into $VENV (pinned by constraints.txt)"
+  "$VENV/bin/pip" install -q -c constraints.txt -e ".[dev]"
   touch "$stamp"
 fi
 echo "setup: ready (PostgreSQL $major with PostGIS and pgRouting; $VENV)"

@@ -19,7 +19,21 @@ from geo.migrate import upgrade
 from geo.settings import Settings
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 
-TEMPLATE_DB = "hongyan_test_template"
+# pytest-xdist runs each worker in its own process with its own throwaway cluster; on a shared external
+# server (HONGYAN_TEST_DATABASE_URL) the worker's id keeps the session databases apart
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+TEMPLATE_DB = f"hongyan_test_template_{WORKER}"
+DATABASE_FIXTURES = frozenset({"server_url", "db_url", "engine", "settings", "small_demo_url", "demo_db_url"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by what they use, so `make test-fast` can leave out the database, browser and server ones."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.db)
+        if "browser" in used:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +114,7 @@ def small_demo_url(
     from matching.circles import CircleService
     from matching.warmup import warm_circles
 
-    name = "hongyan_small_demo"
+    name = f"hongyan_small_demo_{WORKER}"
     admin = _admin(server_url)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
@@ -15,6 +16,7 @@ from api.cli.main import app
 runner = CliRunner()
 
 
+@pytest.mark.db
 def test_embedded_cluster_lifecycle() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="hongyan-cli-", dir="/tmp"))
     os.chmod(data_dir, 0o755)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from geo.db import check_connection
 from geo.errors import DatabaseUnavailable
+from geo.readiness import check_database
 
 
 def test_extensions_present(engine: Engine) -> None:
@@ -49,7 +49,7 @@ def test_tables_match_models(engine: Engine) -> None:
 def test_unreachable_database_names_url_and_remedy() -> None:
     eng = create_engine("postgresql+psycopg://hongyan:secret@/nope?host=/nonexistent-dir")
     with pytest.raises(DatabaseUnavailable) as err:
-        check_connection(eng)
+        check_database(eng)
     msg = str(err.value)
     assert "/nonexistent-dir" in msg and "hongyan db start" in msg and "HONGYAN_DATABASE_URL" in msg
     assert "secret" not in msg

@@ -17,6 +17,7 @@ import pytest
 
 from api.workers import IDLE, may_accept, waiting_connections
 
+pytestmark = pytest.mark.server
 REPO = Path(__file__).resolve().parents[1]
 HONGYAN = Path(sys.executable).with_name("hongyan")
 CONNECTIONS = 32

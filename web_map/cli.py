@@ -42,6 +42,7 @@ def township(
 
 
 @app.command()
+@reports_errors
 def serve(
     ctx: typer.Context,
     host: str | None = typer.Option(None, help="监听地址 address to listen on"),
@@ -55,6 +56,8 @@ def serve(
     from web_map.site import create_site
 
     settings: Settings = get_settings(ctx)
+    with connected_engine(settings):  # one sentence, not a traceback, when the database is not ready
+        pass
     bind = {"host": host or settings.host, "port": port or settings.port, "access_log": access_log}
     if workers > 1:
         from api.workers import serve_workers

@@ -11,8 +11,9 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from geo.db import check_connection, create_db_engine, database_url
+from geo.db import create_db_engine, database_url
 from geo.errors import HongyanError
+from geo.readiness import check_database
 from geo.settings import Settings
 
 console = Console(soft_wrap=True, highlight=False)
@@ -32,11 +33,11 @@ def get_settings(ctx: typer.Context) -> Settings:
 
 
 @contextmanager
-def connected_engine(settings: Settings) -> Iterator[Engine]:
-    """An engine on the configured database, checked, disposed of afterwards."""
+def connected_engine(settings: Settings, *, schema: bool = True) -> Iterator[Engine]:
+    """An engine on the configured database, checked ready (``schema``: migrated), disposed of afterwards."""
     engine = create_db_engine(database_url(settings), pool_size=4)
     try:
-        check_connection(engine)
+        check_database(engine, schema=schema)
         yield engine
     finally:
         engine.dispose()

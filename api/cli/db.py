@@ -20,7 +20,7 @@ def start(ctx: typer.Context) -> None:
         cluster = embedded_cluster(settings)
         cluster.start()
         console.print(f"embedded PostgreSQL running, data in {cluster.data_dir}")
-    with connected_engine(settings) as engine:
+    with connected_engine(settings, schema=False) as engine:
         upgrade(engine)
     console.print(f"database ready: {safe_url(database_url(settings))}")
 
@@ -30,7 +30,7 @@ def start(ctx: typer.Context) -> None:
 def upgrade_schema(ctx: typer.Context) -> None:
     """迁移 Apply the schema migrations to the database in force (db start does this too)."""
     settings = get_settings(ctx)
-    with connected_engine(settings) as engine:
+    with connected_engine(settings, schema=False) as engine:
         upgrade(engine)
     console.print(f"schema up to date: {safe_url(database_url(settings))}")
 

@@ -26,7 +26,7 @@ def build(
         raise typer.BadParameter("scale must be 'small' or 'county'", param_hint="--scale")
     chosen: Literal["small", "county"] = "small" if scale == "small" else "county"
     settings = get_settings(ctx)
-    with connected_engine(settings) as engine:
+    with connected_engine(settings, schema=False) as engine:
         upgrade(engine)
         with console.status("building…") as status:
             report = build_demo(
