@@ -43,7 +43,6 @@ def download_place_graph(place: str, *, cache_dir: Path | None = None) -> nx.Mul
     """The unsimplified road graph of a place (e.g. "霍邱县, 六安市, 安徽省") from the internet."""
     import osmnx as ox
     import requests
-    from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 
     try:
         with osmnx_settings(cache_dir=cache_dir):
@@ -54,7 +53,7 @@ def download_place_graph(place: str, *, cache_dir: Path | None = None) -> nx.Mul
             "Without internet, get an extract (e.g. from download.geofabrik.de) on another machine and run "
             "`hongyan import roads --osm-file PATH`."
         ) from exc
-    except (InsufficientResponseError, ResponseStatusCodeError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:  # osmnx's "no data" and "bad status" errors are ValueErrors
         raise InvalidInput(
             f"OpenStreetMap could not give roads for the place {place!r}: {exc}. Check the name "
             "(e.g. '霍邱县, 六安市, 安徽省'), or use --osm-file PATH with a downloaded extract",
