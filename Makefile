@@ -26,7 +26,7 @@ typecheck:
 # Every test, the database ones spread over one pytest-xdist worker per core (each worker has its own
 # throwaway cluster); the coverage floor in pyproject.toml ([tool.coverage.report] fail_under) only goes up.
 pytest:
-	$(BIN)/pytest -q -n auto --dist loadfile --cov --cov-report=term:skip-covered:skip-empty
+	$(BIN)/pytest -q -n auto --dist loadfile --cov --cov-report=term:skip-covered
 
 # Lint, types and the tests that need no database, browser or server: the quick loop while coding.
 pytest-fast:
