@@ -115,13 +115,17 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     for m in conn.execute(q.MATCHING_VACANCIES, keys):
         found.setdefault((int(m.site_id), str(m.title)), []).append(m)
     step = import_step("vacancies", ctx.scope)
-    steps = {
-        e: import_step_for(conn, ctx.scope, e) for e in sorted({r.values["enterprise_id"] for r in rows})
+    public = {
+        e: import_step_for(conn, ctx.scope, e) is not None for e in {r.values["enterprise_id"] for r in rows}
     }
-    staged, refused, moved, changes, unchanged = [], {}, [], [], 0
+    staged: list[tuple[object, ...]] = []
+    refused: dict[int, tuple[str, str]] = {}
+    moved: list[Moved] = []
+    changes: list[Changed] = []
+    unchanged = 0
     for r in rows:
         v = r.values
-        target = "draft" if steps[v["enterprise_id"]] is None else step.to_status
+        target = step.to_status if public[v["enterprise_id"]] else "draft"
         matches = found.get((v["site_id"], v["title"]), [])
         if len(matches) > 1:
             ids = "、".join(str(m.vacancy_id) for m in matches)
@@ -145,7 +149,7 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
                 moved.append(Moved(vid, area, eid, str(old.status)))
         changes += [Changed(vid, area, eid, f, a, b) for f, a, b in diffs]
     stage(conn, q.DROP_STAGE_VACANCIES, q.STAGE_VACANCIES, "intake_vacancies", STAGE_COLUMNS, staged)
-    updated = conn.execute(q.UPDATE_VACANCIES).rowcount
+    written = unchanged + conn.execute(q.UPDATE_VACANCIES).rowcount
     for n in conn.execute(q.INSERT_VACANCIES):
         vid, area, eid = int(n.vacancy_id), str(n.area_code), int(n.enterprise_id)
         changes += [
@@ -154,10 +158,10 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
         ]
         if n.status == step.to_status:
             moved.append(Moved(vid, area, eid, "draft"))
-        updated += 1
+        written += 1
     record_import_steps(conn, "vacancies", step, moved)
     record_import_changes(conn, "vacancies", changes, on=ctx.today)
-    return WriteOutcome(updated + unchanged, refused)
+    return WriteOutcome(written, refused)
 
 
 SPEC = register(
