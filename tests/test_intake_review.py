@@ -19,6 +19,7 @@ from tests.accounts_world import World, login, world_env
 from tests.intake_files import xlsx
 from tests.records_world import post, rows, scalar
 from tests.test_registry_import_api import credit, upload
+from tests.test_tiles_api import features, tile_of
 
 Env = tuple[TestClient, World, Engine]
 FIRM_HEAD = ["统一社会信用代码*", "企业名称*", "行业", "企业类型", "职工人数", "场所名称", "村/社区代码*"]
@@ -169,24 +170,40 @@ def test_reimporting_a_vacancy_file_updates_and_never_duplicates(env: Env) -> No
     assert len(_vacancies(engine)) == 3
 
 
-def test_anonymous_matches_show_only_approved_enterprises_under_their_approved_name(env: Env) -> None:
+def _everywhere(client: TestClient, eid: int, vid: int, at: dict[str, float], *names: str) -> dict[str, Any]:
+    """The name each anonymous endpoint shows for enterprise eid (its vacancy vid near ``at``), None if hidden."""
+    shown = {k: v.get(vid) for k, v in _public(client, at).items()}
+    hits = {h["name"] for n in names for h in client.get("/api/v1/enterprises", params={"q": n}).json()["results"]
+            if h["enterprise_id"] == eid}  # fmt: skip
+    x, y = tile_of(at["lon"], at["lat"], 14)
+    tile = client.get(f"/tiles/enterprises/14/{x}/{y}.pbf")
+    tiled = set() if tile.status_code == 204 else {
+        f["properties"]["enterprise"] for f in features(tile.content, "enterprises")
+        if f["properties"]["enterprise_id"] == eid
+    }  # fmt: skip
+    return shown | {"search": hits or None, "tiles": tiled or None}
+
+
+def test_anonymous_endpoints_show_only_approved_enterprises_under_their_approved_name(env: Env) -> None:
     client, world, engine = env
     eid, vid = world.enterprise_2, world.open_vacancy_2
     name = str(scalar(engine, "SELECT name FROM enterprises WHERE enterprise_id = :e", e=eid))
     at = rows(engine, "SELECT ST_X(s.geom), ST_Y(s.geom) FROM vacancies v JOIN enterprise_sites s USING (site_id) "
               "WHERE v.vacancy_id = :v", v=vid)[0]  # fmt: skip
     where = {"lon": at[0], "lat": at[1]}
-    assert {k: v.get(vid) for k, v in _public(client, where).items()} == {"circle": name, "matches": name}
+    approved = {"circle": name, "matches": name, "search": {name}, "tiles": {name}}
+    assert _everywhere(client, eid, vid, where, name, "改名待审") == approved
     admin = login(client, "admin")
     r = client.patch(f"/api/v1/enterprises/{eid}", headers=admin, json={"name": "改名待审厂"})
     assert (r.status_code, r.json()["record_status"]) == (200, "draft"), r.text
     # a rename waiting for review: the public keeps the approved name everywhere
-    assert {k: v.get(vid) for k, v in _public(client, where).items()} == {"circle": name, "matches": name}
-    # an enterprise nobody approved yet (as if newly registered): none of its positions are public
+    assert _everywhere(client, eid, vid, where, name, "改名待审") == approved
+    # an enterprise nobody approved yet (as if newly registered): neither it nor its positions are public
     with engine.begin() as conn:
         conn.exec_driver_sql(
             "UPDATE enterprises SET record_status = 'draft', first_approved_at = NULL, approved_name = NULL "
             "WHERE enterprise_id = %s",
             (eid,),
         )
-    assert {k: v.get(vid) for k, v in _public(client, where).items()} == {"circle": None, "matches": None}
+    hidden = dict.fromkeys(approved)
+    assert _everywhere(client, eid, vid, where, name, "改名待审") == hidden
