@@ -30,7 +30,8 @@ VACANCY_FOR_CALLER = text(
 
 OCCUPATION_NAME = text("SELECT name, level FROM occupations WHERE code = :code")
 
-# The open job board (public): vacancies at the reached sites with what a score needs.
+# The open job board (public): vacancies at the reached sites with what a score needs. Public enterprises only,
+# under the name the county approved (the view the circle's board, search and tiles read).
 MATCH_VACANCIES_AT_SITES = text(
     """
     SELECT v.vacancy_id, v.enterprise_id, e.name AS enterprise, v.site_id, v.title, v.occupation_code,
@@ -38,7 +39,7 @@ MATCH_VACANCIES_AT_SITES = text(
            v.required_certificates, v.area_code, ST_X(s.geom) AS lon, ST_Y(s.geom) AS lat, r.cost
     FROM unnest(CAST(:site_ids AS bigint[]), CAST(:costs AS float8[])) AS r(site_id, cost)
     JOIN vacancies v ON v.site_id = r.site_id
-    JOIN enterprises e ON e.enterprise_id = v.enterprise_id
+    JOIN public_enterprises e ON e.enterprise_id = v.enterprise_id
     JOIN enterprise_sites s ON s.site_id = v.site_id
     LEFT JOIN occupations o ON o.code = v.occupation_code
     WHERE v.status = 'open' AND (v.valid_until IS NULL OR v.valid_until >= current_date)

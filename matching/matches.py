@@ -188,8 +188,9 @@ def vacancy_candidates(
 ) -> dict[str, Any]:
     """Residents available for a vacancy, ranked like positions are for people.
 
-    ``hr``: the caller is the enterprise's HR (its pool comes through the security-definer function);
-    ``personal(row)`` gives the caller's view of a row's name, ID number and phone (masking is the API's).
+    ``hr``: the caller is the enterprise's HR (its pool comes through the security-definer function; no resident
+    id is listed, as in the enterprise's candidate pool); ``personal(row)`` gives the caller's view of a row's
+    name, ID number and phone (masking is the API's).
     """
     net = service.network(public)
     metric, limit = service.reach_limit(mode, radius_m=radius_m, minutes=minutes)
@@ -238,7 +239,7 @@ def vacancy_candidates(
         m = r.row
         items.append(
             {
-                "resident_id": m["resident_id"], **personal(m),
+                **({} if hr else {"resident_id": m["resident_id"]}), **personal(m),
                 "age": _age(m["birth_date"], today), "status": m["status"],
                 "occupation_code": m["occupation_code"], "occupation": names.get(m["occupation_code"]),
                 "village": vnames.get(m["village_code"]), **_trip(reach, r.cost), **_explained(k, r),

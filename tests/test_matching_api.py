@@ -170,17 +170,15 @@ def test_hr_sees_masked_ranked_candidates_of_own_vacancy_only(env: Env) -> None:
     with engine.connect() as conn:
         own = conn.execute(text("SELECT min(vacancy_id) FROM vacancies WHERE enterprise_id = :e"),
                            {"e": world.enterprise_1}).scalar_one()  # fmt: skip
-        names = dict(conn.execute(text("SELECT resident_id, name FROM residents")).all())
+        surnames = set(conn.execute(text("SELECT DISTINCT left(name, 1) FROM residents")).scalars())
     r = _candidates(client, "hr_1", own)
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["count"] > 0
     for c in body["candidates"]:
-        full = names[c["resident_id"]]
-        assert c["name"] != full and c["name"][0] == full[0] and set(c["name"][1:]) == {"*"}
-        assert "*" in c["id_number"] and len(c["id_number"]) == 18
-        assert c["phone"] is None or c["phone"][3:7] == "****"
-        assert "sex" not in c
+        # as the enterprise's candidate pool: a masked name, no resident id, ID number or phone, not even masked
+        assert not {"resident_id", "id_number", "phone", "sex"} & set(c), sorted(c)
+        assert c["name"][0] in surnames and set(c["name"][1:]) == {"*"}
         assert abs(sum(f["points"] for f in c["explanation"]) - c["score"]) < 0.051
     assert [c["rank"] for c in body["candidates"]] == list(range(1, len(body["candidates"]) + 1))
     other = _candidates(client, "hr_1", world.open_vacancy_2)

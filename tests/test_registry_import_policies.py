@@ -24,6 +24,7 @@ from registry.policies.store import upsert_policy
 from registry.policies.validate import policy_from
 from tests.accounts_world import CIPHER, World, app_settings, login, world_env
 from tests.intake_files import csv_bytes, fill_template, xlsx
+from tests.records_world import scalar
 
 Env = tuple[TestClient, World, Engine]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -187,6 +188,8 @@ def test_the_loader_reads_the_template_and_reports_where(env: Env, tmp_path: Pat
                 "HONGYAN_DATA_DIR": str(tmp_path), "COLUMNS": "200"}  # fmt: skip
     result = CliRunner().invoke(app, ["registry", "policies", "load", str(good)], env=env_vars)
     assert result.exit_code == 0, result.output
-    assert "1 new, 1 replaced" in result.output  # the coded policy replaced, the uncoded one added again
+    # loaded again: the coded policy replaced by its code, the uncoded one by its title, nothing added twice
+    assert "0 new, 2 replaced" in result.output
+    assert scalar(engine, "SELECT count(*) FROM policies WHERE title = '无编号政策'") == 1
     assert stored(engine) == [("T-1", "模板政策", "一次性创业补贴", ["person"], 18, 60, ["working_away", "seeking"],
                                True, [], "2028-12-31")]  # fmt: skip

@@ -90,11 +90,15 @@ def candidates_for_vacancy(
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,
 ) -> dict[str, Any]:
-    """岗位候选人 Available residents within reach ranked for a vacancy of your enterprise or area (masked)."""
+    """岗位候选人 Available residents within reach ranked for a vacancy of your enterprise or area (masked).
+
+    The enterprise's HR gets what its candidate pool shows: masked names, no resident id, ID number or phone."""
     hr = account.role == "enterprise_hr"
     show_names = account.sees_names and not hr
 
     def personal(row: Any) -> dict[str, Any]:
+        if hr:
+            return {"name": mask_name(row["name"])}
         phone = cipher.decrypt(bytes(row["phone_cipher"])) if row["phone_cipher"] is not None else None
         return {
             "name": row["name"] if show_names else mask_name(row["name"]),

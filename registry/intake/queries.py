@@ -54,9 +54,9 @@ DROP_STAGE_VACANCIES = text("DROP TABLE IF EXISTS intake_vacancies")
 STAGE_VACANCIES = text(
     """
     CREATE TEMP TABLE intake_vacancies (
-        src_row integer, enterprise_id bigint, site_id bigint, title text, occupation_code text,
-        positions integer, wage_min integer, wage_max integer, full_time boolean, valid_until date,
-        area_code varchar(12)
+        src_row integer, vacancy_id bigint, enterprise_id bigint, site_id bigint, title text,
+        occupation_code text, positions integer, wage_min integer, wage_max integer, full_time boolean,
+        valid_until date, area_code varchar(12), status text
     ) ON COMMIT DROP
     """
 )
@@ -86,13 +86,16 @@ INSERT_RESIDENTS = text(
     SELECT id_hash FROM inserted
     """
 )
+# an imported enterprise starts as a draft, as one entered in the form does (the column's default is 'approved',
+# for rows from before the review workflow); the import's review step moves it on
 INSERT_ENTERPRISES = text(
     """
-    INSERT INTO enterprises (credit_code, name, industry, kind, employees, area_code)
-    SELECT DISTINCT ON (credit_code) credit_code, name, industry, kind, employees, area_code
+    INSERT INTO enterprises (credit_code, name, industry, kind, employees, area_code, record_status, created_by)
+    SELECT DISTINCT ON (credit_code) credit_code, name, industry, kind, employees, area_code, 'draft',
+           nullif(current_setting('hongyan.account_id', true), '')::bigint
     FROM intake_enterprises ORDER BY credit_code, src_row
     ON CONFLICT (credit_code) DO NOTHING
-    RETURNING credit_code, enterprise_id
+    RETURNING credit_code, enterprise_id, area_code
     """
 )
 INSERT_SITES = text(
@@ -104,13 +107,65 @@ INSERT_SITES = text(
     ORDER BY i.src_row
     """
 )
+# One vacancy import at a time (a transaction-level lock): two uploads of the same file at once must not both
+# find no vacancy to update and both insert one.
+LOCK_VACANCY_IMPORT = text("SELECT pg_advisory_xact_lock(hashtext('hongyan.intake.vacancies'))")
+# the vacancies a row may update: at the same site with the same title, not closed (a closed one is history;
+# posting the job again makes a new vacancy)
+MATCHING_VACANCIES = text(
+    """
+    SELECT v.vacancy_id, v.site_id, v.title, v.occupation_code, v.positions, v.wage_min, v.wage_max, v.full_time,
+           v.valid_until, v.status
+    FROM vacancies v
+    JOIN unnest(CAST(:site_ids AS bigint[]), CAST(:titles AS text[])) AS k(site_id, title)
+      ON v.site_id = k.site_id AND v.title = k.title
+    WHERE v.status <> 'closed'
+    ORDER BY v.vacancy_id
+    FOR UPDATE OF v
+    """
+)
 INSERT_VACANCIES = text(
     """
     INSERT INTO vacancies (enterprise_id, site_id, title, occupation_code, positions, wage_min, wage_max,
-                           full_time, status, valid_until, area_code)
+                           full_time, status, valid_until, area_code, created_by)
     SELECT enterprise_id, site_id, title, occupation_code, positions, wage_min, wage_max,
-           full_time, 'open', valid_until, area_code
-    FROM intake_vacancies ORDER BY src_row
+           full_time, status, valid_until, area_code,
+           nullif(current_setting('hongyan.account_id', true), '')::bigint
+    FROM intake_vacancies WHERE vacancy_id IS NULL ORDER BY src_row
+    RETURNING vacancy_id, enterprise_id, area_code, status
+    """
+)
+UPDATE_VACANCIES = text(
+    """
+    UPDATE vacancies v SET occupation_code = i.occupation_code, positions = i.positions, wage_min = i.wage_min,
+                           wage_max = i.wage_max, full_time = i.full_time, valid_until = i.valid_until,
+                           status = i.status, updated_at = now()
+    FROM intake_vacancies i
+    WHERE v.vacancy_id = i.vacancy_id
+    """
+)
+
+# The history of imported records, as the review API writes it: who (the importing account), the step and
+# '表格导入' as its reason; field changes of updated records with old and new values.
+IMPORT_REVIEW_EVENTS = text(
+    """
+    INSERT INTO review_events (table_name, record_id, area_code, enterprise_id, action, level, from_status,
+                               to_status, reason, account_id)
+    SELECT :table_name, r.record_id, r.area_code, r.enterprise_id, :action, :level, r.from_status, :to_status,
+           :reason, nullif(current_setting('hongyan.account_id', true), '')::bigint
+    FROM unnest(CAST(:record_ids AS bigint[]), CAST(:area_codes AS text[]), CAST(:enterprise_ids AS bigint[]),
+                CAST(:from_statuses AS text[])) AS r(record_id, area_code, enterprise_id, from_status)
+    """
+)
+IMPORT_CHANGES = text(
+    """
+    INSERT INTO record_changes (table_name, record_id, area_code, enterprise_id, field, old_value, new_value,
+                                effective_date, changed_by)
+    SELECT :table_name, c.record_id, c.area_code, c.enterprise_id, c.field, c.old_value, c.new_value,
+           :effective_date, nullif(current_setting('hongyan.account_id', true), '')::bigint
+    FROM unnest(CAST(:record_ids AS bigint[]), CAST(:area_codes AS text[]), CAST(:enterprise_ids AS bigint[]),
+                CAST(:fields AS text[]), CAST(:old_values AS text[]), CAST(:new_values AS text[]))
+         AS c(record_id, area_code, enterprise_id, field, old_value, new_value)
     """
 )
 

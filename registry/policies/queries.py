@@ -43,6 +43,10 @@ UPDATE_POLICY = text(
 )
 
 POLICY_BY_CODE = text("SELECT policy_id FROM policies WHERE code = :code")
+# a policy without a code is known by its title (a re-imported file replaces it instead of adding it again)
+UNCODED_POLICIES_BY_TITLE = text(
+    "SELECT policy_id FROM policies WHERE code IS NULL AND title = :title ORDER BY policy_id"
+)
 POLICY_BY_ID = text(f"SELECT {POLICY_COLUMNS} FROM policies WHERE policy_id = :policy_id")  # noqa: S608
 
 # Ranked search: title and category words weigh most (A), the summary (B), the body (C); a title holding the

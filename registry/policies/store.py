@@ -116,12 +116,21 @@ def update_policy(conn: Connection, policy_id: int, policy: PolicyInput) -> None
 
 
 def upsert_policy(conn: Connection, policy: PolicyInput) -> tuple[int, bool]:
-    """Insert, or replace the policy with the same code: (id, created)."""
+    """Insert, or replace the policy with the same code — without a code, the uncoded one with the same title:
+    (id, created). Conflict when several uncoded policies have that title (which one is meant is unknown)."""
     if policy.code is not None:
-        existing = conn.execute(q.POLICY_BY_CODE, {"code": policy.code}).scalar_one_or_none()
-        if existing is not None:
-            update_policy(conn, int(existing), policy)
-            return int(existing), False
+        existing = conn.execute(q.POLICY_BY_CODE, {"code": policy.code}).scalars().all()
+    else:
+        existing = conn.execute(q.UNCODED_POLICIES_BY_TITLE, {"title": policy.title}).scalars().all()
+        if len(existing) > 1:
+            ids = "、".join(str(i) for i in existing)
+            raise Conflict(
+                f"库中有 {len(existing)} 项无编号的同名政策「{policy.title}」（{ids}），无法确定替换哪一项：请填写政策编号"
+                f" ({len(existing)} uncoded policies are titled {policy.title!r}: give the policy a code)"
+            )
+    if existing:
+        update_policy(conn, int(existing[0]), policy)
+        return int(existing[0]), False
     return insert_policy(conn, policy), True
 
 

@@ -7,6 +7,7 @@ HR may change its own enterprise's contact, industry, kind and workforce, never 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -223,3 +224,12 @@ def review_enterprise(
         enterprise_id,
         lambda s: review_step(account, "enterprises", enterprise_id, s, decision, reason),
     )
+
+
+def take_import_step(conn: Connection, enterprise_ids: Sequence[int], step: Step) -> None:
+    """Move freshly imported enterprises (drafts) to the state of the import's step (``workflow.import_step``);
+    the county's approval makes them public under their name, by the statement ``review_enterprise`` runs."""
+    if enterprise_ids:
+        conn.execute(
+            q.SET_ENTERPRISE_STATUS, [{"to_status": step.to_status, "id": i} for i in enterprise_ids]
+        )

@@ -13,7 +13,14 @@ from registry.records import queries as q
 from registry.records.history import diff, record_changes, record_step
 from registry.records.models import VacancyClose, VacancyCreate, VacancyFields
 from registry.records.validate import check_occupation, require
-from registry.records.workflow import Step, check_editor, review_step, status_after_edit, submit_step
+from registry.records.workflow import (
+    Step,
+    check_editor,
+    import_step,
+    review_step,
+    status_after_edit,
+    submit_step,
+)
 
 CLOSERS = frozenset({"enterprise_hr", "township_staff", "county_admin"})
 TRACKED = ("title", "occupation_code", "positions", "wage_min", "wage_max", "full_time", "valid_until")
@@ -103,6 +110,20 @@ def _move(conn: Connection, account: Account, vacancy_id: int, step_of: Any) -> 
     return step, int(old["site_id"])
 
 
+def enterprise_is_public(conn: Connection, enterprise_id: int) -> bool:
+    """Whether the county has approved the enterprise (once): only then may its vacancies open."""
+    return bool(conn.execute(q.ENTERPRISE_IS_PUBLIC, {"id": enterprise_id}).scalar())
+
+
+def import_step_for(conn: Connection, scope: str, enterprise_id: int) -> Step | None:
+    """The review step a vacancy imported by staff of ``scope`` takes (``workflow.import_step``), or None — it
+    stays a draft — while its enterprise is not approved by the county: the rule by which ``review_vacancy``
+    refuses to open it (409) holds for imports too, and a draft is not yet reviewable."""
+    if not enterprise_is_public(conn, enterprise_id):
+        return None
+    return import_step("vacancies", scope)
+
+
 def submit_vacancy(conn: Connection, account: Account, vacancy_id: int) -> tuple[Step, int]:
     """Submit a draft or returned vacancy to the township; the step and the vacancy's site."""
     return _move(conn, account, vacancy_id, lambda s: submit_step(account, "vacancies", vacancy_id, s))
@@ -119,8 +140,8 @@ def review_vacancy(
     def step_of(status: str) -> Step:
         step = review_step(account, "vacancies", vacancy_id, status, decision, reason)
         if step.to_status == "open":
-            enterprise_id = get_vacancy(conn, vacancy_id)["enterprise_id"]
-            if not conn.execute(q.ENTERPRISE_IS_PUBLIC, {"id": enterprise_id}).scalar():
+            enterprise_id = int(get_vacancy(conn, vacancy_id)["enterprise_id"])
+            if not enterprise_is_public(conn, enterprise_id):
                 raise Conflict(
                     f"vacancy {vacancy_id} cannot open: its enterprise {enterprise_id} is not yet approved by "
                     "the county (企业尚未通过县级审核)"

@@ -3,6 +3,7 @@
 Residents and enterprises: draft → submitted → township_approved → approved, or back to ``returned`` (with a
 reason) from either review. Vacancies: draft → submitted → open (one township review), or ``returned``.
 A returned record is edited and submitted again; an edit to an approved record makes it a draft again.
+A spreadsheet import takes the steps of the importer's level (``import_step``), never more.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ EDITORS: dict[str, frozenset[str]] = {
     "vacancies": frozenset({"enterprise_hr"}),
 }
 EDITABLE = frozenset({"draft", "returned", "approved", "open"})
+IMPORT_REASON = "表格导入"
+# an importer's level by the length of its area-code prefix (county 6, township 9, village 12 digits)
+IMPORT_LEVELS = {6: "county", 9: "township", 12: "village"}
 SUBMITTABLE = frozenset({"draft", "returned"})
 
 
@@ -105,3 +109,23 @@ def queue_statuses(account: Account) -> dict[Kind, list[str]]:
     if account.role == "enterprise_hr":
         return {"vacancies": ["draft", "returned"]}
     return {}
+
+
+def import_step(kind: Kind, scope: str) -> Step:
+    """The review step a spreadsheet import by staff of the area ``scope`` stands for; the record starts a draft.
+
+    A village's file is submitted to its township; a township's file is approved by the township (residents and
+    enterprises then wait for the county, a vacancy — one township review — opens); the county's file is final.
+    The caller still checks what the review API checks before a step (a vacancy opens only for an enterprise the
+    county has approved: ``registry.records.vacancies.import_step_for``).
+    """
+    level = IMPORT_LEVELS.get(len(scope))
+    if level is None:
+        raise InvalidInput(f"导入范围 {scope!r} 不是县、乡镇或村的代码前缀", field="scope")
+    if level == "village":
+        return Step("submit", level, "draft", "submitted", IMPORT_REASON)
+    if kind == "vacancies":
+        return Step("approve", level, "draft", "open", IMPORT_REASON)
+    return Step(
+        "approve", level, "draft", "township_approved" if level == "township" else "approved", IMPORT_REASON
+    )

@@ -7,8 +7,11 @@ from sqlalchemy import Connection
 from registry.intake import fields as fp
 from registry.intake import queries as q
 from registry.intake.context import Context
+from registry.intake.history import Moved, record_import_steps
 from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome, register
 from registry.intake.specs.common import LOCATION_FIELDS, ewkb, locate, stage, village_field
+from registry.records.enterprises import take_import_step
+from registry.records.workflow import import_step
 
 STAGE_COLUMNS = ("src_row", "credit_code", "name", "industry", "kind", "employees", "area_code", "site_name",
                  "site_area", "geom")  # fmt: skip
@@ -44,7 +47,8 @@ def existing(conn: Connection, rows: list[ValidRow], ctx: Context) -> dict[int, 
 
 
 def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
-    """Stage the rows, insert each enterprise once (area = its first site's village), then every site."""
+    """Stage the rows, insert each enterprise once (area = its first site's village), then every site; the new
+    enterprises enter the review workflow at the importer's level (public only once the county approved)."""
     if not rows:
         return WriteOutcome(0)
     first: dict[str, Values] = {}
@@ -57,8 +61,13 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
         for f in (first[v["credit_code"]],)
     )  # fmt: skip
     stage(conn, q.DROP_STAGE_ENTERPRISES, q.STAGE_ENTERPRISES, "intake_enterprises", STAGE_COLUMNS, staged)
-    inserted = {str(code) for code, _ in conn.execute(q.INSERT_ENTERPRISES)}
+    created = conn.execute(q.INSERT_ENTERPRISES).all()
+    inserted = {str(r.credit_code) for r in created}
     written = conn.execute(q.INSERT_SITES, {"codes": sorted(inserted)}).rowcount
+    step = import_step("enterprises", ctx.scope)
+    take_import_step(conn, [int(r.enterprise_id) for r in created], step)
+    moved = [Moved(int(r.enterprise_id), str(r.area_code), int(r.enterprise_id), "draft") for r in created]
+    record_import_steps(conn, "enterprises", step, moved)
     refused = {
         r.row: ("credit_code", "此统一社会信用代码已在其他地区登记，不能重复导入")
         for r in rows
@@ -83,6 +92,8 @@ SPEC = register(
             "每行一个经营场所，第 1 行为表头，请勿改动列名；带 * 的列必填。",
             "同一企业有多个场所时每个场所一行，统一社会信用代码相同，企业信息以第一行为准。",
             "经纬度可不填（用村/社区驻地）；手机、高德地图取的坐标请选 GCJ-02。",
+            "导入的企业按导入人的层级进入审核：村级导入为待乡镇审核，乡镇导入为乡镇已审核、待县级审核，"
+            "县级导入为已审核；县级审核通过后企业才在地图和查询中公开。",
         ),
     )
 )

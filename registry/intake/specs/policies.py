@@ -96,7 +96,7 @@ def check(values: Values, _: Context) -> list[RowIssue]:
 
 
 def write(conn: Connection, rows: list[ValidRow], _: Context) -> WriteOutcome:
-    """Insert each policy, or replace the one with its code; a refusal by the database is the row's error."""
+    """Insert each policy, or replace the one with its code (uncoded: its title); a refusal is the row's error."""
     written, refused = 0, {}
     for r in rows:
         try:
@@ -124,7 +124,8 @@ SPEC = register(
         who="只有县级人社部门（县管理员、县审核员）可以导入政策",
         instructions=(
             "每行一项政策，第 1 行为表头，请勿改动列名；带 * 的列必填。",
-            "政策编号已在库中的，该行替换原政策（便于每年修订后重新导入）；不填编号则新增。",
+            "政策编号已在库中的，该行替换原政策（便于每年修订后重新导入）；不填编号的，替换库中同标题且无编号的"
+            "政策，没有则新增：同一文件再次导入不会重复新增。",
             "申请条件各列不填即不限；就业状态、学历、企业类型、适用乡镇可填多个，用、分隔。",
             "日期写成 2026-12-31。",
         ),

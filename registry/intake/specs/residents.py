@@ -10,6 +10,7 @@ from registry.intake.context import Context
 from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome, register
 from registry.intake.specs.common import LOCATION_FIELDS, ewkb, locate, stage, village_field
 from registry.personal import validate_id_number
+from registry.records.workflow import import_step
 
 MIN_AGE, MAX_AGE = 16, 65
 STATUS_LABELS = {
@@ -26,10 +27,6 @@ INCOME_LABELS = {"无收入": "none", "3000元以下": "<3000", "3000-4999元": 
 STAGE_COLUMNS = ("src_row", "id_hash", "id_cipher", "phone_cipher", "name", "sex", "birth_date",
                  "village_code", "area_code", "education", "status", "occupation_code", "work_city",
                  "wish_to_return", "income_band", "location_source", "geom")  # fmt: skip
-# what an import means in the review workflow, by the importer's level (scope prefix length): a village's file
-# is submitted to its township, a township's is approved by it, the county's is final
-REVIEW_STEP = {12: ("submitted", "submit", "village"), 9: ("township_approved", "approve", "township"),
-               6: ("approved", "approve", "county")}  # fmt: skip
 
 FIELDS = (
     Field("name", "姓名", fp.text_field(50), required=True, width=10, example="张三"),
@@ -89,9 +86,10 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
         for r, v, idc, phc, g in zip(rows, vals, id_cipher, phone_cipher, geoms, strict=True)
     )  # fmt: skip
     stage(conn, q.DROP_STAGE_RESIDENTS, q.STAGE_RESIDENTS, "intake_residents", STAGE_COLUMNS, staged)
-    status, action, level = REVIEW_STEP[len(ctx.scope)]
-    step = {"record_status": status, "action": action, "level": level}
-    inserted = {bytes(h) for h in conn.execute(q.INSERT_RESIDENTS, step).scalars()}
+    # what the import means in the review workflow: the importer's level's step (a village's file is submitted)
+    step = import_step("residents", ctx.scope)
+    params = {"record_status": step.to_status, "action": step.action, "level": step.level}
+    inserted = {bytes(h) for h in conn.execute(q.INSERT_RESIDENTS, params).scalars()}
     refused = {
         r.row: ("id_number", "此身份证号已在其他地区登记，不能重复导入")
         for r in rows
