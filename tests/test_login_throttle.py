@@ -72,8 +72,13 @@ def test_the_sixth_wrong_attempt_from_an_address_is_throttled_not_the_owner(env:
     assert throttled.status_code == 429, throttled.text
     wait = int(throttled.headers["retry-after"])
     assert 1 <= wait <= 15
-    assert throttled.json()["detail"] == f"尝试次数过多，请 {wait} 秒后再试（too many attempts: try again in {wait} seconds）"
-    assert _from(client, OWNER).post(LOGIN, json={"login": "staff_a", "password": PASSWORD}).status_code == 200
+    assert (
+        throttled.json()["detail"]
+        == f"尝试次数过多，请 {wait} 秒后再试（too many attempts: try again in {wait} seconds）"
+    )
+    assert (
+        _from(client, OWNER).post(LOGIN, json={"login": "staff_a", "password": PASSWORD}).status_code == 200
+    )
     assert _reasons(engine, STRANGER) == ["wrong password"] * 5 + ["throttled"]
 
     _shift(engine, 16)  # the first wait is over; the next failure waits twice as long
@@ -95,16 +100,25 @@ def test_an_address_guessing_many_logins_is_throttled_others_are_not(env: Env) -
         assert answer.status_code == 401
     throttled = stranger.post(LOGIN, json={"login": "reviewer", "password": PASSWORD})
     assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
-    assert _from(client, OWNER).post(LOGIN, json={"login": "reviewer", "password": PASSWORD}).status_code == 200
+    assert (
+        _from(client, OWNER).post(LOGIN, json={"login": "reviewer", "password": PASSWORD}).status_code == 200
+    )
     _shift(engine, 15 * 60 + 1)  # the window has passed
     assert stranger.post(LOGIN, json={"login": "reviewer", "password": PASSWORD}).status_code == 200
 
 
-def test_unknown_wrong_disabled_and_locked_get_the_same_answer(env: Env) -> None:
-    client, _, engine = env
+def _disable_staff_b_and_lock_hr_2(engine: Engine) -> None:
+    """As an administrator would: staff_b disabled, hr_2 locked for an hour."""
     with engine.begin() as conn:
         conn.execute(text("UPDATE accounts SET active = false WHERE username = 'staff_b'"))
-        conn.execute(text("UPDATE accounts SET locked_until = now() + interval '1 hour' WHERE username = 'hr_2'"))
+        conn.execute(
+            text("UPDATE accounts SET locked_until = now() + interval '1 hour' WHERE username = 'hr_2'")
+        )
+
+
+def test_unknown_wrong_disabled_and_locked_get_the_same_answer(env: Env) -> None:
+    client, _, engine = env
+    _disable_staff_b_and_lock_hr_2(engine)
     attempts = [
         ("nobody", PASSWORD),
         ("13900000999", PASSWORD),
@@ -130,16 +144,14 @@ class CountingHasher(PasswordHasher):
         super().__init__(time_cost=1, memory_cost=8192, parallelism=1)
         self.verified = 0
 
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002 (argon2's name)
+    def verify(self, hash: str | bytes, password: str | bytes) -> bool:
         self.verified += 1
         return super().verify(hash, password)
 
 
 def test_every_refused_login_does_one_password_verification(env: Env) -> None:
     client, _, engine = env
-    with engine.begin() as conn:
-        conn.execute(text("UPDATE accounts SET active = false WHERE username = 'staff_b'"))
-        conn.execute(text("UPDATE accounts SET locked_until = now() + interval '1 hour' WHERE username = 'hr_2'"))
+    _disable_staff_b_and_lock_hr_2(engine)
     app_engine = client.app.state.app_engine  # type: ignore[attr-defined]
     for n, (who, password) in enumerate(
         [("nobody", PASSWORD), ("staff_a", "wrong-password"), ("staff_b", PASSWORD), ("hr_2", PASSWORD)]
