@@ -10,13 +10,14 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from registry.accounts.auth import WRONG, AuthenticationFailed, log_in
+from registry.accounts.auth import AuthenticationFailed, log_in
 from tests.accounts_world import CIPHER, PASSWORD, World, world_env
 
 Env = tuple[TestClient, World, Engine]
 LOGIN = "/api/v1/auth/login"
 STRANGER = "203.0.113.9"
 OWNER = "198.51.100.20"
+WRONG = "用户名/手机号或密码错误（wrong username/phone or password）"
 
 
 @pytest.fixture
