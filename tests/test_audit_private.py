@@ -58,7 +58,6 @@ def test_refused_unmasked_requests_are_audited(env: Env) -> None:
     for who, path, params in asked:
         refused = client.get(path, headers=login(client, who), params=params)
         assert refused.status_code == 403, (path, refused.text)
-        assert refused.json()["error"] == "UnmaskRefused"
     village = world.village_a1
     assert _audits(engine, "unmasked.refused") == [
         (world.account_ids["reviewer"], f"GET /api/v1/residents/{rid}?unmasked=true", "testclient"),
