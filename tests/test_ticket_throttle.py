@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import ProgrammingError
 
-from tests.accounts_world import World, login, world_env
+from geo.db import app_database_url, create_db_engine
+from tests.accounts_world import World, app_settings, login, world_env
 
 Env = tuple[TestClient, World, Engine]
 STATUS = "/api/v1/service/tickets/status"
@@ -118,3 +120,18 @@ def test_one_address_walking_through_numbers_is_slowed_down(env: Env) -> None:
     assert slowed.json()["detail"].startswith("尝试次数过多，请 ")
     applicant = _from(client, APPLICANT).post(STATUS, json={"ticket_no": mine, "phone_last4": "4321"})
     assert applicant.status_code == 200, applicant.text
+
+
+def test_the_app_role_records_checks_but_cannot_read_them(db_url: str, tmp_path: Path) -> None:
+    app_engine = create_db_engine(app_database_url(app_settings(db_url, tmp_path)), pool_size=1)
+    key = {"h": b"\x01" * 32, "s": "192.0.2.1"}
+    try:
+        with app_engine.begin() as conn:
+            insert = "INSERT INTO ticket_checks (ticket_hash, source_addr, outcome) VALUES (:h, :s, 'wrong')"
+            conn.execute(text(insert), key)
+            counts = conn.execute(text("SELECT * FROM ticket_check_failures(:h, :s, 60, 60)"), key).one()
+            assert (counts.ticket_failures, counts.source_failures) == (1, 1)
+        with pytest.raises(ProgrammingError, match="permission denied"), app_engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM ticket_checks"))
+    finally:
+        app_engine.dispose()
