@@ -12,6 +12,7 @@ from geo.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    TooManyAttempts,
 )
 from registry.intake.read import UploadTooLarge
 
@@ -22,6 +23,7 @@ STATUS_BY_ERROR: dict[type[HongyanError], int] = {
     Conflict: 409,
     PermissionDenied: 403,
     DatabaseUnavailable: 503,
+    TooManyAttempts: 429,
 }
 
 
@@ -38,8 +40,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def handle(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HongyanError)
+        wait = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
         return JSONResponse(
-            status_code=status_for(exc), content={"detail": exc.message, "error": type(exc).__name__}
+            status_code=status_for(exc),
+            content={"detail": exc.message, "error": type(exc).__name__},
+            headers=wait,
         )
 
     app.add_exception_handler(HongyanError, handle)

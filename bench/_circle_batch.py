@@ -113,7 +113,7 @@ def pandana_side(url: str, mode: str, radius: float) -> dict[str, Any]:
     from geo.settings import Settings
 
     srid = Settings(database_url=url).metric_srid
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
     base_rss = _rss_mib()
     started = time.perf_counter()
     with engine.connect() as conn:

@@ -66,8 +66,12 @@ def safe_url(url: str) -> str:
 
 
 def create_db_engine(url: str, *, pool_size: int = 10, pre_ping: bool = True) -> Engine:
-    """An engine with a connection pool; nothing connects until first use (``pre_ping``: test each checkout)."""
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping)
+    """An engine with a connection pool; nothing connects until first use (``pre_ping``: test each checkout).
+
+    Statement parameters (names, phones) never reach an error message or the log (``hide_parameters``)."""
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=20, pool_pre_ping=pre_ping, hide_parameters=True
+    )
 
 
 def driver_connection(conn: Connection) -> psycopg.Connection[Any]:

@@ -41,3 +41,11 @@ class DatabaseUnavailable(HongyanError):
 
 class PermissionDenied(HongyanError):
     """The caller may not do this or see this."""
+
+
+class TooManyAttempts(HongyanError):
+    """Too many failed attempts from this address or on this key: try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from geo.errors import InvalidInput, PermissionDenied
 from geo.scope import scope_prefix
-from registry.accounts.roles import Account
+from registry.accounts.roles import Account, UnmaskRefused
 
 STAFF_ROLES = frozenset({"county_admin", "county_reviewer", "township_staff", "village_collector"})
 MANAGER_ROLES = frozenset({"county_admin", "township_staff"})
@@ -21,6 +21,14 @@ def require_role(account: Account, roles: Iterable[str], action: str) -> Account
     if account.role not in allowed:
         raise PermissionDenied(f"{action} needs the role {' or '.join(allowed)}; you are {account.role}")
     return account
+
+
+def require_unmask_role(account: Account, action: str) -> Account:
+    """require_role for names and phones in full: the refusal is an UnmaskRefused, which is audited."""
+    try:
+        return require_role(account, UNMASK_ROLES, action)
+    except PermissionDenied as exc:
+        raise UnmaskRefused(exc.message, account=account) from None
 
 
 def require_area(account: Account, area_code: str) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -12,7 +14,7 @@ from rich.console import Console
 from sqlalchemy import Engine
 
 from geo.db import create_db_engine, database_url
-from geo.errors import HongyanError
+from geo.errors import HongyanError, InvalidInput
 from geo.readiness import check_database
 from geo.settings import Settings
 
@@ -41,6 +43,19 @@ def connected_engine(settings: Settings, *, schema: bool = True) -> Iterator[Eng
         yield engine
     finally:
         engine.dispose()
+
+
+def write_private(path: Path, data: bytes, *, option: str = "--out") -> None:
+    """Write a file of personal data that only its owner may read (0600), an existing file included."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            os.fchmod(out.fileno(), 0o600)  # an existing file keeps its mode through O_CREAT
+            out.write(data)
+    except OSError as exc:
+        raise InvalidInput(
+            f"无法写入文件 {path}：{exc.strerror}（cannot write {path}）", field=option
+        ) from exc
 
 
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:

@@ -1,7 +1,7 @@
 """`hongyan outreach flows|list` and `hongyan parks list`: the programme's tables for the outreach teams.
 
 Runs as the database owner (county-wide, not RLS-bound) like the other administrative commands; lists are
-masked unless --unmasked is given.
+masked unless --unmasked is given. Every list is audited (the OS user, the file) and its file is 0600.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from api.cli.common import connected_engine, console, get_settings, reports_errors
+from api.cli.common import connected_engine, console, get_settings, reports_errors, write_private
 from geo.errors import InvalidInput
+from registry.accounts.audit import audit_operator
 from registry.outreach.export import workbook_bytes
 from registry.outreach.flows import aggregate_flows
 from registry.outreach.targets import Disclosure, TargetQuery, targeted_list
@@ -68,15 +69,17 @@ def target_list(
         raise InvalidInput(f"the list is written as Excel: give a .xlsx file, not {out.name}", field="--out")
     settings = get_settings(ctx)
     cipher = PersonalDataCipher(settings.secret_key)
-    with connected_engine(settings) as engine, engine.connect() as conn:
-        result = targeted_list(
+    query = TargetQuery(city, trade, wish_to_return, limit)
+    with connected_engine(settings) as engine, engine.begin() as conn:
+        result = targeted_list(conn, query, cipher=cipher, shown=Disclosure(names=unmasked, phones=unmasked))
+        if out is not None:
+            write_private(out, workbook_bytes(result))
+        audit_operator(
             conn,
-            TargetQuery(city, trade, wish_to_return, limit),
-            cipher=cipher,
-            shown=Disclosure(names=unmasked, phones=unmasked),
+            "outreach.export" if out is not None else "outreach.list",
+            target=f"{query.describe()} unmasked:{int(unmasked)} people:{len(result['people'])}"
+            + (f" file:{out.resolve()}" if out is not None else ""),
         )
-    if out is not None:
-        out.write_bytes(workbook_bytes(result))
     console.print(
         f"{result['city']} {result['trade'] or '全部职业'}: {len(result['people'])} 人, "
         f"家乡同职业在招岗位 {result['open_positions']} 个 (positions at home)"

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import typer
 
-from api.cli.common import connected_engine, console, err_console, get_settings, reports_errors
+from api.cli.common import (
+    connected_engine,
+    console,
+    err_console,
+    get_settings,
+    reports_errors,
+    write_private,
+)
 from api.cli.policies import policies_app
 from geo.scope import scope_prefix
 from registry.intake.read import check_size
@@ -66,7 +73,7 @@ def import_command(
     if report.error_workbook is None:
         return
     book = path.with_name(f"{path.stem}.错误.xlsx")
-    book.write_bytes(report.error_workbook)
+    write_private(book, report.error_workbook, option="path")  # rows with full ID numbers
     for e in report.errors[:20]:
         err_console.print(e.text)
     if len(report.errors) > 20:

@@ -59,7 +59,14 @@ def account_json(account: Account) -> dict[str, Any]:
     }
 
 
-@router.post("/auth/login", operation_id="login")
+@router.post(
+    "/auth/login",
+    operation_id="login",
+    responses={
+        401: {"description": "用户名/手机号或密码错误 (the same answer for every refused login)"},
+        429: {"description": "尝试次数过多 too many failed attempts: wait as long as Retry-After says"},
+    },
+)
 def login(body: LoginBody, request: Request, engine: AppEngine, cipher: Cipher) -> dict[str, Any]:
     """登录 Log in with username or phone and password: a bearer token and its expiry."""
     issued = log_in(engine, body.login, body.password, cipher=cipher, source=client_address(request))

@@ -15,7 +15,7 @@ from registry.outreach.contacts import NewContact, list_contacts, log_contact
 from registry.outreach.export import workbook_bytes
 from registry.outreach.flows import aggregate_flows
 from registry.outreach.targets import MAX_PEOPLE, Disclosure, TargetQuery, targeted_list
-from registry.staff import STAFF_ROLES, UNMASK_ROLES, require_role
+from registry.staff import STAFF_ROLES, require_role, require_unmask_role
 
 router = APIRouter(prefix="/api/v1/outreach", tags=["outreach"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,9 +65,9 @@ def _target(
     unmasked: bool,
     action: str,
 ) -> dict[str, Any]:
+    if unmasked:  # first: a refused unmasked request is audited
+        require_unmask_role(account, "an unmasked list (names and phones in full)")
     require_role(account, STAFF_ROLES, "reading outreach lists")
-    if unmasked:
-        require_role(account, UNMASK_ROLES, "an unmasked list (names and phones in full)")
     shown = Disclosure(names=unmasked, phones=unmasked)
     result = targeted_list(conn, query, cipher=cipher, shown=shown)
     audit(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
-from api.auth import Cipher, CurrentAccount, ScopedConnection, app_transaction
-from registry.tickets.service import Intake, advance_ticket, check_status, queue, routes, submit_ticket
+from api.auth import AppEngine, Cipher, CurrentAccount, ScopedConnection, app_transaction, client_address
+from registry.tickets.service import Intake, advance_ticket, queue, routes, submit_ticket
+from registry.tickets.status import check_status
 
 router = APIRouter(prefix="/api/v1", tags=["service"])
 PublicConnection = Annotated[Connection, Depends(app_transaction)]
@@ -51,10 +52,20 @@ def submit(conn: PublicConnection, cipher: Cipher, body: TicketIn) -> dict[str, 
     return submit_ticket(conn, Intake(**body.model_dump()), cipher=cipher)
 
 
-@router.post("/service/tickets/status", operation_id="service_status")
-def status(conn: PublicConnection, cipher: Cipher, body: StatusQuery) -> dict[str, Any]:
-    """办件查询 A ticket's status and history by its number and the last 4 digits of the phone (no login)."""
-    return check_status(conn, body.ticket_no, body.phone_last4, cipher=cipher)
+@router.post(
+    "/service/tickets/status",
+    operation_id="service_status",
+    responses={
+        429: {"description": "输错次数过多 too many wrong tries: wait (Retry-After) or ask at the window"}
+    },
+)
+def status(request: Request, engine: AppEngine, cipher: Cipher, body: StatusQuery) -> dict[str, Any]:
+    """办件查询 A ticket's status and history by its number and the last 4 digits of the phone (no login).
+
+    A few wrong tries lock the number's online check for a growing period; every try is recorded."""
+    return check_status(
+        engine, body.ticket_no, body.phone_last4, cipher=cipher, source=client_address(request)
+    )
 
 
 @router.get("/tickets", operation_id="ticket_queue")

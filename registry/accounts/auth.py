@@ -1,14 +1,20 @@
-"""Password login with lockout, expiring bearer tokens, logout; every login attempt is recorded.
+"""Password login with throttling, expiring bearer tokens, logout; every login attempt is recorded.
 
 Runs on the application engine (role hongyan_web, bound by RLS): lookups are made visible to the transaction
 only through the exact login name, keyed phone hash, token hash or account id (geo.scope.set_lookup).
+
+No failure ever locks an account (a stranger could lock anyone out): failed attempts slow down their source
+address, and the pair (login as typed, source address), with growing delays (registry.throttle). The pair is
+keyed by the keyed hash of the login as typed, the same for an existing and an unknown login. Unknown login,
+wrong password, disabled account and an administrator's lock get the same answer after the same work (one
+argon2 verification each), so the answer tells nobody which logins exist.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -21,23 +27,24 @@ from geo.scope import scoped, set_lookup
 from registry.accounts import queries as q
 from registry.accounts.roles import Account
 from registry.personal import PersonalDataCipher
+from registry.throttle import Backoff, longest_wait, too_many
 
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
 SESSION_SECONDS = 8 * 3600
-_WRONG = "wrong username/phone or password"
+WRONG = "用户名/手机号或密码错误（wrong username/phone or password）"
 
 
 class AuthenticationFailed(PermissionDenied):
-    """No valid credentials: wrong password, locked account, or a missing, expired or revoked token."""
+    """No valid credentials: wrong login or password, or a missing, expired or revoked token."""
 
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """How many failures lock an account, for how long, and how long a token lives."""
+    """How failed logins slow down a (login, address) pair and an address, and how long a token lives."""
 
-    max_failures: int = MAX_FAILURES
-    lock_seconds: int = LOCK_SECONDS
+    # after 5 failures in 15 minutes: wait 15 s, then 30 s, 1 min … at most 15 minutes
+    per_login: Backoff = field(default_factory=lambda: Backoff(5, 15, 15 * 60, 15 * 60))
+    # an address may be a township office behind one gateway: more failures are free
+    per_source: Backoff = field(default_factory=lambda: Backoff(20, 15, 15 * 60, 15 * 60))
     session_seconds: int = SESSION_SECONDS
 
 
@@ -71,6 +78,36 @@ def _verify(hasher: PasswordHasher, stored: str, password: str) -> bool:
         return False
 
 
+def _throttle_wait(conn: Connection, login_hash: bytes, source: str, policy: LoginPolicy) -> int:
+    """Seconds the attempt must wait (0: check the password), after taking the pair's lock."""
+    conn.execute(q.LOCK_LOGIN_KEY, {"key": f"login:{login_hash.hex()}:{source}"})
+    counts = conn.execute(
+        q.LOGIN_FAILURES,
+        {
+            "login_hash": login_hash,
+            "source": source,
+            "pair_window": policy.per_login.window_seconds,
+            "source_window": policy.per_source.window_seconds,
+        },
+    ).one()
+    return longest_wait(
+        policy.per_login.wait(counts.pair_failures, counts.pair_idle),
+        policy.per_source.wait(counts.source_failures, counts.source_idle),
+    )
+
+
+def _check(hasher: PasswordHasher, row: Any, password: str) -> str:
+    """The reason recorded for the attempt ('ok' or why not), after exactly one argon2 verification."""
+    verified = _verify(hasher, _DUMMY_HASH if row is None else row.password_hash, password)
+    if row is None:
+        return "unknown login"
+    if not row.active:
+        return "disabled"
+    if row.locked:
+        return "locked"
+    return "ok" if verified else "wrong password"
+
+
 def log_in(
     engine: Engine,
     login: str,
@@ -81,50 +118,32 @@ def log_in(
     policy: LoginPolicy = LoginPolicy(),
     hasher: PasswordHasher | None = None,
 ) -> IssuedToken:
-    """Check username-or-phone and password; record the attempt; a token, or AuthenticationFailed."""
+    """Check username-or-phone and password; record the attempt; a token, TooManyAttempts or AuthenticationFailed."""
     hasher = hasher or PasswordHasher()
     login = login.strip()
     login_hash = cipher.keyed_hash(login)
-    failure: str | None = None
+    issued: IssuedToken | None = None
     with engine.begin() as conn:
+        wait = _throttle_wait(conn, login_hash, source, policy)
         set_lookup(conn, "login", login)
         set_lookup(conn, "login_hash", login_hash.hex())
         row = conn.execute(q.ACCOUNT_FOR_LOGIN, {"login": login, "login_hash": login_hash}).one_or_none()
-        event = {"account_id": None if row is None else row.account_id, "login_hash": login_hash}
-        event["source"] = source
-        if row is None:
-            _verify(hasher, _DUMMY_HASH, password)
-            failure, reason = _WRONG, "unknown login"
-        elif not row.active:
-            failure, reason = "this account is disabled: ask the county administrator", "disabled"
-        elif row.locked:
-            failure = (
-                f"this account is locked after {policy.max_failures} wrong passwords until "
-                f"{row.locked_until:%Y-%m-%d %H:%M %Z}; try again later or ask the county administrator"
-            )
-            reason = "locked"
-        elif not _verify(hasher, row.password_hash, password):
-            locked = conn.execute(
-                q.RECORD_FAILURE,
-                {
-                    "id": row.account_id,
-                    "max_failures": policy.max_failures,
-                    "lock_seconds": policy.lock_seconds,
-                },
-            ).scalar_one()
-            failure, reason = _WRONG, "wrong password, account locked" if locked else "wrong password"
-        else:
-            new_hash = hasher.hash(password) if hasher.check_needs_rehash(row.password_hash) else None
-            conn.execute(q.RECORD_SUCCESS, {"id": row.account_id, "new_hash": new_hash})
-            reason = "ok"
-        conn.execute(q.INSERT_LOGIN_EVENT, event | {"success": failure is None, "reason": reason})
-        if failure is not None:
-            issued = None
-        else:
-            assert row is not None
-            issued = _issue(conn, _account(row), source=source, seconds=policy.session_seconds)
+        reason = "throttled" if wait else _check(hasher, row, password)
+        ok = row if reason == "ok" else None
+        if ok is not None:
+            new_hash = hasher.hash(password) if hasher.check_needs_rehash(ok.password_hash) else None
+            conn.execute(q.RECORD_SUCCESS, {"id": ok.account_id, "new_hash": new_hash})
+        conn.execute(
+            q.INSERT_LOGIN_EVENT,
+            {"account_id": None if row is None else row.account_id, "login_hash": login_hash, "source": source,
+             "success": ok is not None, "reason": reason},
+        )  # fmt: skip
+        if ok is not None:
+            issued = _issue(conn, _account(ok), source=source, seconds=policy.session_seconds)
+    if wait:
+        raise too_many(wait)
     if issued is None:
-        raise AuthenticationFailed(failure or _WRONG)
+        raise AuthenticationFailed(WRONG)
     return issued
 
 

@@ -61,12 +61,15 @@ class LoginEventRow(Base):
 
 
 class AuditRow(Base):
-    """An audited action by an account (what, on which target, from where)."""
+    """An audited action by an account or an operator (what, on which target, from where)."""
 
     __tablename__ = "audit_log"
     audit_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    account_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("accounts.account_id", ondelete="CASCADE"))
+    # NULL: an operator at the command line (source_addr names the OS user)
+    account_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("accounts.account_id", ondelete="CASCADE")
+    )
     action: Mapped[str] = mapped_column(Text)
     target: Mapped[str] = mapped_column(Text, default="")
     source_addr: Mapped[str] = mapped_column(Text, default="")

@@ -28,8 +28,16 @@ INSERT_ACCOUNT = text(
 ACCOUNT_FOR_LOGIN = text(
     """
     SELECT account_id, username, name, role, area_code, enterprise_id, resident_id, active, password_hash,
-           failed_logins, locked_until, coalesce(locked_until > now(), false) AS locked
+           coalesce(locked_until > now(), false) AS locked
     FROM accounts WHERE username = :login OR phone_hash = :login_hash
+    """
+)
+# one attempt at a time per (login as typed, source): parallel guesses cannot slip past the count
+LOCK_LOGIN_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+LOGIN_FAILURES = text(
+    """
+    SELECT pair_failures, pair_idle, source_failures, source_idle
+    FROM login_failures(:login_hash, :source, :pair_window, :source_window)
     """
 )
 ACCOUNT_BY_ID = text(
@@ -39,16 +47,6 @@ ACCOUNT_BY_ID = text(
     """
 )
 
-RECORD_FAILURE = text(
-    """
-    UPDATE accounts SET
-        failed_logins = CASE WHEN failed_logins + 1 >= :max_failures THEN 0 ELSE failed_logins + 1 END,
-        locked_until = CASE WHEN failed_logins + 1 >= :max_failures
-                            THEN now() + make_interval(secs => :lock_seconds) ELSE locked_until END
-    WHERE account_id = :id
-    RETURNING locked_until > now() AS locked
-    """
-)
 RECORD_SUCCESS = text(
     """
     UPDATE accounts SET failed_logins = 0, locked_until = NULL, last_login_at = now(),
@@ -78,6 +76,10 @@ SESSION_BY_TOKEN = text(
 REVOKE_SESSION = text("UPDATE sessions SET revoked_at = now() WHERE token_hash = :token_hash")
 INSERT_AUDIT = text(
     "INSERT INTO audit_log (account_id, action, target, source_addr) VALUES (:account_id, :action, :target, :source)"
+)
+# an operator at the command line has no account: who it was is the OS user, in source_addr
+INSERT_OPERATOR_AUDIT = text(
+    "INSERT INTO audit_log (account_id, action, target, source_addr) VALUES (NULL, :action, :target, :source)"
 )
 
 LIST_RESIDENTS = text(

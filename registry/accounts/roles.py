@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from geo.errors import InvalidInput
+from geo.errors import InvalidInput, PermissionDenied
 from geo.scope import Scope, scope_prefix
 
 Role = Literal[
@@ -56,6 +56,14 @@ class Account:
     def sees_names(self) -> bool:
         """Whether residents' names are shown unmasked to this account."""
         return self.role in NAME_VISIBLE_ROLES
+
+
+class UnmaskRefused(PermissionDenied):
+    """The account asked for ID numbers, phones or names in full and its role may not see them (audited)."""
+
+    def __init__(self, message: str, *, account: Account) -> None:
+        super().__init__(message)
+        self.account = account
 
 
 def check_role(role: str) -> str:

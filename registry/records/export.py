@@ -28,10 +28,10 @@ RECORD_STATUS_NAMES = {"draft": "草稿", "submitted": "待乡镇审核", "towns
 
 def check_export(account: Account, *, unmasked: bool) -> None:
     """PermissionDenied unless the account may export residents, and see them unmasked if it asks."""
+    if unmasked:  # first: a refused unmasked request is audited
+        require_unmasked(account)
     if account.role in ("enterprise_hr", "job_seeker"):
         raise PermissionDenied(f"居民数据只能由县、乡镇、村工作人员导出；您的角色是 {account.role}")
-    if unmasked:
-        require_unmasked(account)
 
 
 def _row(r: Any, account: Account, cipher: PersonalDataCipher, unmasked: bool) -> list[Any]:

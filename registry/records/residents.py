@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from geo.errors import Conflict, NotFound, PermissionDenied
-from registry.accounts.roles import Account
+from geo.errors import Conflict, NotFound
+from registry.accounts.roles import Account, UnmaskRefused
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone, normalise_id
 from registry.records import queries as q
 from registry.records.history import diff, record_changes, record_step
@@ -29,12 +29,13 @@ UNMASKED_ROLES = frozenset({"county_admin", "township_staff", "village_collector
 
 
 def require_unmasked(account: Account) -> None:
-    """PermissionDenied unless the account may see full ID numbers and phones (reading or exporting)."""
+    """UnmaskRefused unless the account may see full ID numbers and phones (reading or exporting)."""
     if account.role not in UNMASKED_ROLES:
-        raise PermissionDenied(
+        raise UnmaskRefused(
             "不脱敏查看或导出（完整身份证号、手机号）仅限县管理员和本辖区的乡镇、村工作人员；"
             f"您的角色是 {account.role} (unmasked ID numbers and phones are only for county_admin, and "
-            "township_staff and village_collector in their own area)"
+            "township_staff and village_collector in their own area)",
+            account=account,
         )
 
 

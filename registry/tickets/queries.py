@@ -56,3 +56,14 @@ QUEUE = text(
     LIMIT :limit
     """
 )
+# one check at a time per ticket number: parallel guesses cannot slip past the count
+LOCK_CHECK_KEY = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+CHECK_FAILURES = text(
+    """
+    SELECT ticket_failures, ticket_idle, source_failures, source_idle
+    FROM ticket_check_failures(:ticket_hash, :source, :ticket_window, :source_window)
+    """
+)
+INSERT_CHECK = text(
+    "INSERT INTO ticket_checks (ticket_hash, source_addr, outcome) VALUES (:ticket_hash, :source, :outcome)"
+)

@@ -2,13 +2,12 @@
 
 Routing: the category names the unit (ticket_routes); a township unit handles tickets from its township
 (area_code = the applicant's township), a county unit those of the whole county (area_code = the county).
-The applicant's phone is stored only encrypted, with a keyed hash; a status check needs the ticket number
-and the phone's last four digits, and answers "not found" alike for a wrong number and a wrong phone.
+The applicant's phone is stored only encrypted, with a keyed hash; the applicant's status check by number and
+the phone's last four digits is registry.tickets.status.
 """
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -30,7 +29,6 @@ NEXT = {
     "processing": ("resolved",),
 }
 PATH = "submitted → accepted → processing → resolved (returned from submitted or accepted)"
-_NOT_FOUND = "no ticket with this number and phone: check the number and the last 4 digits of the phone"
 MAX_DESCRIPTION = 1000
 
 
@@ -101,34 +99,6 @@ def submit_ticket(conn: Connection, intake: Intake, *, cipher: PersonalDataCiphe
     )  # fmt: skip
     return {"ticket_no": ticket_no, "status": "submitted", "status_name": STATUSES["submitted"],
             "unit": route.unit, "unit_name": route.unit_name, "area_code": handling}  # fmt: skip
-
-
-def _events(conn: Connection, ticket_id: int) -> list[dict[str, Any]]:
-    return [
-        {"from": e.from_status, "to": e.to_status, "to_name": STATUSES[e.to_status], "at": e.at.isoformat(),
-         "note": e.note, "by_staff": e.account_id is not None}
-        for e in conn.execute(q.EVENTS, {"id": ticket_id})
-    ]  # fmt: skip
-
-
-def check_status(
-    conn: Connection, ticket_no: str, phone_last4: str, *, cipher: PersonalDataCipher
-) -> dict[str, Any]:
-    """The ticket's status and history for its applicant (number + last 4 digits of the phone, no login)."""
-    last4 = phone_last4.strip()
-    if len(last4) != 4 or not last4.isdigit():
-        raise InvalidInput("give the last 4 digits of the phone number", field="phone_last4")
-    number = normalise_no(ticket_no)
-    conn.execute(q.SET_TICKET_NO, {"no": number})
-    row = conn.execute(q.TICKET_BY_NO, {"no": number}).one_or_none()
-    if row is None or not hmac.compare_digest(cipher.decrypt(bytes(row.phone_cipher))[-4:], last4):
-        raise NotFound(_NOT_FOUND)
-    return {
-        "ticket_no": row.ticket_no, "category_name": row.category_name, "unit_name": row.unit_name,
-        "area_name": row.area_name, "status": row.status, "status_name": STATUSES[row.status],
-        "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(),
-        "events": _events(conn, row.ticket_id),
-    }  # fmt: skip
 
 
 def _queued(row: Any, cipher: PersonalDataCipher, sees_names: bool) -> dict[str, Any]:
