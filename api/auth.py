@@ -1,4 +1,4 @@
-"""Authentication and scoped connections for FastAPI: bearer token → account → transaction under its scope.
+"""Authentication and scoped connections for FastAPI: bearer token or page cookie → account → scoped transaction.
 
 The scoped transaction runs on the app engine (role hongyan_web: no superuser, no BYPASSRLS), never on the
 migration/analytics engine, so PostgreSQL's row-level policies decide which rows a request can touch.
@@ -9,19 +9,29 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
 
 from api.deps import SettingsDep
 from geo.errors import PermissionDenied
 from geo.scope import assert_unprivileged
 from registry.accounts.auth import AuthenticationFailed, authenticate
+from registry.accounts.page_sessions import SessionIdle, check_csrf, touch_page_session
 from registry.accounts.roles import ACCOUNT_ADMIN_ROLES, Account
 from registry.personal import PersonalDataCipher
 
-bearer = HTTPBearer(auto_error=False, description="the token from POST /api/v1/auth/login")
+SESSION_COOKIE = "hongyan_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+bearer = HTTPBearer(auto_error=False, description="the token from POST /api/v1/auth/login (programs)")
+session_cookie = APIKeyCookie(
+    name=SESSION_COOKIE,
+    auto_error=False,
+    description="the pages' HttpOnly session from POST /api/v1/auth/session; writes need X-CSRF-Token",
+)
 
 
 def get_app_engine(request: Request) -> Engine:
@@ -43,13 +53,63 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
-    """The bearer token of the request; AuthenticationFailed when there is none."""
-    if credentials is None or not credentials.credentials:
+def session_token(
+    request: Request,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cookie: Annotated[str | None, Depends(session_cookie)],
+) -> str | None:
+    """The request's session token: the bearer header's, else the page cookie's (None when neither).
+
+    A cookie is sent by the browser on its own, so a state-changing request it authenticates must carry the
+    session's CSRF token; a cookie session unused for too long is refused, and each use extends it.
+    """
+    if credentials is not None and credentials.credentials:
+        return credentials.credentials
+    if not cookie:
+        return None
+    if request.method not in SAFE_METHODS:
+        check_csrf(settings.secret_key, cookie, request.headers.get(CSRF_HEADER))
+    touch_page_session(get_app_engine(request), cookie, idle_minutes=settings.session_idle_minutes)
+    return cookie
+
+
+def optional_token(
+    request: Request,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    cookie: Annotated[str | None, Depends(session_cookie)],
+) -> str | None:
+    """As session_token, for public routes: a dead or idle cookie counts as anonymous, not as a failed login.
+
+    The browser sends the cookie to every page of the site, the public map included.
+    """
+    if credentials is not None and credentials.credentials:
+        return credentials.credentials
+    if not cookie:
+        return None
+    if request.method not in SAFE_METHODS:
+        check_csrf(settings.secret_key, cookie, request.headers.get(CSRF_HEADER))
+    try:
+        live = touch_page_session(get_app_engine(request), cookie, idle_minutes=settings.session_idle_minutes)
+    except SessionIdle:
+        return None
+    return cookie if live else None
+
+
+def clear_session_cookie(response: Response) -> None:
+    """Tell the browser to drop the session cookie (same name, path and flags as when it was set)."""
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+
+
+def bearer_token(token: Annotated[str | None, Depends(session_token)]) -> str:
+    """The session token of the request (bearer header or page cookie); AuthenticationFailed when none."""
+    if token is None:
         raise AuthenticationFailed(
-            "not logged in: send Authorization: Bearer <token> from /api/v1/auth/login"
+            "未登录：请先登录（not logged in: send Authorization: Bearer <token> from /api/v1/auth/login, "
+            "or log in on the page）"
         )
-    return credentials.credentials
+    return token
 
 
 def app_transaction(engine: Annotated[Engine, Depends(get_app_engine)]) -> Iterator[Connection]:
@@ -84,6 +144,7 @@ def admin_account(account: Annotated[Account, Depends(current_account)]) -> Acco
 AppEngine = Annotated[Engine, Depends(get_app_engine)]
 Cipher = Annotated[PersonalDataCipher, Depends(get_cipher)]
 BearerToken = Annotated[str, Depends(bearer_token)]
+OptionalToken = Annotated[str | None, Depends(optional_token)]
 CurrentAccount = Annotated[Account, Depends(current_account)]
 AdminAccount = Annotated[Account, Depends(admin_account)]
 ScopedConnection = Annotated[Connection, Depends(scoped_connection)]
