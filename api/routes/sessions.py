@@ -16,7 +16,7 @@ from api.auth import (
     AppEngine,
     BearerToken,
     Cipher,
-    CurrentAccount,
+    OptionalToken,
     ScopedConnection,
     clear_session_cookie,
     client_address,
@@ -24,7 +24,7 @@ from api.auth import (
 from api.deps import SettingsDep
 from api.routes.accounts import LoginBody, account_json
 from geo.settings import Settings
-from registry.accounts.auth import log_in, log_out
+from registry.accounts.auth import AuthenticationFailed, authenticate, log_in, log_out
 from registry.accounts.page_sessions import csrf_token
 from registry.accounts.roles import Account
 
@@ -72,11 +72,21 @@ def page_login(
 
 @router.get("/session", operation_id="page_session")
 def page_session(
-    account: CurrentAccount, token: BearerToken, response: Response, settings: SettingsDep
+    token: OptionalToken, engine: AppEngine, response: Response, settings: SettingsDep
 ) -> dict[str, Any]:
-    """当前页面会话 The logged-in account and the CSRF token its writes must send (a reloaded page continues)."""
+    """当前页面会话 The logged-in account and the CSRF token its writes must send (a reloaded page continues).
+
+    Not logged in (no cookie, or one logged out, expired or idle): account and csrf_token are null, with 200,
+    so that a page opened before login does not count as a failed request.
+    """
     response.headers.update(NO_STORE)
-    return _session_json(account, token, settings)
+    if token is not None:
+        try:
+            with engine.begin() as conn:
+                return _session_json(authenticate(conn, token), token, settings)
+        except AuthenticationFailed:
+            pass
+    return {"account": None, "csrf_token": None, "idle_minutes": settings.session_idle_minutes}
 
 
 @router.delete("/session", operation_id="page_logout")
