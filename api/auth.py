@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 from api.deps import SettingsDep
 from geo.errors import PermissionDenied
 from geo.scope import assert_unprivileged
+from geo.settings import Settings
 from registry.accounts.auth import AuthenticationFailed, authenticate
 from registry.accounts.page_sessions import SessionIdle, check_csrf, touch_page_session
 from registry.accounts.roles import ACCOUNT_ADMIN_ROLES, Account
@@ -53,24 +54,29 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def _page_cookie(request: Request, settings: Settings, cookie: str) -> bool:
+    """Check a write's CSRF token and record the use of the cookie session; True if it is live.
+
+    A browser sends the cookie on its own, so a state-changing request it authenticates must also carry the
+    session's CSRF token, which only our own page can know. SessionIdle when it went unused for too long.
+    """
+    if request.method not in SAFE_METHODS:
+        check_csrf(settings.secret_key, cookie, request.headers.get(CSRF_HEADER))
+    return touch_page_session(get_app_engine(request), cookie, idle_minutes=settings.session_idle_minutes)
+
+
 def session_token(
     request: Request,
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     cookie: Annotated[str | None, Depends(session_cookie)],
 ) -> str | None:
-    """The request's session token: the bearer header's, else the page cookie's (None when neither).
-
-    A cookie is sent by the browser on its own, so a state-changing request it authenticates must carry the
-    session's CSRF token; a cookie session unused for too long is refused, and each use extends it.
-    """
+    """The request's session token: the bearer header's, else the page cookie's (None when neither)."""
     if credentials is not None and credentials.credentials:
         return credentials.credentials
     if not cookie:
         return None
-    if request.method not in SAFE_METHODS:
-        check_csrf(settings.secret_key, cookie, request.headers.get(CSRF_HEADER))
-    touch_page_session(get_app_engine(request), cookie, idle_minutes=settings.session_idle_minutes)
+    _page_cookie(request, settings, cookie)  # a dead session is refused by authenticate() with its reason
     return cookie
 
 
@@ -88,13 +94,10 @@ def optional_token(
         return credentials.credentials
     if not cookie:
         return None
-    if request.method not in SAFE_METHODS:
-        check_csrf(settings.secret_key, cookie, request.headers.get(CSRF_HEADER))
     try:
-        live = touch_page_session(get_app_engine(request), cookie, idle_minutes=settings.session_idle_minutes)
+        return cookie if _page_cookie(request, settings, cookie) else None
     except SessionIdle:
         return None
-    return cookie if live else None
 
 
 def clear_session_cookie(response: Response) -> None:
