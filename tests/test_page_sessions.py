@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 
 from api.app import create_app
 from geo.db import create_db_engine
+from geo.migrate import downgrade, upgrade
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, id_number, login, phone
 
 SESSION = "/api/v1/auth/session"
@@ -216,3 +217,18 @@ def test_an_idle_page_session_is_refused_and_each_use_extends_it(
     headers = login(client, "staff_a")
     _last_use_back(engine, 600)
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
+
+
+def test_migration_0022_down_and_up(engine: Engine) -> None:
+    def columns() -> set[str]:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT column_name FROM information_schema.columns WHERE table_name = 'sessions'")
+            )
+            return set(rows.scalars())
+
+    assert "last_used_at" in columns()
+    downgrade(engine, "0020_row_changes")
+    assert "last_used_at" not in columns()
+    upgrade(engine)
+    assert "last_used_at" in columns()
