@@ -121,16 +121,19 @@ def app_transaction(engine: Annotated[Engine, Depends(get_app_engine)]) -> Itera
         yield conn
 
 
+# Parameter order matters below: FastAPI resolves dependencies in order, and the token (whose cookie check
+# borrows an app connection for a moment) must be resolved before the request's transaction holds one, or
+# a full pool could leave every request waiting for a second connection.
 def current_account(
-    conn: Annotated[Connection, Depends(app_transaction)], token: Annotated[str, Depends(bearer_token)]
+    token: Annotated[str, Depends(bearer_token)], conn: Annotated[Connection, Depends(app_transaction)]
 ) -> Account:
     """The logged-in account; its scope is set on the request's transaction."""
     return authenticate(conn, token)
 
 
 def scoped_connection(
-    conn: Annotated[Connection, Depends(app_transaction)],
     account: Annotated[Account, Depends(current_account)],
+    conn: Annotated[Connection, Depends(app_transaction)],
 ) -> Connection:
     """The request's transaction, already scoped to the current account (see current_account)."""
     assert account.account_id > 0

@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
 
 from api.app import create_app
-from geo.db import create_db_engine
+from geo.db import app_database_url, create_db_engine
 from geo.migrate import downgrade, upgrade
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, id_number, login, phone
 
@@ -232,3 +232,24 @@ def test_migration_0022_down_and_up(engine: Engine) -> None:
     assert "last_used_at" not in columns()
     upgrade(engine)
     assert "last_used_at" in columns()
+
+
+def test_a_cookie_request_needs_one_app_connection_at_a_time(
+    client: TestClient, world: tuple[World, Engine], demo_db_url: str, tmp_path: Path
+) -> None:
+    """The cookie's use is recorded before the request's transaction starts: never two connections at once."""
+    w, engine = world
+    csrf = _page_login(client)["csrf_token"]
+    state = client.app.state  # type: ignore[attr-defined]
+    one = create_engine(app_database_url(app_settings(demo_db_url, tmp_path)), pool_size=1, max_overflow=0,
+                        pool_timeout=3)  # fmt: skip
+    before, state.app_engine = state.app_engine, one
+    try:
+        _last_use_back(engine, 5)  # so that the next use writes last_used_at
+        assert client.get("/api/v1/auth/me").status_code == 200
+        assert client.get("/api/v1/policies", params={"q": "就业"}).status_code == 200
+        done = client.post("/api/v1/accounts", json=_new_account(4, w), headers={"X-CSRF-Token": csrf})
+        assert done.status_code == 201, done.text
+    finally:
+        state.app_engine = before
+        one.dispose()

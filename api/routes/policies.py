@@ -82,8 +82,8 @@ def _applicable_ids(conn: Connection, applies_to: str, token: str | None, today:
 
 @router.get("/policies", operation_id="list_policies")
 def policies(
+    token: OptionalToken,  # before the connection: see api.auth.current_account
     conn: PublicConnection,
-    token: OptionalToken,
     q: Annotated[str | None, Query(max_length=100, description="中文检索 search text, e.g. 创业贷款")] = None,
     category: Annotated[str | None, Query(description=f"类别 one of {', '.join(CATEGORIES)}")] = None,
     applies_to: Annotated[
