@@ -114,6 +114,7 @@ def test_fair_and_dashboard_pages_write_and_download_with_the_cookie_only(
 
     context, page, guard = _log_in(browser, site, "/fair", "staff_a", **PHONE)
     page.wait_for_function("document.documentElement.dataset.fair === 'ready'", timeout=30_000)
+    assert page.input_value("#fair") == str(fair.json()["fair_id"])  # today's fair is picked
     _no_token_for_script(context, page)
     page.fill("#seeker-form input[name=name]", "钱小会")
     page.fill("#seeker-form input[name=phone]", "13955557777")
@@ -137,7 +138,7 @@ def test_fair_and_dashboard_pages_write_and_download_with_the_cookie_only(
     page.click("#logout")
     page.wait_for_selector("#login", state="visible")
     assert [c for c in context.cookies() if c["name"] == COOKIE] == []
-    assert guard.errors == [] and guard.foreign == []
+    assert guard.errors == [] and guard.foreign == [], (guard.errors, guard.foreign)
     context.close()
 
     context, page, guard = _log_in(
@@ -145,11 +146,11 @@ def test_fair_and_dashboard_pages_write_and_download_with_the_cookie_only(
     )
     page.wait_for_function("document.documentElement.dataset.board === 'ready'", timeout=30_000)
     _no_token_for_script(context, page)
-    with page.expect_download() as download:
+    with page.expect_download(timeout=60_000) as download:
         page.click("#dl-xlsx")
     book = _workbook(download.value.path())
     assert book.worksheets and book.worksheets[0].max_row > 1
-    assert guard.errors == [] and guard.foreign == []
+    assert guard.errors == [] and guard.foreign == [], (guard.errors, guard.foreign)
     context.close()
 
 
@@ -172,7 +173,7 @@ def test_import_and_outreach_pages_keep_no_token_in_reach_of_script(
     with site.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM talents WHERE name = '人才7'")).scalar_one() == 1
     _no_token_for_script(context, page)
-    assert guard.errors == [] and guard.foreign == []
+    assert guard.errors == [] and guard.foreign == [], (guard.errors, guard.foreign)
     context.close()
 
     context, page, guard = _log_in(
@@ -182,11 +183,11 @@ def test_import_and_outreach_pages_keep_no_token_in_reach_of_script(
     _no_token_for_script(context, page)
     page.click("#city-list li")
     page.wait_for_function("document.documentElement.dataset.target === 'ready'", timeout=20_000)
-    with page.expect_download() as download:
+    with page.expect_download(timeout=60_000) as download:
         page.click("#export")
     assert _workbook(download.value.path()).worksheets[0].max_row > 1
     page.reload()
     page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
     assert page.is_hidden("#login")
-    assert guard.errors == [] and guard.foreign == []
+    assert guard.errors == [] and guard.foreign == [], (guard.errors, guard.foreign)
     context.close()
