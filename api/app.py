@@ -29,6 +29,7 @@ from api.routes import (
     route,
     search,
     service,
+    sessions,
     shared,
     stats,
     surplus,
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stats.router)
     app.include_router(route.router)
     app.include_router(accounts.router)
+    app.include_router(sessions.router)
     app.include_router(residents.router)
     app.include_router(policies.router)
     app.include_router(talents.router)

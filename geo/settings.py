@@ -54,6 +54,13 @@ class Settings(BaseSettings):
         description="map background: offline = our own tiles (no request leaves the server)",
     )
     tianditu_key: str | None = Field(default=None, description="天地图 browser key, for basemap=tianditu")
+    session_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="a page (cookie) session unused this long is refused"
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="always mark the session cookie Secure (it is whenever the request is https)",
+    )
     secret_key: str = Field(
         default=DEVELOPMENT_SECRET,
         min_length=16,

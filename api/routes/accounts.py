@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Request, Response
 from pydantic import BaseModel, Field
 
 from api.auth import (
@@ -15,6 +15,7 @@ from api.auth import (
     Cipher,
     CurrentAccount,
     ScopedConnection,
+    clear_session_cookie,
     client_address,
 )
 from registry.accounts.auth import audit, log_in, log_out
@@ -80,9 +81,10 @@ def login(body: LoginBody, request: Request, engine: AppEngine, cipher: Cipher) 
 
 
 @router.post("/auth/logout", operation_id="logout")
-def logout(conn: ScopedConnection, token: BearerToken) -> dict[str, str]:
-    """退出 Log out: the token stops working."""
+def logout(conn: ScopedConnection, token: BearerToken, response: Response) -> dict[str, str]:
+    """退出 Log out: the token stops working (a page's session cookie is cleared too)."""
     log_out(conn, token)
+    clear_session_cookie(response)
     return {"status": "logged out"}
 
 

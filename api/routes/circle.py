@@ -8,11 +8,10 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from api.auth import AppEngine, bearer
+from api.auth import AppEngine, OptionalToken
 from api.deps import ConnectionDep
 from geo.errors import NotFound
 from matching.circles import CircleQuery, CircleService
@@ -151,7 +150,7 @@ def enterprise_candidates(
     conn: ConnectionDep,
     circles: CirclesDep,
     app_engine: AppEngine,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    token: OptionalToken,
     enterprise_id: Annotated[int, Path(description="企业编号 enterprise id")],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
@@ -167,10 +166,10 @@ def enterprise_candidates(
     """
     circles.network(conn)
     metric, limit = circles.reach_limit(mode, radius_m=radius_m, minutes=minutes)
-    if credentials is None or not credentials.credentials:
+    if token is None:
         return candidates_for_enterprise(circles, conn, enterprise_id, mode=mode, metric=metric, limit=limit)
     with app_engine.begin() as scoped:
-        account = authenticate(scoped, credentials.credentials)
+        account = authenticate(scoped, token)
         if scoped.execute(ENTERPRISE_EXISTS, {"enterprise_id": enterprise_id}).first() is None:
             raise NotFound(f"enterprise {enterprise_id} does not exist or is outside your area")
         listing: Listing = HR_LISTING if account.role == "enterprise_hr" else "your_area"

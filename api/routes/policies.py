@@ -7,10 +7,9 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import Connection
 
-from api.auth import CurrentAccount, ScopedConnection, app_transaction, bearer, client_address
+from api.auth import CurrentAccount, OptionalToken, ScopedConnection, app_transaction, client_address
 from geo.errors import InvalidInput, PermissionDenied
 from registry.accounts.auth import AuthenticationFailed, audit, authenticate
 from registry.accounts.roles import Account
@@ -83,8 +82,8 @@ def _applicable_ids(conn: Connection, applies_to: str, token: str | None, today:
 
 @router.get("/policies", operation_id="list_policies")
 def policies(
+    token: OptionalToken,  # before the connection: see api.auth.current_account
     conn: PublicConnection,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     q: Annotated[str | None, Query(max_length=100, description="中文检索 search text, e.g. 创业贷款")] = None,
     category: Annotated[str | None, Query(description=f"类别 one of {', '.join(CATEGORIES)}")] = None,
     applies_to: Annotated[
@@ -97,7 +96,6 @@ def policies(
     """政策检索 Search the policies (public): every word of q must match, best first; filter by category."""
     ids = None
     if applies_to is not None:
-        token = credentials.credentials if credentials and credentials.credentials else None
         ids = _applicable_ids(conn, applies_to, token, date.today())
     hits = search_policies(conn, q, category=category, ids=ids, limit=limit, offset=offset)
     return {

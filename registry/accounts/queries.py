@@ -74,6 +74,16 @@ SESSION_BY_TOKEN = text(
     """
 )
 REVOKE_SESSION = text("UPDATE sessions SET revoked_at = now() WHERE token_hash = :token_hash")
+# page (cookie) sessions: idle when unused for :idle seconds; a use moves last_used_at (at most every :step s,
+# so a page's burst of requests writes the row once)
+SESSION_IDLE = text(
+    """
+    SELECT last_used_at < now() - make_interval(secs => :idle) AS idle,
+           last_used_at < now() - make_interval(secs => :step) AS stale
+    FROM sessions WHERE token_hash = :token_hash AND revoked_at IS NULL AND expires_at > now()
+    """
+)
+TOUCH_SESSION = text("UPDATE sessions SET last_used_at = now() WHERE token_hash = :token_hash")
 INSERT_AUDIT = text(
     "INSERT INTO audit_log (account_id, action, target, source_addr) VALUES (:account_id, :action, :target, :source)"
 )

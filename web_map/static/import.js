@@ -2,7 +2,9 @@
 (function () {
   'use strict';
 
-  var TOKEN_KEY = 'hongyan.token';
+  var SESSION = '/api/v1/auth/session';
+  /* the session is an HttpOnly cookie script cannot read; its CSRF token lives in this variable only, never in storage */
+  var csrf = null;
   var LANG_KEY = 'hongyan.lang';
   var API = '/api/v1/registry';
   var IMPORTERS = ['county_admin', 'county_reviewer', 'township_staff', 'village_collector'];
@@ -70,11 +72,10 @@
     if (state.result) showCounts(state.result);
   }
 
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
-
-  function headers() {
+  /** Request headers; writes carry the session's CSRF token. */
+  function headers(write) {
     var h = { Accept: 'application/json' };
-    if (token()) h.Authorization = 'Bearer ' + token();
+    if (write && csrf) h['X-CSRF-Token'] = csrf;
     return h;
   }
 
@@ -83,7 +84,7 @@
     return response.json().catch(function () { return {}; }).then(function (payload) {
       var error = new Error(typeof payload.detail === 'string' ? payload.detail : 'HTTP ' + response.status);
       error.status = response.status;
-      if (response.status === 401) { sessionStorage.removeItem(TOKEN_KEY); showLogin(true); }
+      if (response.status === 401) { csrf = null; showLogin(true); }
       throw error;
     });
   }
@@ -133,7 +134,7 @@
   function downloadTemplate() {
     var db = byId('database').value;
     say(t('downloading'));
-    fetch(API + '/templates/' + db + '.xlsx', { headers: headers() })
+    fetch(API + '/templates/' + db + '.xlsx', { headers: headers(), credentials: 'same-origin' })
       .then(function (response) { return response.ok ? response.blob() : failure(response); })
       .then(function (blob) { save(blob, db + '-模板.xlsx'); say(''); })
       .catch(function (error) { say(t('failed', { e: error.message }), true); });
@@ -195,11 +196,13 @@
     say(t('uploading'));
     byId('result').hidden = true;
     state.result = null;
-    fetch(API + '/import/' + byId('database').value + params, { method: 'POST', headers: headers(), body: form })
+    fetch(API + '/import/' + byId('database').value + params, {
+      method: 'POST', headers: headers(true), credentials: 'same-origin', body: form
+    })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (body) {
           if (Array.isArray(body.errors)) { showResult(body); say(''); document.documentElement.dataset.imported = 'true'; return; }
-          if (response.status === 401) { sessionStorage.removeItem(TOKEN_KEY); showLogin(true); }
+          if (response.status === 401) { csrf = null; showLogin(true); }
           throw new Error(typeof body.detail === 'string' ? body.detail : 'HTTP ' + response.status);
         });
       })
@@ -210,16 +213,16 @@
     event.preventDefault();
     var form = event.target;
     byId('login-status').textContent = '';
-    fetch('/api/v1/auth/login', {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    fetch(SESSION, {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, credentials: 'same-origin',
       body: JSON.stringify({ login: form.elements.login.value.trim(), password: form.elements.password.value })
     }).then(function (response) { return response.ok ? response.json() : failure(response); })
-      .then(function (body) { sessionStorage.setItem(TOKEN_KEY, body.token); start(body.account); })
+      .then(function (body) { csrf = body.csrf_token; start(body.account); })
       .catch(function (error) { byId('login-status').textContent = t('loginFailed', { e: error.message }); });
   });
   byId('logout').addEventListener('click', function () {
-    fetch('/api/v1/auth/logout', { method: 'POST', headers: headers() }).catch(function () { return null; })
-      .then(function () { sessionStorage.removeItem(TOKEN_KEY); state.account = null; showLogin(true); });
+    fetch(SESSION, { method: 'DELETE', headers: headers(true), credentials: 'same-origin' }).catch(function () { return null; })
+      .then(function () { csrf = null; state.account = null; showLogin(true); });
   });
   byId('lang-switch').addEventListener('click', function () {
     localStorage.setItem(LANG_KEY, lang() === 'en' ? 'zh' : 'en');
@@ -228,9 +231,12 @@
   byId('template').addEventListener('click', downloadTemplate);
   byId('upload-form').addEventListener('submit', upload);
   translate();
-  if (!token()) { showLogin(true); return; }
-  fetch('/api/v1/auth/me', { headers: headers() })
+  fetch(SESSION, { headers: headers(), credentials: 'same-origin' })
     .then(function (response) { return response.ok ? response.json() : failure(response); })
-    .then(start)
+    .then(function (body) {
+      if (!body.account) { showLogin(true); return; }
+      csrf = body.csrf_token;
+      start(body.account);
+    })
     .catch(function () { showLogin(true); });
 })();

@@ -176,7 +176,6 @@
   }
 
   function showLogin(message) {
-    P.setToken(null);
     document.getElementById('login').hidden = false;
     document.getElementById('flows').hidden = true;
     document.getElementById('target').hidden = true;
@@ -192,13 +191,12 @@
   document.getElementById('login').addEventListener('submit', function (event) {
     event.preventDefault();
     var body = { login: document.getElementById('login-name').value.trim(), password: document.getElementById('login-password').value };
-    P.json('POST', 'api/v1/auth/login', body).then(function (r) {
-      P.setToken(r.token);
+    P.login(body.login, body.password).then(function () {
       showFlows();
     }).catch(function (e) { P.say('login-status', '登录失败：' + e.message, 'error'); });
   });
   document.getElementById('logout').addEventListener('click', function () {
-    P.request('POST', 'api/v1/auth/logout').catch(function () {}).then(function () { showLogin(); });
+    P.logout().then(function () { showLogin(); });
   });
   document.getElementById('trade').addEventListener('change', load);
   document.getElementById('wish').addEventListener('change', load);
@@ -206,5 +204,5 @@
 
   drawGraticule();
   drawCounty();
-  if (P.token()) showFlows(); else showLogin();
+  P.resume().then(showFlows, function () { showLogin(); });
 })();

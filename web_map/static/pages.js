@@ -1,26 +1,20 @@
-/* 鸿雁回归 pages: JSON requests to our own API (same origin), the staff token in sessionStorage, small DOM helpers. */
+/* 鸿雁回归 pages: JSON requests to our own API (same origin), the staff session in an HttpOnly cookie, small DOM helpers. */
 (function () {
   'use strict';
 
-  var TOKEN_KEY = 'hongyan.token';
-
-  function token() {
-    try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
-  }
-
-  function setToken(value) {
-    try {
-      if (value) window.sessionStorage.setItem(TOKEN_KEY, value); else window.sessionStorage.removeItem(TOKEN_KEY);
-    } catch (e) { /* storage blocked: the login lasts for this page only */ }
-  }
+  var SESSION = 'api/v1/auth/session';
+  /* the CSRF token of the session: in this variable only, never in storage; the session itself is a cookie script cannot read */
+  var csrf = null;
 
   /** A request to our API; resolves to the response, rejects with an Error carrying status and the server's detail. */
   function request(method, path, body, accept) {
     var headers = { Accept: accept || 'application/json' };
-    var auth = token();
-    if (auth) headers.Authorization = 'Bearer ' + auth;
+    if (csrf && method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrf;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    return fetch(path, {
+      method: method, headers: headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
       .then(function (response) {
         if (response.ok) return response;
         return response.json().catch(function () { return {}; }).then(function (data) {
@@ -29,6 +23,26 @@
           throw error;
         });
       });
+  }
+
+  function session(body) { csrf = body.csrf_token; return body.account; }
+
+  /** Log in: the server sets the session cookie; resolves to the account. */
+  function login(name, password) {
+    return json('POST', SESSION, { login: name, password: password }).then(session);
+  }
+
+  /** The account of the page's live session (after a reload), or a rejection when there is none. */
+  function resume() {
+    return json('GET', SESSION).then(function (body) {
+      if (!body.account) throw new Error('not logged in');
+      return session(body);
+    });
+  }
+
+  /** Log out: the session is revoked and its cookie cleared. */
+  function logout() {
+    return request('DELETE', SESSION).catch(function () { return null; }).then(function () { csrf = null; });
   }
 
   function json(method, path, body) {
@@ -57,5 +71,5 @@
     node.setAttribute('data-state', state || 'ok');
   }
 
-  window.Pages = { request: request, json: json, query: query, el: el, say: say, token: token, setToken: setToken };
+  window.Pages = { request: request, json: json, query: query, el: el, say: say, login: login, resume: resume, logout: logout };
 })();

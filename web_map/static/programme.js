@@ -1,8 +1,7 @@
-/* 鸿雁回归工程 pages (dashboard.html, fair.html): login token, authorised JSON requests, 中文/English strings. */
+/* 鸿雁回归工程 pages (dashboard.html, fair.html): cookie login, JSON requests with the CSRF token, 中文/English strings. */
 (function () {
   'use strict';
 
-  var TOKEN_KEY = 'hongyan.token';
   var LANG_KEY = 'hongyan.lang';
   var API = '/api/v1/programme';
 
@@ -61,20 +60,25 @@
     if (sw) sw.textContent = lang() === 'en' ? '中文' : 'EN';
   }
 
-  function token() { return sessionStorage.getItem(TOKEN_KEY); }
+  /* the session is an HttpOnly cookie script cannot read; its CSRF token lives in this variable only, never in storage */
+  var csrf = null;
+  var SESSION = '/api/v1/auth/session';
 
-  /** A request to our API with the bearer token; resolves to JSON (or a Blob), rejects with status + detail. */
+  /** A request to our API (the session cookie goes along); resolves to JSON (or a Blob), rejects with status + detail. */
   function request(method, path, body, asBlob) {
     var headers = { Accept: 'application/json' };
-    if (token()) headers.Authorization = 'Bearer ' + token();
+    if (csrf && method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrf;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    return fetch(path, {
+      method: method, headers: headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
       .then(function (response) {
         if (response.ok) return asBlob ? response.blob() : response.json();
         return response.json().catch(function () { return {}; }).then(function (payload) {
           var error = new Error(typeof payload.detail === 'string' ? payload.detail : 'HTTP ' + response.status);
           error.status = response.status;
-          if (response.status === 401) { sessionStorage.removeItem(TOKEN_KEY); document.dispatchEvent(new Event('hongyan:logout')); }
+          if (response.status === 401) { csrf = null; document.dispatchEvent(new Event('hongyan:logout')); }
           throw error;
         });
       });
@@ -86,7 +90,9 @@
     return parts.length ? '?' + parts.join('&') : '';
   }
 
-  /** Wire the login form: on success keep the token for this tab and call onReady(account). */
+  function session(body) { csrf = body.csrf_token; return body.account; }
+
+  /** Wire the login form: on success (the server set the session cookie) call onReady(account). */
   function setupLogin(onReady) {
     var form = document.getElementById('login-form');
     var box = document.getElementById('login');
@@ -95,17 +101,16 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       status.textContent = '';
-      request('POST', '/api/v1/auth/login', { login: form.elements.login.value.trim(), password: form.elements.password.value })
+      request('POST', SESSION, { login: form.elements.login.value.trim(), password: form.elements.password.value })
         .then(function (body) {
-          sessionStorage.setItem(TOKEN_KEY, body.token);
           show(false);
-          onReady(body.account);
+          onReady(session(body));
         })
         .catch(function (error) { status.textContent = t('loginFailed', { e: error.message }); });
     });
     document.getElementById('logout').addEventListener('click', function () {
-      request('POST', '/api/v1/auth/logout').catch(function () { return null; }).then(function () {
-        sessionStorage.removeItem(TOKEN_KEY);
+      request('DELETE', SESSION).catch(function () { return null; }).then(function () {
+        csrf = null;
         show(true);
       });
     });
@@ -116,8 +121,11 @@
       document.dispatchEvent(new Event('hongyan:lang'));
     });
     translate();
-    if (!token()) { show(true); return; }
-    request('GET', '/api/v1/auth/me').then(function (account) { show(false); onReady(account); })
+    request('GET', SESSION).then(function (body) {
+      if (!body.account) { show(true); return; }
+      show(false);
+      onReady(session(body));
+    })
       .catch(function () { show(true); });
   }
 
