@@ -114,6 +114,7 @@ def test_page_references_only_existing_local_files() -> None:
     assert scripts == [
         "static/vendor/leaflet/leaflet.js",
         "static/vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js",
+        "static/text.js",
         "static/i18n.js",
         "static/api.js",
         "static/basemap.js",
