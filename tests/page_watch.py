@@ -1,10 +1,12 @@
-"""Browser-test helper: what a page did that it must not: CSP violations, console errors, dialogs, other hosts."""
+"""Browser-test helpers: waiting for a condition under the site's Content-Security-Policy, and what a page did
+that it must not (CSP violations, console errors, dialogs, requests to other hosts)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
-from playwright.sync_api import ConsoleMessage, Dialog, Page, Route
+from playwright.sync_api import ConsoleMessage, Dialog, Error, Page, Route
 
 # Runs before any script of each document the page loads (an init script is not subject to the page's CSP).
 RECORD_VIOLATIONS = """
@@ -61,3 +63,23 @@ class PageWatch:
         assert self.errors == [], self.errors
         assert self.dialogs == [], self.dialogs
         assert self.foreign == [], self.foreign
+
+
+def wait_until(page: Page, expression: str, *, timeout: float = 30_000, interval: float = 50) -> None:
+    """Poll a JavaScript expression until it is truthy, or fail after ``timeout`` ms.
+
+    page.wait_for_function cannot be used on our pages: it evaluates its expression with eval() inside the page,
+    which their Content-Security-Policy refuses (no 'unsafe-eval'); page.evaluate goes through the DevTools
+    protocol, which the policy does not govern. A navigation between two polls is waited out.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Error as exc:
+            if "context was destroyed" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout:.0f} ms: {expression}")
+        page.wait_for_timeout(interval)

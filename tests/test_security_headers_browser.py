@@ -11,7 +11,7 @@ from playwright.sync_api import Browser
 
 from geo.settings import Settings
 from tests.live_server import serve_site
-from tests.page_watch import PageWatch
+from tests.page_watch import PageWatch, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def test_page_runs_under_its_policy(browser: Browser, base: str, path: str) -> N
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")
     if path == "/":
-        page.wait_for_function("document.documentElement.dataset.areas === 'ready'", timeout=20_000)
+        wait_until(page, "document.documentElement.dataset.areas === 'ready'", timeout=20_000)
     if path == "/docs":
         page.wait_for_selector(".opblock", timeout=20_000)
         assert page.locator(".opblock").count() > 50, "Swagger UI shows no operations"
