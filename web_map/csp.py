@@ -11,8 +11,14 @@ from urllib.parse import urlsplit
 
 from api.routes.config import online_tiles
 from geo.settings import Settings
+from registry.programme.report_html import CSS as PRINTABLE_REPORT_CSS
 
 _HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
+
+
+def sha256_source(text: str) -> str:
+    """The CSP source expression allowing an inline script or style whose text is ``text``."""
+    return f"'sha256-{base64.b64encode(hashlib.sha256(text.encode('utf-8')).digest()).decode('ascii')}'"
 
 
 def _policy(directives: dict[str, list[str]]) -> str:
@@ -33,12 +39,16 @@ def tile_origins(settings: Settings) -> list[str]:
 
 def site_policy(settings: Settings) -> str:
     """The policy of every page the site serves: scripts and styles only from our files, no inline script or
-    style, requests only to ourselves, images from ourselves (data:/blob: for Leaflet) and the basemap's tiles."""
+    style, requests only to ourselves, images from ourselves (data:/blob: for Leaflet) and the basemap's tiles.
+
+    One inline stylesheet is allowed, by its hash: the printable reports' fixed one. The dashboard opens those
+    reports as blob: pages, which inherit the dashboard's policy.
+    """
     return _policy(
         {
             "default-src": ["'self'"],
             "script-src": ["'self'"],
-            "style-src": ["'self'"],
+            "style-src": ["'self'", sha256_source(PRINTABLE_REPORT_CSS)],
             "img-src": ["'self'", "data:", "blob:", *tile_origins(settings)],
             "connect-src": ["'self'"],
             "font-src": ["'self'"],
@@ -79,9 +89,8 @@ def inline_script_hashes(page: str) -> list[str]:
     parser.close()
     hashes: list[str] = []
     for script in parser.scripts:
-        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-        if f"'sha256-{digest}'" not in hashes:
-            hashes.append(f"'sha256-{digest}'")
+        if sha256_source(script) not in hashes:
+            hashes.append(sha256_source(script))
     return hashes
 
 
