@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from playwright.sync_api import ConsoleMessage, Dialog, Error, Page, Route
 
@@ -65,8 +66,10 @@ class PageWatch:
         assert self.foreign == [], self.foreign
 
 
-def wait_until(page: Page, expression: str, *, timeout: float = 30_000, interval: float = 50) -> None:
-    """Poll a JavaScript expression until it is truthy, or fail after ``timeout`` ms.
+def wait_until(
+    page: Page, expression: str, *, arg: Any = None, timeout: float = 30_000, interval: float = 50
+) -> None:
+    """Poll a JavaScript expression (or a function of ``arg``) until it is truthy, or fail after ``timeout`` ms.
 
     page.wait_for_function cannot be used on our pages: it evaluates its expression with eval() inside the page,
     which their Content-Security-Policy refuses (no 'unsafe-eval'); page.evaluate goes through the DevTools
@@ -75,7 +78,7 @@ def wait_until(page: Page, expression: str, *, timeout: float = 30_000, interval
     deadline = time.monotonic() + timeout / 1000
     while True:
         try:
-            if page.evaluate(expression):
+            if page.evaluate(expression, arg):
                 return
         except Error as exc:
             if "context was destroyed" not in str(exc):
