@@ -24,7 +24,7 @@ from geo.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.conftest import _cloned
 from tests.live_server import serve_site
-from tests.page_watch import PageWatch, wait_until
+from tests.page_watch import RECORD_VIOLATIONS, PageWatch, wait_until
 from tests.records_world import post, rows
 
 pytestmark = pytest.mark.browser
@@ -196,6 +196,35 @@ def test_dashboard_venue_names_are_text_for_the_administrator(browser: Browser, 
     _assert_shown_as_text(page, watch, tips, seeded.venues)
     assert page.evaluate("sessionStorage.getItem('hongyan.token')"), "the administrator is logged in"
     page.context.close()
+
+
+def test_printable_reports_opened_from_the_dashboard_keep_their_styles(
+    browser: Browser, seeded: Seeded
+) -> None:
+    """The dashboard opens the printable reports as blob: pages, which inherit the dashboard's policy: their one
+    fixed stylesheet is allowed by its hash, and nothing is blocked (this guards the policy, not an old bug)."""
+    context = browser.new_context(**DESKTOP)
+    context.add_init_script(RECORD_VIOLATIONS)  # in the report windows too
+    page = context.new_page()
+    watch = PageWatch(seeded.base)
+    watch.attach(page)
+    page.goto(seeded.base + "/dashboard")
+    page.fill("input[name=login]", "admin")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    wait_until(page, "document.documentElement.dataset.board === 'ready'", timeout=30_000)
+    for button in ("#dl-html", "#dl-sup"):
+        with page.expect_popup() as opened:
+            page.click(button)
+        report = opened.value
+        report.wait_for_selector("h1")
+        assert report.url.startswith("blob:")
+        heading = report.evaluate("getComputedStyle(document.querySelector('h1')).color")
+        assert heading == "rgb(140, 47, 27)", f"{button}: the report's stylesheet did not apply"
+        assert report.evaluate("window.__cspViolations") == [], button
+        report.close()
+    watch.assert_clean(page)
+    context.close()
 
 
 def _tab(page: Page, name: str) -> None:
