@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="霍邱县“鸿雁回归”就业创业平台 — Huoqiu County job map: areas, jobs within 3 km by road.",
         version="0.1.0",
         lifespan=lifespan,
+        # web_map.site serves /docs from vendored Swagger UI files (FastAPI's pages use a CDN and inline script)
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)

@@ -2,6 +2,7 @@
 # Re-vendors the web map's front-end libraries, reproducibly: `npm ci` installs exactly the versions pinned in
 # web_map/vendor/package-lock.json, then the dist files the page uses (and each package's LICENSE) are copied into
 # web_map/static/vendor/<pkg>/, which is committed and shipped. Nothing is fetched when the app runs.
+# --ignore-scripts: no package's install script runs (swagger-ui-dist depends on @scarf/scarf, which reports installs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=web_map/vendor
@@ -41,6 +42,19 @@ cp "$pkg/dist/Leaflet.VectorGrid.bundled.min.js" "$DEST/leaflet.vectorgrid/"
 } >"$DEST/leaflet.vectorgrid/LICENSE"
 node -e 'const p=require(process.argv[1]); process.stdout.write(JSON.stringify({name:p.name,version:p.version,license:p.license})+"\n")' \
   "$(pwd)/$pkg/package.json" >"$DEST/leaflet.vectorgrid/VERSION.json"
+
+# swagger-ui-dist: the API documentation page (/docs) without a CDN: the bundle, its stylesheet, licence and notice
+# (our own static/docs.js starts it: no inline script, so the page runs under the site's Content-Security-Policy).
+pkg="$SRC/node_modules/swagger-ui-dist"
+rm -rf "$DEST/swagger-ui-dist"
+mkdir -p "$DEST/swagger-ui-dist"
+cp "$pkg/swagger-ui-bundle.js" "$pkg/swagger-ui.css" "$pkg/LICENSE" "$pkg/NOTICE" "$DEST/swagger-ui-dist/"
+cp "$pkg/swagger-ui-bundle.js.LICENSE.txt" "$DEST/swagger-ui-dist/"
+# the bundle's source map is not shipped: drop the comment that would make developer tools ask for it
+sed -i '/^\/\/# sourceMappingURL=/d' "$DEST/swagger-ui-dist/swagger-ui-bundle.js" "$DEST/swagger-ui-dist/swagger-ui.css"
+sed -i '/^\/\*# sourceMappingURL=.*\*\/$/d' "$DEST/swagger-ui-dist/swagger-ui.css"
+node -e 'const p=require(process.argv[1]); process.stdout.write(JSON.stringify({name:p.name,version:p.version,license:p.license})+"\n")' \
+  "$(pwd)/$pkg/package.json" >"$DEST/swagger-ui-dist/VERSION.json"
 
 echo "vendor_js: copied into $DEST:"
 find "$DEST" -type f | sort

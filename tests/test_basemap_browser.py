@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, Route
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.settings import Settings
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot
 from tests.test_web_map_views import _names, _search_village, _tab
 
@@ -57,8 +58,8 @@ def _open(browser: Browser, base: str, *, tiles: str | None = None) -> tuple[Pag
 
         page.route(re.compile(tiles), fulfil)  # registered last: wins over the guard's abort
     page.goto(base + "/")
-    page.wait_for_function("document.documentElement.dataset.areas === 'ready'", timeout=20_000)
-    page.wait_for_function("!['loading', undefined].includes(document.documentElement.dataset.basemap)")
+    wait_until(page, "document.documentElement.dataset.areas === 'ready'", timeout=20_000)
+    wait_until(page, "!['loading', undefined].includes(document.documentElement.dataset.basemap)")
     return page, guard, served
 
 
@@ -94,8 +95,8 @@ def test_default_basemap_is_offline_and_nothing_leaves_the_machine(browser: Brow
     guard.attach(page)
     page.on("request", lambda r: tile_requests.append(r.url) if "/tiles/" in r.url else None)
     page.goto(offline + "/")
-    page.wait_for_function("document.documentElement.dataset.basemap === 'offline'", timeout=20_000)
-    page.wait_for_function("document.documentElement.dataset.areas === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.basemap === 'offline'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.areas === 'ready'", timeout=20_000)
     page.wait_for_timeout(500)
     assert any("/tiles/roads/" in u for u in tile_requests)
     assert page.evaluate("window.HongyanGcj02 === undefined"), "gcj02.js is loaded only for AMap"
@@ -108,7 +109,7 @@ def test_osm_basemap_requests_osm_tiles_only_when_configured(
     settings = Settings(database_url=small_demo_url, data_dir=tmp_path, basemap="osm")
     with _serve(settings) as base:
         page, guard, served = _open(browser, base, tiles=r"^https://tile\.openstreetmap\.org/")
-        page.wait_for_function("document.querySelectorAll('.leaflet-tile-loaded').length > 0")
+        wait_until(page, "document.querySelectorAll('.leaflet-tile-loaded').length > 0")
         assert page.get_attribute("html", "data-basemap") == "osm"
         assert served and all(
             re.fullmatch(r"https://tile\.openstreetmap\.org/\d+/\d+/\d+\.png", u) for u in served
@@ -122,7 +123,7 @@ def test_amap_basemap_shifts_overlays_to_gcj02(browser: Browser, small_demo_url:
     settings = Settings(database_url=small_demo_url, data_dir=tmp_path, basemap="amap")
     with _serve(settings) as base:
         page, guard, served = _open(browser, base, tiles=r"^https://webrd0[1-4]\.is\.autonavi\.com/")
-        page.wait_for_function("document.querySelectorAll('.leaflet-tile-loaded').length > 0")
+        wait_until(page, "document.querySelectorAll('.leaflet-tile-loaded').length > 0")
         assert page.get_attribute("html", "data-basemap") == "amap"
         pattern = r"https://webrd0[1-4]\.is\.autonavi\.com/appmaptile\?lang=zh_cn&size=1&scale=1&style=8&x=\d+&y=\d+&z=\d+"
         assert served and all(re.fullmatch(pattern, u) for u in served)
@@ -156,7 +157,7 @@ def test_chosen_job_shows_its_route_and_another_replaces_it(
     assert jobs.count() >= 2
     far = jobs.count() - 1  # the list is nearest first: the last job has the longest route
     jobs.nth(far).locator("button").click()
-    page.wait_for_function("document.documentElement.dataset.route === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.route === 'ready'", timeout=20_000)
     site = jobs.nth(far).get_attribute("data-site")
     assert page.locator("path[data-route]").count() == 1
     assert page.get_attribute("path[data-route]", "data-route") == site
@@ -167,7 +168,8 @@ def test_chosen_job_shows_its_route_and_another_replaces_it(
     assert painted > 300, f"the route line's colour is on {painted} pixels only"
     other = next(i for i in range(jobs.count()) if jobs.nth(i).get_attribute("data-site") != site)
     jobs.nth(other).locator("button").click()
-    page.wait_for_function(
+    wait_until(
+        page,
         "sel => document.documentElement.dataset.route === 'ready' "
         "&& document.querySelector('path[data-route]').dataset.route === sel",
         arg=jobs.nth(other).get_attribute("data-site"),

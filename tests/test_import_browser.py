@@ -15,6 +15,7 @@ from geo.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, id_number
 from tests.intake_files import csv_bytes
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 from tests.test_programme_browser import PHONE, Guard
 from tests.test_registry_import_talents import BORN, HEADERS, talent
 
@@ -48,7 +49,7 @@ def test_collector_uploads_a_csv_sees_the_bad_row_and_gets_the_error_workbook(
     page.fill("input[name=login]", "collector_a1")
     page.fill("input[name=password]", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.page === 'ready'", timeout=15_000)
+    wait_until(page, "document.documentElement.dataset.page === 'ready'", timeout=15_000)
     # a village collector may import residents, talents, enterprises, vacancies — not policies
     options = page.eval_on_selector_all("#database option", "els => els.map(e => e.value)")
     assert options == ["residents", "talents", "enterprises", "vacancies"]
@@ -65,7 +66,7 @@ def test_collector_uploads_a_csv_sees_the_bad_row_and_gets_the_error_workbook(
     assert page.is_checked("input[name=mode][value=commit_valid]")  # the default mode
     page.set_input_files("#file", str(upload))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.imported === 'true'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.imported === 'true'", timeout=20_000)
     counts = page.inner_text("#counts")
     assert counts == "共 3 行 · 已导入 2 行 · 1 行错误", counts
     assert page.inner_text("#summary") == "共 3 行，导入 2 行，1 行有错误未导入"

@@ -15,6 +15,7 @@ from matching.circles import CircleService
 from matching.store import analyze_circles
 from matching.surplus_store import take_snapshot
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 from tests.test_web_map_browser import _screenshot
 from tests.test_web_map_views import DESKTOP, PHONE, Demo, _names, _open, _search_village, _tab
 
@@ -41,7 +42,7 @@ def test_phone_seeker_sees_scores_and_opens_an_explanation(browser: Browser, dem
     _tab(page, "seekers")
     page.fill("#seeker-wage", "4000")
     _search_village(page, demo.village)
-    page.wait_for_function("document.documentElement.dataset.scores === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.scores === 'ready'", timeout=20_000)
     first = page.locator("#jobs .job").nth(0)
     score = first.locator(".job-score")
     assert score.is_visible()
@@ -67,8 +68,8 @@ def test_phone_seeker_sees_scores_and_opens_an_explanation(browser: Browser, dem
 def test_planner_picks_a_trade_group_and_date(browser: Browser, demo: Demo) -> None:
     page, guard = _open(browser, demo.base, DESKTOP)
     _tab(page, "planning")
-    page.wait_for_function("document.documentElement.dataset.plan === 'ready'", timeout=20_000)
-    page.wait_for_function("document.documentElement.dataset.snapshots === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.plan === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.snapshots === 'ready'", timeout=20_000)
     assert page.locator("#plan-snapshot").is_visible()
     options = page.eval_on_selector_all("#plan-date option", "os => os.map(o => o.value)")
     assert options == ["2026-11-20", "2026-11-01"]
@@ -76,8 +77,8 @@ def test_planner_picks_a_trade_group_and_date(browser: Browser, demo: Demo) -> N
     assert "all" in groups and "6" in groups
     page.select_option("#plan-group", "6")
     page.select_option("#plan-date", "2026-11-01")
-    page.wait_for_function("document.documentElement.dataset.plan === 'ready'")
-    page.wait_for_function("document.querySelectorAll('path[data-choropleth=\"township\"]').length > 0")
+    wait_until(page, "document.documentElement.dataset.plan === 'ready'")
+    wait_until(page, "document.querySelectorAll('path[data-choropleth=\"township\"]').length > 0")
     page.locator('path[data-choropleth="township"]').nth(0).click(force=True)
     facts = page.inner_text("#plan-area-facts")
     assert "空间可得岗位" in facts and "可达性（E2SFCA）" in facts

@@ -17,6 +17,7 @@ from geo.db import create_db_engine
 from geo.settings import Settings
 from tests.accounts_world import PASSWORD, World, build_world
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot
 
 pytestmark = pytest.mark.browser
@@ -69,10 +70,10 @@ def test_outreach_flow_map_draws_arcs_for_shanghai_and_suzhou(browser: Browser, 
     page.fill("#login-name", "staff_a")
     page.fill("#login-password", "wrong-password-1")
     page.click("#login button[type=submit]")
-    page.wait_for_function("document.getElementById('login-status').textContent.includes('登录失败')")
+    wait_until(page, "document.getElementById('login-status').textContent.includes('登录失败')")
     page.fill("#login-password", PASSWORD)
     page.click("#login button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.flows === 'ready'", timeout=20_000)
     guard.errors.clear()  # the refused login answered 401 on purpose
     # township A's people only: the list counts equal the API's, which equal a brute force in test_outreach_api
     items = page.eval_on_selector_all("#city-list li", "els => els.map(e => [e.dataset.city, e.textContent])")
@@ -93,13 +94,13 @@ def test_outreach_flow_map_draws_arcs_for_shanghai_and_suzhou(browser: Browser, 
     assert _share(pixels, _rgb("#c0392b")) > 0.002, "no arcs visible on the screenshot"
     # the filter narrows the flows; a city opens its targeted list
     page.check("#wish")
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'")
+    wait_until(page, "document.documentElement.dataset.flows === 'ready'")
     wishing = page.eval_on_selector_all("#city-list li", "els => els.length")
     assert 0 < wishing <= len(items)
     page.click('#city-list li[data-city="上海"]') if page.locator(
         '#city-list li[data-city="上海"]'
     ).count() else page.click("#city-list li")
-    page.wait_for_function("document.documentElement.dataset.target === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.target === 'ready'", timeout=20_000)
     names = page.eval_on_selector_all("#people tr td:first-child", "els => els.map(e => e.textContent)")
     assert names and all("*" in n for n in names)
     projects = page.locator("#projects li")  # the returnee projects needing workers, beside the people
@@ -113,10 +114,10 @@ def test_outreach_flow_map_draws_arcs_for_shanghai_and_suzhou(browser: Browser, 
 
 def test_service_page_on_a_phone_submit_and_check(browser: Browser, site: Site) -> None:
     page, guard = _open(browser, site.base, "/service.html", PHONE)
-    page.wait_for_function("document.documentElement.dataset.service === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.service === 'ready'", timeout=20_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
     page.click("#intake button[type=submit]")
-    page.wait_for_function("document.getElementById('intake-status').dataset.state === 'error'")
+    wait_until(page, "document.getElementById('intake-status').dataset.state === 'error'")
     assert page.text_content("#intake-status") == (
         "提交失败：请选择事项类别（choose a category (事项类别) (field category)）"
     )
@@ -125,26 +126,24 @@ def test_service_page_on_a_phone_submit_and_check(browser: Browser, site: Site) 
     page.fill("#name", "李四")
     page.fill("#phone", "1371234")
     page.select_option("#township", site.world.township_a)
-    page.wait_for_function("document.getElementById('village').options.length > 1")
+    wait_until(page, "document.getElementById('village').options.length > 1")
     page.select_option("#village", site.world.village_a1)
     page.fill("#description", "会电焊，想在家门口找工作")
     page.click("#intake button[type=submit]")
-    page.wait_for_function(
-        "document.getElementById('intake-status').textContent.includes('手机号应为 11 位')"
-    )
+    wait_until(page, "document.getElementById('intake-status').textContent.includes('手机号应为 11 位')")
     page.fill("#phone", "13712345678")
     page.click("#intake button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.ticket !== undefined", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.ticket !== undefined", timeout=20_000)
     number = page.text_content("#ticket-no")
     assert number and number.startswith("YC") and page.is_visible("#ticket-no")
     _screenshot(page, "service-phone-receipt")
     page.fill("#lookup-last4", "0000")
     page.click("#lookup button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.lookup === 'error'")
+    wait_until(page, "document.documentElement.dataset.lookup === 'error'")
     assert page.text_content("#lookup-status") == "查询失败：未找到该办件，请核对办件号和手机号后 4 位"
     page.fill("#lookup-last4", "5678")
     page.click("#lookup button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.lookup === 'submitted'")
+    wait_until(page, "document.documentElement.dataset.lookup === 'submitted'")
     assert "当前状态：已提交" in (page.text_content("#lookup-status") or "")
     assert page.eval_on_selector_all("#history li", "els => els.length") == 1
     page.locator("#lookup").scroll_into_view_if_needed()
@@ -158,7 +157,7 @@ def test_outreach_on_a_phone(browser: Browser, site: Site) -> None:
     page.fill("#login-name", "admin")
     page.fill("#login-password", PASSWORD)
     page.click("#login button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.flows === 'ready'", timeout=20_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     map_box, panel_box = page.locator("#flow-map").bounding_box(), page.locator("#flow-panel").bounding_box()
     assert (

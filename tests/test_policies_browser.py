@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 from geo.settings import Settings
 from registry.policies.load import load_policies, seed_path
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 from tests.test_web_map_browser import Guard, _screenshot
 
 pytestmark = pytest.mark.browser
@@ -32,7 +33,7 @@ def test_search_chuangye_daikuan_on_a_phone(browser: Browser, db_url: str, tmp_p
         assert page.locator("#results li.policy").count() == 21
         page.fill("#q", "创业贷款")
         page.click("#search button[type=submit]")
-        page.wait_for_function("document.querySelector('#status').textContent.startsWith('共找到')")
+        wait_until(page, "document.querySelector('#status').textContent.startsWith('共找到')")
         titles = page.locator("#results li.policy h2").all_inner_texts()
         assert len(titles) >= 3 and all("创业担保贷款" in t for t in titles[:3])
         assert page.locator("#status").inner_text() == f"共找到 {len(titles)} 条政策"
@@ -43,11 +44,11 @@ def test_search_chuangye_daikuan_on_a_phone(browser: Browser, db_url: str, tmp_p
         page.select_option("#category", "社保补贴")
         page.fill("#q", "社保")
         page.click("#search button[type=submit]")
-        page.wait_for_function("document.querySelectorAll('#results li.policy').length === 3")
+        wait_until(page, "document.querySelectorAll('#results li.policy').length === 3")
         assert all("社保补贴" in t for t in page.locator("#results li.policy .tag").all_inner_texts())
         page.fill("#q", "区块链")
         page.click("#search button[type=submit]")
-        page.wait_for_function("document.querySelector('#status').textContent.startsWith('没有找到')")
+        wait_until(page, "document.querySelector('#status').textContent.startsWith('没有找到')")
         page.click("#lang")
         assert page.locator("h1").inner_text() == "Employment policies"
         page.close()

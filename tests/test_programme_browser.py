@@ -17,6 +17,7 @@ from geo.db import create_db_engine
 from registry.programme.dashboard import dashboard
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -104,9 +105,7 @@ def _number(page: Page, metric: str) -> int:
 
 
 def _board_ready(page: Page, guard: Guard) -> None:
-    page.wait_for_function(
-        "['ready', 'failed'].includes(document.documentElement.dataset.board)", timeout=30_000
-    )
+    wait_until(page, "['ready', 'failed'].includes(document.documentElement.dataset.board)", timeout=30_000)
     state = page.evaluate("document.documentElement.dataset.board")
     assert state == "ready", (page.inner_text("#status"), guard.errors)
 
@@ -154,7 +153,7 @@ def test_fair_day_on_a_phone_two_taps_raise_the_dashboard(browser: Browser, site
     before = _number(admin_page, "intentions")
 
     page, guard = _open(browser, site, "/fair", "staff_a", **PHONE)
-    page.wait_for_function("document.documentElement.dataset.fair === 'ready'", timeout=30_000)
+    wait_until(page, "document.documentElement.dataset.fair === 'ready'", timeout=30_000)
     assert page.input_value("#fair") == str(fair["fair_id"])  # today's fair is picked
     assert "今天" in page.inner_text("#fair option:checked")
     page.fill("#seeker-form input[name=name]", "赵小燕")
@@ -167,9 +166,7 @@ def test_fair_day_on_a_phone_two_taps_raise_the_dashboard(browser: Browser, site
     # the two taps: the seeker, then the booth's 意向
     page.click("#seekers .pick >> text=赵小燕")
     page.click(f"#booths li[data-id='{booth.json()['booth_id']}'] button[data-kind=intention]")
-    page.wait_for_function(
-        "document.getElementById('fair-counts').dataset.intentions === '1'", timeout=10_000
-    )
+    wait_until(page, "document.getElementById('fair-counts').dataset.intentions === '1'", timeout=10_000)
     assert "已记录" in page.inner_text("#status")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the phone page scrolls sideways ({width}px)"
@@ -177,7 +174,7 @@ def test_fair_day_on_a_phone_two_taps_raise_the_dashboard(browser: Browser, site
     page.screenshot(path=str(SHOTS / "programme-fair-phone.png"), full_page=True)
     # a second 意向 for the same pair is refused with the API's message, visibly
     page.click(f"#booths li[data-id='{booth.json()['booth_id']}'] button[data-kind=intention]")
-    page.wait_for_function("document.getElementById('status').dataset.bad === 'true'", timeout=10_000)
+    wait_until(page, "document.getElementById('status').dataset.bad === 'true'", timeout=10_000)
     assert "已记录 (this intention was already recorded)" in page.inner_text("#status")
 
     admin_page.reload()

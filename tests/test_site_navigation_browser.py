@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page
 from geo.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -165,9 +166,7 @@ def test_dashboard_on_a_phone_labels_the_countys_targets_and_shows_every_number(
     page.fill("input[name=login]", "staff_a")
     page.fill("input[name=password]", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.wait_for_function(
-        "['ready', 'failed'].includes(document.documentElement.dataset.board)", timeout=30_000
-    )
+    wait_until(page, "['ready', 'failed'].includes(document.documentElement.dataset.board)", timeout=30_000)
     assert page.evaluate("document.documentElement.dataset.board") == "ready", page.inner_text("#status")
     note = page.inner_text("#scope-note")
     assert note == board["scope"]["note_zh"] and "未设本级目标" in note
@@ -201,8 +200,8 @@ def test_the_parks_layer_on_the_map(browser: Browser, site: Site) -> None:
     page.goto(site.base + "/")
     page.click("button[data-tab=planning]")
     page.check("#plan-parks")
-    page.wait_for_function(
-        "document.getElementById('plan-parks-status').textContent.includes('个园区')", timeout=20_000
+    wait_until(
+        page, "document.getElementById('plan-parks-status').textContent.includes('个园区')", timeout=20_000
     )
     assert page.inner_text("#plan-parks-status") == f"{len(parks)} 个园区，已入驻 {taken}/{capacity}"
     markers = page.locator(".leaflet-planoverlay-pane path.leaflet-interactive")

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 
 from geo.settings import Settings
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -124,7 +125,7 @@ def _open(browser: Browser, base: str, **context: Any) -> tuple[Page, Guard]:
     guard = Guard(base)
     guard.attach(page)
     page.goto(base + "/")
-    page.wait_for_function("document.documentElement.dataset.areas !== 'loading'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.areas !== 'loading'", timeout=20_000)
     assert page.evaluate("document.documentElement.dataset.areas") == "ready", page.inner_text("#status")
     return page, guard
 
@@ -229,11 +230,11 @@ def test_desktop_map_shows_townships_villages_and_switches_language(
     start = _zoom(page)
     assert start < 12
     page.click("#area-zoom")
-    page.wait_for_function(f"Number(document.getElementById('map').dataset.zoom) > {start}")
+    wait_until(page, f"Number(document.getElementById('map').dataset.zoom) > {start}")
     while _zoom(page) < 13:
         before = _zoom(page)
         page.click(".leaflet-control-zoom-in")
-        page.wait_for_function(f"Number(document.getElementById('map').dataset.zoom) > {before}")
+        wait_until(page, f"Number(document.getElementById('map').dataset.zoom) > {before}")
     assert _codes(page, "village") == set(VILLAGES)
     assert _texts(page, ".village-label") == {name for name, _ in VILLAGES.values()}
     _screenshot(page, "desktop-zoomed")
@@ -261,7 +262,7 @@ def test_phone_map_uses_a_bottom_sheet(browser: Browser, live_server: str) -> No
 
     page.locator('path[data-code="341522101000"]').tap()
     assert panel.get_attribute("data-open") == "true"
-    page.wait_for_function("document.getElementById('panel').getBoundingClientRect().bottom <= 845")
+    wait_until(page, "document.getElementById('panel').getBoundingClientRect().bottom <= 845")
     page.wait_for_timeout(300)  # the sheet's slide-in transition
     assert page.locator("#area-name").is_visible()
     assert page.inner_text("#area-name") == "新店镇"
@@ -275,7 +276,9 @@ def test_phone_map_uses_a_bottom_sheet(browser: Browser, live_server: str) -> No
 
 
 def test_guard_catches_console_errors_and_foreign_requests(browser: Browser, live_server: str) -> None:
-    page, guard = _open(browser, live_server, viewport={"width": 800, "height": 600})
+    # the guard is under test here, not the page: the site's policy (connect-src 'self') would refuse the fetch
+    # before the guard could see it
+    page, guard = _open(browser, live_server, viewport={"width": 800, "height": 600}, bypass_csp=True)
     guard.assert_clean()
     page.evaluate("console.error('deliberate')")
     page.evaluate("fetch('http://192.0.2.1/probe').catch(() => null)")

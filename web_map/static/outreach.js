@@ -67,12 +67,12 @@
         radius: 4 + 10 * share, color: '#fff', weight: 1.5, fillColor: CITY_COLOUR, fillOpacity: 0.95, className: 'city-dot'
       }).addTo(flows);
       dot.getElement().setAttribute('data-city', c.city);
-      dot.bindTooltip(c.city + ' ' + c.people + '人', { permanent: labelled, direction: 'right', className: 'city-label', offset: [6, 0] });
+      dot.bindTooltip(window.HongyanText.node([c.city, ' ', c.people, '人']), { permanent: labelled, direction: 'right', className: 'city-label', offset: [6, 0] });
       dot.on('click', function () { pick(c.city); });
       bounds.extend(from);
     });
     L.circleMarker(home, { radius: 7, color: '#fff', weight: 2, fillColor: '#1f5f8b', fillOpacity: 1 })
-      .bindTooltip('霍邱', { permanent: true, direction: 'left', className: 'city-label home-label', offset: [-8, 0] })
+      .bindTooltip(window.HongyanText.node('霍邱'), { permanent: true, direction: 'left', className: 'city-label home-label', offset: [-8, 0] })
       .addTo(flows);
     if (data.cities.length) map.fitBounds(bounds.pad(0.08));
   }

@@ -6,6 +6,7 @@
   var app = window.HongyanApp;
   var api = window.HongyanApi;
   var t = window.HongyanI18n.t;
+  var text = window.HongyanText; // names reach tooltips only as text
 
   var RADII = [1000, 3000, 5000];
   var TRADE_BARS = 8;
@@ -77,7 +78,7 @@
     var max = Math.max.apply(null, pool.by_village.map(function (v) { return v.count; }).concat([1]));
     pool.by_village.forEach(function (v) {
       var marker = L.circleMarker([v.lat, v.lon], Object.assign({ radius: 4 + 16 * Math.sqrt(v.count / max) }, POOL_STYLE));
-      marker.bindTooltip(t('poolVillage', { v: v.name, n: v.count }));
+      marker.bindTooltip(text.node(t('poolVillage', { v: v.name, n: v.count })));
       poolGroup.addLayer(marker);
     });
   }
@@ -87,7 +88,7 @@
     poolGroup.clearLayers();
     e.sites.forEach(function (site) {
       var marker = L.circleMarker([site.lat, site.lon], Object.assign({ pane: 'enterprise' }, SITE_STYLE));
-      marker.bindTooltip(site.name || e.name);
+      marker.bindTooltip(text.node(site.name || e.name));
       group.addLayer(marker);
     });
     if (e.sites.length) {

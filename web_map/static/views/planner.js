@@ -7,6 +7,7 @@
   var app = window.HongyanApp;
   var api = window.HongyanApi;
   var t = window.HongyanI18n.t;
+  var text = window.HongyanText; // names reach tooltips only as text
 
   // ColorBrewer: RdYlBu for the balance (short of jobs red, surplus blue), YlGnBu for access.
   var PALETTES = {
@@ -284,7 +285,7 @@
         line.getElement().setAttribute('marker-end', 'url(#hy-arrow)');
         line.getElement().setAttribute('data-flow', f.from_code + '>' + f.to_code);
       });
-      line.bindTooltip(f.from_name + ' → ' + f.to_name + ' · ' + t('people', { n: f.workers }));
+      line.bindTooltip(text.node([f.from_name, ' → ', f.to_name, ' · ', t('people', { n: f.workers })]));
       flowGroup.addLayer(line);
     });
   }
@@ -333,7 +334,7 @@
         var marker = L.circleMarker([f.geometry.coordinates[1], f.geometry.coordinates[0]], {
           pane: 'planoverlay', radius: 7, color: '#fff', weight: 2, fillColor: '#1f5f8b', fillOpacity: 0.95
         });
-        marker.bindTooltip(p.name + ' · ' + p.kind_name + ' · ' + p.occupancy + '/' + p.capacity);
+        marker.bindTooltip(text.node([p.name, ' · ', p.kind_name, ' · ', p.occupancy, '/', p.capacity]));
         marker.feature = f;
         parkGroup.addLayer(marker);
       });
