@@ -19,6 +19,9 @@ from geo.migrate import upgrade
 from geo.settings import Settings
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 
+# the CLI's rich tables are as wide as the terminal; pytest-xdist workers have none (80 columns would cut names)
+os.environ.setdefault("COLUMNS", "200")
+
 # pytest-xdist runs each worker in its own process with its own throwaway cluster; on a shared external
 # server (HONGYAN_TEST_DATABASE_URL) the worker's id keeps the session databases apart
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")

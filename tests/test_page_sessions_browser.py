@@ -20,6 +20,7 @@ from geo.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.intake_files import csv_bytes
 from tests.live_server import serve_site
+from tests.page_watch import wait_until
 from tests.test_programme_browser import PHONE, Guard
 from tests.test_registry_import_talents import HEADERS, talent
 
@@ -113,7 +114,7 @@ def test_fair_and_dashboard_pages_write_and_download_with_the_cookie_only(
     assert fair.status_code == 201, fair.text
 
     context, page, guard = _log_in(browser, site, "/fair", "staff_a", **PHONE)
-    page.wait_for_function("document.documentElement.dataset.fair === 'ready'", timeout=30_000)
+    wait_until(page, "document.documentElement.dataset.fair === 'ready'", timeout=30_000)
     assert page.input_value("#fair") == str(fair.json()["fair_id"])  # today's fair is picked
     _no_token_for_script(context, page)
     page.fill("#seeker-form input[name=name]", "钱小会")
@@ -127,7 +128,7 @@ def test_fair_and_dashboard_pages_write_and_download_with_the_cookie_only(
     assert written == 1
     # a reload continues the session (the CSRF token comes back from the server), and writes still work
     page.reload()
-    page.wait_for_function("document.documentElement.dataset.fair === 'ready'", timeout=30_000)
+    wait_until(page, "document.documentElement.dataset.fair === 'ready'", timeout=30_000)
     assert page.is_hidden("#login")
     page.fill("#seeker-form input[name=name]", "孙小会")
     page.fill("#seeker-form input[name=phone]", "13955558888")
@@ -144,7 +145,7 @@ def test_fair_and_dashboard_pages_write_and_download_with_the_cookie_only(
     context, page, guard = _log_in(
         browser, site, "/dashboard", "admin", viewport={"width": 1280, "height": 900}
     )
-    page.wait_for_function("document.documentElement.dataset.board === 'ready'", timeout=30_000)
+    wait_until(page, "document.documentElement.dataset.board === 'ready'", timeout=30_000)
     _no_token_for_script(context, page)
     with page.expect_download(timeout=60_000) as download:
         page.click("#dl-xlsx")
@@ -158,7 +159,7 @@ def test_import_and_outreach_pages_keep_no_token_in_reach_of_script(
     browser: Browser, site: Site, tmp_path: Path
 ) -> None:
     context, page, guard = _log_in(browser, site, "/import", "collector_a1", **PHONE)
-    page.wait_for_function("document.documentElement.dataset.page === 'ready'", timeout=15_000)
+    wait_until(page, "document.documentElement.dataset.page === 'ready'", timeout=15_000)
     _no_token_for_script(context, page)
     page.select_option("#database", "talents")
     with page.expect_download() as template:
@@ -168,7 +169,7 @@ def test_import_and_outreach_pages_keep_no_token_in_reach_of_script(
     upload.write_bytes(csv_bytes(HEADERS, [talent(7, site.world.village_a1)], encoding="utf-8"))
     page.set_input_files("#file", str(upload))
     page.click("#upload-form button[type=submit]")
-    page.wait_for_function("document.documentElement.dataset.imported === 'true'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.imported === 'true'", timeout=20_000)
     assert page.inner_text("#counts").startswith("共 1 行 · 已导入 1 行")
     with site.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM talents WHERE name = '人才7'")).scalar_one() == 1
@@ -179,15 +180,15 @@ def test_import_and_outreach_pages_keep_no_token_in_reach_of_script(
     context, page, guard = _log_in(
         browser, site, "/outreach.html", "admin", viewport={"width": 1280, "height": 800}
     )
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.flows === 'ready'", timeout=20_000)
     _no_token_for_script(context, page)
     page.click("#city-list li")
-    page.wait_for_function("document.documentElement.dataset.target === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.target === 'ready'", timeout=20_000)
     with page.expect_download(timeout=60_000) as download:
         page.click("#export")
     assert _workbook(download.value.path()).worksheets[0].max_row > 1
     page.reload()
-    page.wait_for_function("document.documentElement.dataset.flows === 'ready'", timeout=20_000)
+    wait_until(page, "document.documentElement.dataset.flows === 'ready'", timeout=20_000)
     assert page.is_hidden("#login")
     assert guard.errors == [] and guard.foreign == [], (guard.errors, guard.foreign)
     context.close()

@@ -63,7 +63,15 @@ def serve(
         from api.workers import serve_workers
 
         # each worker builds its own app (and settings) from the same environment
-        config = uvicorn.Config("web_map.site:create_site", factory=True, workers=workers, **bind)  # type: ignore[arg-type]
+        # a worker busy importing or warming up on a loaded machine may not answer the supervisor's ping for a
+        # while: give it a minute before it counts as hung and is replaced
+        config = uvicorn.Config(
+            "web_map.site:create_site",
+            factory=True,
+            workers=workers,
+            timeout_worker_healthcheck=60,
+            **bind,  # type: ignore[arg-type]
+        )
         serve_workers(config, workers)
         return
     uvicorn.run(create_site(settings), **bind)  # type: ignore[arg-type]
