@@ -35,6 +35,7 @@ from api.routes import (
     talents,
     tiles,
 )
+from api.upload_limit import UploadLimit
 from geo.db import app_database_url, check_connection, create_db_engine, database_url
 from geo.settings import Settings
 from matching.circles import CircleService
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.add_middleware(UploadLimit, max_upload_mb=settings.max_upload_mb, max_body_mb=settings.max_body_mb)
     install_error_handlers(app)
     install_auth_handlers(app)
     app.include_router(health.router)
