@@ -22,7 +22,9 @@ from sqlalchemy import Engine, text
 
 from api.app import create_app
 from geo.db import create_db_engine
+from geo.errors import InvalidInput
 from geo.settings import Settings
+from registry.intake.limits import WorkbookLimits, check_workbook
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.intake_files import HEADERS, csv_bytes, person, xlsx
 from tests.live_server import serve_site
@@ -62,11 +64,13 @@ def residents(engine: Engine) -> int:
 
 
 def _replace(data: bytes, name: str, content: bytes) -> bytes:
-    """The workbook with one part's bytes replaced."""
+    """The workbook with one part's bytes replaced (or added)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(info.filename, content if info.filename == name else src.read(info.filename))
+            if info.filename != name:
+                dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr(name, content)
     return out.getvalue()
 
 
@@ -234,3 +238,23 @@ def test_a_chunked_upload_to_the_live_server_is_refused(demo_db_url: str, tmp_pa
     assert response.status_code == 413
     assert "HONGYAN_MAX_UPLOAD_MB" in response.json()["detail"]
     assert sent[0] < total  # the server stopped reading long before the end
+
+
+def test_shared_strings_are_counted_when_their_declared_count_lies() -> None:
+    good = xlsx(["姓名*"], [["甲"]])
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    limits = WorkbookLimits(
+        max_shared_strings=10, max_ratio=100_000
+    )  # the repeated strings compress very well
+    for declared, strings, expected in ((11, 1, 11), (1, 20, 20), (1, 200_000, 200_000)):
+        sst = (
+            f'<sst xmlns="{ns}" count="{declared}" uniqueCount="{declared}">' + "<si><t>a</t></si>" * strings
+        )
+        data = _replace(good, "xl/sharedStrings.xml", (sst + "</sst>").encode())
+        with pytest.raises(InvalidInput) as refused:
+            check_workbook(data, source="s.xlsx", limits=limits)
+        assert refused.value.message == (
+            f"文件含 {expected:,} 个共享字符串，超过上限 10（HONGYAN_MAX_XLSX_SHARED_STRINGS）：请拆成几个文件分别导入"
+            f"（{expected:,} shared strings exceed 10） (file s.xlsx)"
+        )
+    check_workbook(good, source="s.xlsx", limits=limits)  # an ordinary workbook passes

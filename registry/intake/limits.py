@@ -8,6 +8,7 @@ the first bytes of each XML part (defusedxml, DTDs forbidden), so a hostile file
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
@@ -26,6 +27,9 @@ HEAD_BYTES = (
 RATIO_FLOOR = MB  # parts smaller than this may compress as well as they like
 MAX_PARTS = 10_000
 NOT_XLSX = "不是有效的 Excel (.xlsx) 文件：文件已损坏或扩展名不对"
+SMALLEST_STRING = 5  # bytes of the shortest shared string, <si/>: a smaller part cannot hold too many
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+TAIL = 64  # longer than any <prefix:si> opening the scan could cut in two
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,11 @@ def _check_part(
                 _check_dimension(element.get("ref", ""), info.filename, source=source, limits=limits)
                 return
             if tag == "sst":
-                _check_shared_strings(element.get("uniqueCount") or element.get("count"), source, limits)
+                declared = element.get("uniqueCount") or element.get("count") or ""
+                count = int(declared) if declared.isdigit() else 0
+                if info.file_size > limits.max_shared_strings * SMALLEST_STRING:
+                    count = max(count, _count_strings(archive, info))  # the declared count may lie
+                _check_shared_strings(count, source, limits)
                 return
             if tag not in ("worksheet", "sheetPr", "tabColor", "outlinePr", "pageSetUpPr"):
                 return  # the root of another part, or a worksheet past where <dimension> may stand
@@ -134,14 +142,24 @@ def _check_dimension(ref: str, part: str, *, source: str, limits: WorkbookLimits
         )
 
 
-def _check_shared_strings(declared: str | None, source: str, limits: WorkbookLimits) -> None:
-    """Refuse more declared shared strings than the limit (their bytes are bounded by the uncompressed size)."""
-    if declared is None or not declared.isdigit():
-        return
-    if int(declared) > limits.max_shared_strings:
+def _count_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+    """The <si> elements of a shared-strings part, counted in a streamed scan (never parsed, never held whole)."""
+    count, tail = 0, b""
+    with archive.open(info) as part:
+        while chunk := part.read(MB):
+            data = tail + chunk
+            count += len(_SI.findall(data))
+            tail = data[-TAIL:]
+            count -= len(_SI.findall(tail))  # matches in the tail are counted with the next chunk
+    return count + len(_SI.findall(tail))
+
+
+def _check_shared_strings(count: int, source: str, limits: WorkbookLimits) -> None:
+    """Refuse more shared strings than the limit (openpyxl holds them all in memory)."""
+    if count > limits.max_shared_strings:
         raise InvalidInput(
-            f"文件声明了 {int(declared):,} 个共享字符串，超过上限 {limits.max_shared_strings:,}"
+            f"文件含 {count:,} 个共享字符串，超过上限 {limits.max_shared_strings:,}"
             "（HONGYAN_MAX_XLSX_SHARED_STRINGS）：请拆成几个文件分别导入"
-            f"（{int(declared):,} shared strings exceed {limits.max_shared_strings:,}）",
+            f"（{count:,} shared strings exceed {limits.max_shared_strings:,}）",
             source=source,
         )
