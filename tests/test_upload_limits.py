@@ -258,3 +258,22 @@ def test_shared_strings_are_counted_when_their_declared_count_lies() -> None:
             f"（{expected:,} shared strings exceed 10） (file s.xlsx)"
         )
     check_workbook(good, source="s.xlsx", limits=limits)  # an ordinary workbook passes
+
+
+def test_a_chunked_body_to_any_other_route_is_cut_off_at_its_own_limit(env: Env) -> None:
+    client, _, _ = env
+
+    def body() -> Iterator[bytes]:
+        yield b'{"login": "staff_a", "password": "'
+        for _ in range(17 * 16):  # 17 MB, over HONGYAN_MAX_BODY_MB (16)
+            yield b"x" * CHUNK
+        yield b'"}'
+
+    response = client.post("/api/v1/auth/login", content=body(), headers={"Content-Type": "application/json"})
+    assert "content-length" not in response.request.headers
+    assert response.status_code == 413
+    assert response.json() == {
+        "detail": "请求内容超过上限 16 MB（HONGYAN_MAX_BODY_MB），已停止接收：请拆成几个文件分别上传"
+        "（request body exceeds 16 MB）",
+        "error": "UploadTooLarge",
+    }
