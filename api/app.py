@@ -36,6 +36,7 @@ from api.routes import (
     talents,
     tiles,
 )
+from api.upload_limit import UploadLimit
 from geo.db import app_database_url, create_db_engine, database_url
 from geo.readiness import check_database
 from geo.settings import Settings
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.add_middleware(UploadLimit, max_upload_mb=settings.max_upload_mb, max_body_mb=settings.max_body_mb)
     install_error_handlers(app)
     install_auth_handlers(app)
     app.include_router(health.router)

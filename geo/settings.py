@@ -48,6 +48,16 @@ class Settings(BaseSettings):
         default=20.0, gt=0, le=100, description="raster cell of the reach polygon's outline (its accuracy)"
     )
     max_upload_mb: int = Field(default=200, gt=0, description="largest spreadsheet upload (registry import)")
+    max_body_mb: int = Field(default=16, gt=0, description="largest request body of any route but an upload")
+    max_xlsx_cells: int = Field(default=10_000_000, gt=0, description="cells a workbook's sheet may declare")
+    max_xlsx_shared_strings: int = Field(
+        default=5_000_000, gt=0, description="shared strings a workbook may declare"
+    )
+    max_xlsx_uncompressed_mb: int = Field(default=512, gt=0, description="a workbook's size once unzipped")
+    max_xlsx_ratio: int = Field(default=100, gt=0, description="largest compression ratio of a workbook part")
+    import_timeout_s: float = Field(
+        default=300.0, gt=0, description="time to read and check an import's rows"
+    )
     environment: Literal["development", "test", "production"] = "development"
     basemap: Literal["offline", "osm", "tianditu", "amap"] = Field(
         default="offline",

@@ -148,7 +148,7 @@ def test_bad_rows_each_get_their_message_and_nothing_is_written(demo: Engine) ->
     assert ws.cell(1, len(HEADERS) + 1).value == "错误说明"
     assert ws.cell(2, len(HEADERS) + 1).value is None
     assert ws.cell(3, len(HEADERS) + 1).value == expected[3].replace("「身份证号」", "身份证号", 1)
-    assert ws.cell(9, 2).value == '=A2&""' and ws.cell(9, 2).data_type == "s"
+    assert ws.cell(9, 2).value == '\'=A2&""' and ws.cell(9, 2).data_type == "s"  # text, never a formula
     assert ws.cell(6, 4).fill.start_color.rgb.endswith("FFC7CE")
     assert ws.cell(6, 1).fill.start_color.rgb in ("00000000", None)
 
@@ -267,4 +267,4 @@ def test_csv_formula_cells_are_refused_not_kept(demo: Engine) -> None:
     report = run(demo, csv_bytes(HEADERS, rows, encoding="utf-8"), source="居民.csv", mode="commit_valid")
     assert texts(report) == ["第 3 行「姓名」：单元格含公式，请粘贴为数值"] and report.written == 1
     ws = load_workbook(io.BytesIO(report.error_workbook or b"")).worksheets[0]
-    assert ws.cell(3, 1).value == '=HYPERLINK("http://x","y")' and ws.cell(3, 1).data_type == "s"
+    assert ws.cell(3, 1).value == '\'=HYPERLINK("http://x","y")' and ws.cell(3, 1).data_type == "s"

@@ -20,6 +20,7 @@ from api.cli.common import (
 )
 from api.cli.policies import policies_app
 from geo.scope import scope_prefix
+from registry.intake.limits import WorkbookLimits
 from registry.intake.read import check_size
 from registry.intake.service import MODES, import_file, template_for
 from registry.personal import PersonalDataCipher
@@ -67,7 +68,8 @@ def import_command(
         report = import_file(
             conn, database, path.read_bytes(), source=path.name, mode=mode, scope=scope,
             cipher=PersonalDataCipher(settings.secret_key), max_upload_mb=settings.max_upload_mb,
-            encoding=encoding, datum=datum,
+            encoding=encoding, datum=datum, limits=WorkbookLimits.from_settings(settings),
+            timeout_s=settings.import_timeout_s,
         )  # fmt: skip
     console.print(report.summary)
     if report.error_workbook is None:

@@ -21,7 +21,8 @@ from api.deps import SettingsDep
 from geo.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
-from registry.intake.read import ENCODINGS, check_size
+from registry.intake.limits import WorkbookLimits
+from registry.intake.read import ENCODINGS
 from registry.intake.service import ImportReport, import_file, template_for
 from registry.intake.spec import check_importer, get_spec
 from registry.intake.specs import residents
@@ -143,12 +144,10 @@ async def import_upload(
     """导入 Import a filled template in your area, in one transaction; errors per row and an error workbook.
 
     all_or_nothing: any error → nothing written, 422 with every error. commit_valid: valid rows written, 200 with
-    the rejects. The size limit is checked from Content-Length before the upload is parsed.
+    the rejects. The body is cut off at HONGYAN_MAX_UPLOAD_MB as it arrives (api.upload_limit, 413); a workbook
+    over its limits or an import past HONGYAN_IMPORT_TIMEOUT_S is a 422 and nothing is written.
     """
     _importer(account, database)
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit():
-        check_size(int(declared), max_mb=settings.max_upload_mb, source="upload")
     form = await request.form(max_files=1, max_fields=4)
     try:
         upload = form.get("file")
@@ -161,6 +160,7 @@ async def import_upload(
     report = await run_in_threadpool(
         import_file, conn, database, data, source=source, mode=mode, scope=account.scope.prefix, cipher=cipher,
         max_upload_mb=settings.max_upload_mb, encoding=encoding, datum=datum,
+        limits=WorkbookLimits.from_settings(settings), timeout_s=settings.import_timeout_s,
     )  # fmt: skip
     audit(conn, account, "registry.import", target=f"{database}:{report.written}/{report.rows}",
           source=client_address(request))  # fmt: skip

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from registry.intake.read import RawTable
 from registry.intake.spec import TableSpec
 from registry.intake.validate import RowError, normalise_header
+from registry.spreadsheet import put
 
 ERROR_COLUMN = "错误说明"
 BAD = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")
@@ -28,14 +29,14 @@ def error_workbook(spec: TableSpec, table: RawTable, errors: list[RowError]) -> 
     labels = {f.label: f for f in spec.fields} | {f.key: f for f in spec.fields}
     column_of: dict[str, int] = {}
     for i, header in enumerate(table.headers, start=1):
-        cell = ws.cell(row=1, column=i, value=header)
+        cell = put(ws, 1, i, header)
         cell.font, cell.fill = Font(bold=True), HEADER
         f = labels.get(normalise_header(header))
         if f is not None:
             column_of[f.label] = i
             ws.column_dimensions[get_column_letter(i)].width = f.width
     last = len(table.headers) + 1
-    head = ws.cell(row=1, column=last, value=ERROR_COLUMN)
+    head = put(ws, 1, last, ERROR_COLUMN)
     head.font, head.fill = Font(bold=True, color="9C0006"), HEADER
     ws.column_dimensions[get_column_letter(last)].width = 60
     by_row: dict[int, list[RowError]] = defaultdict(list)
@@ -45,14 +46,13 @@ def error_workbook(spec: TableSpec, table: RawTable, errors: list[RowError]) -> 
         for i, value in enumerate(raw.values[: len(table.headers)], start=1):
             if value is None:
                 continue
-            cell = ws.cell(row=raw.number, column=i, value=value)
+            cell = put(ws, raw.number, i, value)  # a formula (or "=…" text) is shown as text, never evaluated
             if isinstance(value, str):
-                cell.data_type = "s"  # a formula (or "=…" text) is shown as text, never evaluated
                 cell.number_format = "@"
         row_errors = by_row.get(raw.number)
         if row_errors:
             note = "；".join(f"{e.field}：{e.message}" if e.field else e.message for e in row_errors)
-            ws.cell(row=raw.number, column=last, value=note).font = RED
+            put(ws, raw.number, last, note).font = RED
             for e in row_errors:
                 col = column_of.get(e.field or "")
                 if col is not None:

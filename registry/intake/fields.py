@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from geo.errors import InvalidInput
+from geo.text import strip_control
 from registry.accounts.roles import check_phone
 from registry.credit_code import validate_credit_code
 from registry.intake.context import DATUM_LABELS, Context
@@ -166,7 +167,7 @@ def datum(raw: str, _: Context) -> str:
 
 
 def cell_text(value: Any, *, as_text: bool) -> str:
-    """A cell's value as text the parsers read; an ID number Excel turned into a number is refused."""
+    """A cell's value as text the parsers read (control characters stripped); a numeric ID number is refused."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
@@ -179,4 +180,4 @@ def cell_text(value: Any, *, as_text: bool) -> str:
         if isinstance(value, float):
             return str(int(value)) if value.is_integer() else repr(value)
         return str(value)
-    return str(value).strip()
+    return strip_control(str(value)).strip()

@@ -1,7 +1,8 @@
 """Reading uploads: .xlsx (formulas detected, not evaluated) and .csv (UTF-8, UTF-8 with BOM, GBK/GB18030).
 
-Every whole-file fault — too large, empty, not a spreadsheet, wrong encoding — is an InvalidInput raised before
-any row is checked; a formula is a fault of its cell and reported with the row.
+Every whole-file fault — too large, empty, not a spreadsheet, wrong encoding, a workbook over its limits
+(registry.intake.limits), too slow to read (registry.intake.deadline) — is an InvalidInput raised before any row
+is checked; a formula is a fault of its cell and reported with the row.
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
+from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 
 from geo.errors import InvalidInput
+from geo.text import strip_control
+from registry.intake.deadline import Deadline
+from registry.intake.limits import NOT_XLSX, WorkbookLimits, check_workbook
 
 ENCODINGS = ("auto", "utf-8", "gbk")
 MB = 1024 * 1024
@@ -52,16 +58,29 @@ def check_size(size: int, *, max_mb: int, source: str) -> None:
         )
 
 
-def read_table(data: bytes, *, source: str, max_mb: int, encoding: str = "auto", sheet: str = "") -> RawTable:
-    """The header and rows of an uploaded .xlsx or .csv (by its name's suffix)."""
+def read_table(
+    data: bytes,
+    *,
+    source: str,
+    max_mb: int,
+    encoding: str = "auto",
+    sheet: str = "",
+    limits: WorkbookLimits | None = None,
+    deadline: Deadline | None = None,
+) -> RawTable:
+    """The header and rows of an uploaded .xlsx or .csv (by its name's suffix), within the limits and deadline."""
     check_size(len(data), max_mb=max_mb, source=source)
     if not data.strip():
         raise InvalidInput("文件是空的：请在模板中填写数据后再导入", source=source)
     suffix = PurePath(source).suffix.lower()
     if suffix == ".xlsx":
-        table = _read_xlsx(data, source=source, sheet=sheet)
+        table = _read_xlsx(
+            data, source=source, sheet=sheet, limits=limits or WorkbookLimits(), deadline=deadline
+        )
     elif suffix == ".csv":
-        table = _read_csv(decode_csv(data, encoding=encoding, source=source), source=source)
+        table = _read_csv(
+            decode_csv(data, encoding=encoding, source=source), source=source, deadline=deadline
+        )
     elif suffix == ".xls":
         raise InvalidInput(
             "不支持 .xls（Excel 97-2003）格式：请在 Excel 中另存为 .xlsx 后导入", source=source
@@ -75,33 +94,58 @@ def read_table(data: bytes, *, source: str, max_mb: int, encoding: str = "auto",
     return table
 
 
-def _read_xlsx(data: bytes, *, source: str, sheet: str) -> RawTable:
-    """Read the named sheet (else the first) in read-only mode, keeping formulas as formulas."""
+def _read_xlsx(
+    data: bytes, *, source: str, sheet: str, limits: WorkbookLimits, deadline: Deadline | None
+) -> RawTable:
+    """Read the named sheet (else the first) in read-only mode, keeping formulas as formulas.
+
+    The workbook is inspected first (check_workbook); the cell count is checked again while reading, for a
+    sheet that declares no range or a false one.
+    """
+    check_workbook(data, source=source, limits=limits)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise InvalidInput("不是有效的 Excel (.xlsx) 文件：文件已损坏或扩展名不对", source=source) from None
+        raise InvalidInput(NOT_XLSX, source=source) from None
     try:
-        ws = wb[sheet] if sheet in wb.sheetnames else wb.worksheets[0]
-        headers: list[str] = []
-        rows: list[RawRow] = []
-        for number, cells in enumerate(ws.iter_rows(), start=1):
-            values = [c.value for c in cells]
-            if number == 1:
-                headers = _header(values)
-                continue
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            formulas = {i for i, c in enumerate(cells) if getattr(c, "data_type", None) == "f"}
-            rows.append(RawRow(number, values, formulas))
+        return _read_sheet(
+            wb[sheet] if sheet in wb.sheetnames else wb.worksheets[0], source, limits, deadline
+        )
+    except (DefusedXmlException, ParseError):
+        raise InvalidInput(NOT_XLSX, source=source) from None
     finally:
         wb.close()
+
+
+def _read_sheet(ws: Any, source: str, limits: WorkbookLimits, deadline: Deadline | None) -> RawTable:
+    """The header and non-empty rows of a read-only sheet."""
+    headers: list[str] = []
+    rows: list[RawRow] = []
+    seen = 0
+    for number, cells in enumerate(ws.iter_rows(), start=1):
+        if deadline is not None:
+            deadline.check("读取", number)
+        seen += max(len(cells), 1)  # an empty row still costs a step: rows missing between two are yielded
+        if seen > limits.max_cells:
+            raise InvalidInput(
+                f"读到第 {number} 行时已超过 {limits.max_cells:,} 个单元格的上限（HONGYAN_MAX_XLSX_CELLS）："
+                "请删除空白行列只保留数据区域，或拆成几个文件",
+                source=source,
+            )
+        values = [c.value for c in cells]
+        if number == 1:
+            headers = _header(values)
+            continue
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        formulas = {i for i, c in enumerate(cells) if getattr(c, "data_type", None) == "f"}
+        rows.append(RawRow(number, values, formulas))
     return RawTable(source, headers, rows)
 
 
 def _header(values: list[Any]) -> list[str]:
     """Header cells as text, trailing blanks dropped."""
-    out = ["" if v is None else str(v).strip() for v in values]
+    out = ["" if v is None else strip_control(str(v)).strip() for v in values]
     while out and not out[-1]:
         out.pop()
     return out
@@ -148,13 +192,15 @@ def _is_gbk(data: bytes) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def _read_csv(text: str, *, source: str) -> RawTable:
+def _read_csv(text: str, *, source: str, deadline: Deadline | None) -> RawTable:
     """Rows of CSV text; row numbers count records (header = 1), as a spreadsheet shows them."""
     reader = csv.reader(io.StringIO(text, newline=""))
     headers: list[str] = []
     rows: list[RawRow] = []
     try:
         for number, values in enumerate(reader, start=1):
+            if deadline is not None:
+                deadline.check("读取", number)
             if number == 1:
                 headers = _header(list(values))
                 continue

@@ -11,6 +11,8 @@ from sqlalchemy import Connection
 from geo.errors import InvalidInput
 from registry.intake.book import error_workbook
 from registry.intake.context import load_context
+from registry.intake.deadline import Deadline
+from registry.intake.limits import WorkbookLimits
 from registry.intake.read import read_table
 from registry.intake.spec import get_spec
 from registry.intake.template import build_template
@@ -73,26 +75,33 @@ def import_file(
     encoding: str = "auto",
     datum: str = "wgs84",
     today: date | None = None,
+    limits: WorkbookLimits | None = None,
+    timeout_s: float | None = None,
 ) -> ImportReport:
     """Import one uploaded file into a database for a caller whose area prefix is ``scope``.
 
     Whole-file faults raise InvalidInput and nothing is written. Row faults are collected; in all_or_nothing
     mode any fault leaves the database untouched, in commit_valid mode the valid rows are written. Writing
     happens under a savepoint of the caller's transaction, so a conflict found only by the database (a person
-    registered in an area the caller cannot see) can still undo an all-or-nothing import.
+    registered in an area the caller cannot see) can still undo an all-or-nothing import. Workbooks are held to
+    ``limits``; past ``timeout_s`` seconds of reading and checking, ImportTimeout is raised before any write.
     """
     spec = get_spec(database)
     chosen = check_mode(mode)
-    table = read_table(data, source=source, max_mb=max_upload_mb, encoding=encoding, sheet=spec.sheet)
+    deadline = Deadline(timeout_s, source=source) if timeout_s is not None else None
+    table = read_table(data, source=source, max_mb=max_upload_mb, encoding=encoding, sheet=spec.sheet,
+                       limits=limits, deadline=deadline)  # fmt: skip
     ctx = load_context(conn, scope=scope, cipher=cipher, datum=datum)
     if today is not None:
         ctx.today = today
     spec.prepare(conn, ctx)
-    checked = check_rows(spec, table, ctx)
+    checked = check_rows(spec, table, ctx, deadline=deadline)
     errors = list(checked.errors)
     known = spec.existing(conn, checked.valid, ctx) if checked.valid else {}
     errors += [RowError(row, spec.field(key).label, msg) for row, (key, msg) in known.items()]
     to_write = [r for r in checked.valid if r.row not in known]
+    if deadline is not None:
+        deadline.check("检查", table.rows[-1].number)
     written = 0
     if to_write and not (errors and chosen == "all_or_nothing"):
         savepoint = conn.begin_nested()

@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from registry.intake.context import Area
 from registry.intake.spec import TableSpec
+from registry.spreadsheet import put, safe_row
 
 ROWS = 10_000  # rows the drop-downs and text formats cover
 REQUIRED_FILL = PatternFill("solid", start_color="FCE4D6", end_color="FCE4D6")
@@ -31,7 +32,7 @@ def build_template(spec: TableSpec, *, villages: list[Area], occupations: dict[s
     }
     for col, f in enumerate(spec.fields, start=1):
         letter = get_column_letter(col)
-        cell = ws.cell(row=1, column=col, value=f.header)
+        cell = put(ws, 1, col, f.header)
         cell.font = Font(bold=True)
         cell.fill = REQUIRED_FILL if f.required else OPTIONAL_FILL
         cell.alignment = Alignment(horizontal="center")
@@ -64,9 +65,9 @@ def _drop_down(ws: Worksheet, formula: str, cells: str, label: str) -> None:
 def _list_sheet(wb: Workbook, title: str, values: list[str]) -> None:
     """A hidden sheet holding a drop-down's values in column A."""
     ws = wb.create_sheet(title)
-    ws.append([title])
+    ws.append(safe_row([title]))
     for v in values:
-        ws.append([v])
+        ws.append(safe_row([v]))
     ws.column_dimensions["A"].width = 40
     ws.sheet_state = "hidden"
 
@@ -74,15 +75,17 @@ def _list_sheet(wb: Workbook, title: str, values: list[str]) -> None:
 def _instructions(wb: Workbook, spec: TableSpec) -> None:
     """The 说明 sheet: what to fill in, then one line per column."""
     ws = wb.create_sheet("说明", 1)
-    ws.append([f"{spec.title} 导入模板"])
+    ws.append(safe_row([f"{spec.title} 导入模板"]))
     ws["A1"].font = Font(bold=True, size=14)
     for line in spec.instructions:
-        ws.append([line])
+        ws.append(safe_row([line]))
     ws.append([])
-    ws.append(["列名", "英文键", "必填", "说明", "可选值", "示例"])
+    ws.append(safe_row(["列名", "英文键", "必填", "说明", "可选值", "示例"]))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for f in spec.fields:
-        ws.append([f.label, f.key, "是" if f.required else "否", f.note, "、".join(f.choices), f.example])
+        ws.append(
+            safe_row([f.label, f.key, "是" if f.required else "否", f.note, "、".join(f.choices), f.example])
+        )
     for letter, width in zip("ABCDEF", (16, 16, 6, 60, 40, 24), strict=True):
         ws.column_dimensions[letter].width = width

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from geo.errors import InvalidInput
 from registry.intake.context import Context
+from registry.intake.deadline import Deadline
 from registry.intake.fields import cell_text
 from registry.intake.read import RawTable
 from registry.intake.spec import CellError, Field, TableSpec, ValidRow, Values
@@ -84,12 +85,16 @@ def map_header(spec: TableSpec, headers: list[str], *, source: str) -> list[Fiel
     return mapped
 
 
-def check_rows(spec: TableSpec, table: RawTable, ctx: Context) -> Checked:
-    """Parse and check every row, then flag duplicates within the file (both row numbers named)."""
+def check_rows(
+    spec: TableSpec, table: RawTable, ctx: Context, *, deadline: Deadline | None = None
+) -> Checked:
+    """Parse and check every row (within the deadline), then flag duplicates within the file (both rows named)."""
     columns = map_header(spec, table.headers, source=table.source)
     valid: list[ValidRow] = []
     errors: list[RowError] = []
     for raw in table.rows:
+        if deadline is not None:
+            deadline.check("检查", raw.number)
         values: Values = {f.key: None for f in spec.fields}
         row_errors: list[RowError] = []
         for i, f in enumerate(columns):

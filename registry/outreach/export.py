@@ -8,6 +8,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from registry.spreadsheet import safe_row, safe_value
+
 PEOPLE_SHEET = "外出人员"
 POSITIONS_SHEET = "家乡岗位"
 PROJECTS_SHEET = "创业项目用工"
@@ -33,14 +35,14 @@ PROJECT_COLUMNS = (
 def _cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "是" if value else "否"
-    return value
+    return safe_value(value)
 
 
 def _sheet(
     wb: Workbook, title: str, columns: tuple[tuple[str, str], ...], rows: list[dict[str, Any]]
 ) -> None:
     ws = wb.create_sheet(title)
-    ws.append([label for _, label in columns])
+    ws.append(safe_row(label for _, label in columns))
     for row in rows:
         ws.append([_cell(row.get(key)) for key, _ in columns])
     ws.freeze_panes = "A2"
@@ -54,14 +56,14 @@ def workbook_bytes(target: dict[str, Any]) -> bytes:
     info = wb.active
     assert info is not None
     info.title = "说明"
-    info.append(["鸿雁回归 定向名单"])
-    info.append(["务工城市", target["city"]])
-    info.append(["职业", target["trade"] or "全部"])
-    info.append(["仅有返乡意愿", "是" if target["wish_to_return"] else "否"])
-    info.append(["人数", len(target["people"])])
-    info.append(["家乡同职业在招岗位", target["open_positions"]])
-    info.append(["返乡创业项目需用工", len(target["projects"])])
-    info.append(["个人信息", "已脱敏" if target["masked"] else "未脱敏：仅限工作使用，严禁外传"])
+    info.append(safe_row(["鸿雁回归 定向名单"]))
+    info.append(safe_row(["务工城市", target["city"]]))
+    info.append(safe_row(["职业", target["trade"] or "全部"]))
+    info.append(safe_row(["仅有返乡意愿", "是" if target["wish_to_return"] else "否"]))
+    info.append(safe_row(["人数", len(target["people"])]))
+    info.append(safe_row(["家乡同职业在招岗位", target["open_positions"]]))
+    info.append(safe_row(["返乡创业项目需用工", len(target["projects"])]))
+    info.append(safe_row(["个人信息", "已脱敏" if target["masked"] else "未脱敏：仅限工作使用，严禁外传"]))
     _sheet(wb, PEOPLE_SHEET, PEOPLE_COLUMNS, target["people"])
     _sheet(wb, POSITIONS_SHEET, POSITION_COLUMNS, target["positions"])
     _sheet(wb, PROJECTS_SHEET, PROJECT_COLUMNS, target["projects"])

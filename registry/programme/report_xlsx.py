@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from registry.programme.calendar import KIND_ZH, THEME_ZH
 from registry.programme.dashboard import METRICS
 from registry.programme.report_data import ReportData
+from registry.spreadsheet import safe_row
 
 HEADER_FONT = Font(bold=True)
 OVERDUE_FILL = PatternFill("solid", fgColor="FDE8E4")
@@ -32,11 +33,11 @@ TASK_HEADERS = [
 
 
 def _sheet(ws: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
-    ws.append(headers)
+    ws.append(safe_row(headers))
     for cell in ws[1]:
         cell.font = HEADER_FONT
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     ws.freeze_panes = "A2"
     for i, header in enumerate(headers, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(10, len(header) * 2 + 2)
@@ -73,7 +74,7 @@ def programme_workbook(data: ReportData) -> bytes:
                      m["method_zh"]])  # fmt: skip
     _sheet(ws, ["指标", "年度目标", "累计完成", "完成率", "预计全年", "预计完成率", "预测方法"], rows)
     ws.append([])
-    ws.append(["年份", data.year, "截至", data.on])
+    ws.append(safe_row(["年份", data.year, "截至", data.on]))
     monthly = wb.create_sheet("月度进度")
     headers = ["月份"]
     for metric in METRICS:
@@ -105,5 +106,5 @@ def supervision_workbook(tasks: list[dict[str, Any]], *, on: date) -> bytes:
     ws.title = "督查通报"
     _tasks(ws, tasks)
     ws.append([])
-    ws.append(["通报日期", on])
+    ws.append(safe_row(["通报日期", on]))
     return _bytes(wb)

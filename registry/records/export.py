@@ -16,6 +16,7 @@ from registry.intake.specs.residents import INCOME_LABELS, STATUS_LABELS
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone
 from registry.records import queries as q
 from registry.records.residents import require_unmasked
+from registry.spreadsheet import safe_row, safe_value
 
 MAX_EXPORT_ROWS = 200_000
 HEADERS = ("姓名", "身份证号", "手机号", "性别", "出生年份", "村/社区代码", "村/社区", "就业状态", "学历",
@@ -78,20 +79,16 @@ def residents_workbook(
     bold = Font(bold=True)
     header = []
     for title in HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
+        cell = WriteOnlyCell(ws, value=safe_value(title))
         cell.font = bold
         header.append(cell)
     ws.append(header)
     for r in conn.execute(q.RESIDENTS_FOR_EXPORT, {"village": village}):
-        ws.append(_row(r, account, cipher, unmasked))
+        ws.append(safe_row(_row(r, account, cipher, unmasked)))
     note = wb.create_sheet("说明")
-    note.append(["霍邱县人力资源供给库 · 居民导出"])
-    note.append(
-        [
-            f"共 {total} 人；"
-            + ("身份证号、手机号未脱敏，请按规定保管" if unmasked else "身份证号、手机号已脱敏")
-        ]
-    )
+    note.append(safe_row(["霍邱县人力资源供给库 · 居民导出"]))
+    masking = "身份证号、手机号未脱敏，请按规定保管" if unmasked else "身份证号、手机号已脱敏"
+    note.append(safe_row([f"共 {total} 人；{masking}"]))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue(), total
