@@ -130,7 +130,8 @@ def app_transaction(engine: Annotated[Engine, Depends(get_app_engine)]) -> Itera
 # borrows an app connection for a moment) must be resolved before the request's transaction holds one, or
 # a full pool could leave every request waiting for a second connection.
 def current_account(
-    token: Annotated[str, Depends(bearer_token)], conn: Annotated[Connection, Depends(app_transaction)]
+    token: Annotated[str, Depends(bearer_token)],
+    conn: Annotated[Connection, Depends(app_transaction, scope="function")],
 ) -> Account:
     """The logged-in account; its scope is set on the request's transaction."""
     return authenticate(conn, token)
@@ -138,7 +139,7 @@ def current_account(
 
 def scoped_connection(
     account: Annotated[Account, Depends(current_account)],
-    conn: Annotated[Connection, Depends(app_transaction)],
+    conn: Annotated[Connection, Depends(app_transaction, scope="function")],
 ) -> Connection:
     """The request's transaction, already scoped to the current account (see current_account)."""
     assert account.account_id > 0

@@ -24,11 +24,14 @@ def get_engine(request: Request) -> Engine:
 
 
 def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    """A pooled connection in a transaction, committed when the request succeeds."""
+    """A pooled connection in a transaction, committed when the request succeeds.
+
+    Used with scope="function": the commit happens before the response is sent, so a client never sees a
+    success for a write that is not yet (or never) committed."""
     with engine.begin() as conn:
         yield conn
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
-ConnectionDep = Annotated[Connection, Depends(get_connection)]
+ConnectionDep = Annotated[Connection, Depends(get_connection, scope="function")]

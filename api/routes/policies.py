@@ -29,7 +29,7 @@ from registry.policies.validate import policy_from, policy_mapping
 router = APIRouter(prefix="/api/v1", tags=["policies"])
 POLICY_WRITERS = frozenset({"county_admin", "county_reviewer"})
 APPLIES_TO = re.compile(r"^(resident|enterprise):([1-9][0-9]{0,17})$")
-PublicConnection = Annotated[Connection, Depends(app_transaction)]
+PublicConnection = Annotated[Connection, Depends(app_transaction, scope="function")]
 POLICY_EXAMPLE = {
     "code": "HQ-CY-09", "title": "返乡创业人员创业担保贷款", "category": "创业担保贷款", "amount": "最高20万元",
     "summary": "返乡创业人员可申请创业担保贷款", "valid_from": "2026-01-01", "valid_until": "2027-12-31",

@@ -13,7 +13,7 @@ from registry.tickets.service import Intake, advance_ticket, queue, routes, subm
 from registry.tickets.status import check_status
 
 router = APIRouter(prefix="/api/v1", tags=["service"])
-PublicConnection = Annotated[Connection, Depends(app_transaction)]
+PublicConnection = Annotated[Connection, Depends(app_transaction, scope="function")]
 
 
 class TicketIn(BaseModel):
