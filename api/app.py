@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from api.auth import install_auth_handlers
 from api.errors import install_error_handlers
+from api.input_guard import InputGuard
 from api.routes import (
     accounts,
     areas,
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(InputGuard)  # NUL, lone surrogates, control characters: before any route
     install_auth_handlers(app)
     app.include_router(health.router)
     app.include_router(areas.router)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy import exc as sa_exc
 
 from geo.errors import (
     Conflict,
@@ -23,6 +27,20 @@ STATUS_BY_ERROR: dict[type[HongyanError], int] = {
     PermissionDenied: 403,
     DatabaseUnavailable: 503,
 }
+RETRY_AFTER_S = 5  # the pools reconnect on their own within a couple of seconds of PostgreSQL coming back
+# What a lost or unreachable database raises: refused or dropped connections, a server shutting down
+# (psycopg's AdminShutdown is an OperationalError), a closed connection, no pool slot within the timeout.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.TimeoutError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+)
+OUTAGE_MESSAGE = (
+    "数据库暂时无法连接，请稍后重试 the database is unavailable for the moment; try again in a few seconds"
+)
+log = logging.getLogger(__name__)
 
 
 def status_for(exc: HongyanError) -> int:
@@ -33,13 +51,27 @@ def status_for(exc: HongyanError) -> int:
     return 500
 
 
+def error_response(exc: HongyanError) -> JSONResponse:
+    """{"detail": message, "error": class name} with the error's status (and Retry-After on a 503)."""
+    status = status_for(exc)
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
+    return JSONResponse(
+        status_code=status, content={"detail": exc.message, "error": type(exc).__name__}, headers=headers
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Answer every HongyanError with {"detail": message, "error": class name}."""
+    """Answer every HongyanError, and a database outage as DatabaseUnavailable."""
 
     async def handle(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, HongyanError)
-        return JSONResponse(
-            status_code=status_for(exc), content={"detail": exc.message, "error": type(exc).__name__}
-        )
+        return error_response(exc)
+
+    async def outage(request: Request, exc: Exception) -> JSONResponse:
+        # one line, not the statement and its parameters: they may hold personal data
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return error_response(DatabaseUnavailable(OUTAGE_MESSAGE))
 
     app.add_exception_handler(HongyanError, handle)
+    for cls in OUTAGE_ERRORS:
+        app.add_exception_handler(cls, outage)
