@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.auth import install_auth_handlers
-from api.errors import install_error_handlers
+from api.errors import document_errors, install_error_handlers
 from api.input_guard import InputGuard
 from api.routes import (
     accounts,
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    document_errors(app)
     app.add_middleware(InputGuard)  # NUL, lone surrogates, control characters: before any route
     install_auth_handlers(app)
     app.include_router(health.router)

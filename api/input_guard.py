@@ -85,7 +85,13 @@ def clean_json(body: bytes) -> bytes | None:
         return None
     try:
         value = json.loads(body)
-    except (ValueError, RecursionError):
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            "请求内容不是 UTF-8 编码的 JSON the body is not UTF-8 encoded JSON", field="body"
+        ) from None
+    except RecursionError:
+        raise InvalidInput("请求内容嵌套过深 the JSON body is nested too deeply", field="body") from None
+    except ValueError:
         return None
     try:
         cleaned = _clean(value, "body")
@@ -159,7 +165,7 @@ def _with_length(headers: Iterable[tuple[bytes, bytes]], length: int) -> list[tu
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:
     """The whole request body; `more` is True when the client went away before sending all of it."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

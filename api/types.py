@@ -31,3 +31,9 @@ Offset = Annotated[int, Field(ge=0, le=INT8_MAX)]
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 """A float that is a number: inf, -inf and nan are refused."""
+
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+"""Degrees east, WGS84 (or the datum the request names)."""
+
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+"""Degrees north."""

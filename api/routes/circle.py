@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from api.auth import AppEngine, bearer
 from api.deps import ConnectionDep
-from api.types import Finite, Id, Int4, Offset
+from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
 from geo.errors import NotFound
 from matching.circles import CircleQuery, CircleService
 from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
@@ -46,8 +46,8 @@ def _read_connection(engine: Engine) -> Connection:
 @router.get("/circle", operation_id="circle", response_class=Response)
 async def circle(
     request: Request,
-    lon: Annotated[Finite, Query(description="经度 longitude")],
-    lat: Annotated[Finite, Query(description="纬度 latitude")],
+    lon: Annotated[Longitude, Query(description="经度 longitude")],
+    lat: Annotated[Latitude, Query(description="纬度 latitude")],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import ConnectionDep
 from api.routes.circle import CirclesDep, MinutesQuery, ModeQuery, RadiusQuery
-from api.types import Finite, Id, Int4
+from api.types import Finite, Id, Int4, Latitude, Longitude
 from geo.errors import InvalidInput, PermissionDenied
 from matching.matches import rank_positions, resident_matches, vacancy_candidates
 from matching.related import check_detail_code, list_related, remove_related, set_related
@@ -117,8 +117,8 @@ def candidates_for_vacancy(
 def anonymous_matches(
     public: ConnectionDep,
     circles: CirclesDep,
-    lon: Annotated[Finite, Query(description="经度 longitude")],
-    lat: Annotated[Finite, Query(description="纬度 latitude")],
+    lon: Annotated[Longitude, Query(description="经度 longitude")],
+    lat: Annotated[Latitude, Query(description="纬度 latitude")],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,

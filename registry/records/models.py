@@ -39,8 +39,8 @@ class ResidentFields(_Body):
     return_date: date | None = Field(None, description="返乡时间 when they returned / plan to return")
     employer: str | None = Field(None, max_length=100, description="工作单位")
     work_place: str | None = Field(None, max_length=200, description="工作地点")
-    lon: float | None = Field(None, description="住址经度 home longitude (GPS)")
-    lat: float | None = Field(None, description="住址纬度 home latitude (GPS)")
+    lon: float | None = Field(None, ge=-180, le=180, description="住址经度 home longitude (GPS)")
+    lat: float | None = Field(None, ge=-90, le=90, description="住址纬度 home latitude (GPS)")
     datum: Datum = Field("wgs84", description="坐标系: wgs84, or gcj02 from AMap/WeChat phones")
     effective_date: date | None = Field(
         None, description="变动生效日期 when the change happened (default today)"
@@ -74,8 +74,8 @@ class EnterpriseCreate(EnterpriseFields):
 
     name: str = Field(min_length=1, max_length=100)
     area_code: str = Field(pattern=AREA_CODE, description="所在乡镇或村代码")
-    lon: float = Field(description="经营场所经度")
-    lat: float = Field(description="经营场所纬度")
+    lon: float = Field(ge=-180, le=180, description="经营场所经度")
+    lat: float = Field(ge=-90, le=90, description="经营场所纬度")
     datum: Datum = "wgs84"
 
 
