@@ -42,7 +42,7 @@ class InputGuard:
             if kind is None or scope["method"] not in BODY_METHODS:
                 await self.app(scope, receive, send)
                 return
-            body, more = await _read_body(receive)
+            body, gone = await _read_body(receive)
             cleaned = clean_json(body) if kind == "json" else clean_form(body)
         except InvalidInput as exc:
             await error_response(exc)(scope, receive, send)
@@ -50,7 +50,7 @@ class InputGuard:
         if cleaned is not None:
             scope = dict(scope, headers=_with_length(scope["headers"], len(cleaned)))
             body = cleaned
-        await self.app(scope, _replay(body, more, receive), send)
+        await self.app(scope, _replay(body, gone, receive), send)
 
 
 def check_target(path: str, query_string: bytes) -> None:
@@ -78,8 +78,9 @@ def body_kind(content_type: str | None) -> str | None:
 def clean_json(body: bytes) -> bytes | None:
     """The JSON body re-encoded when a string lost control characters, None when it is fine as sent.
 
-    InvalidInput for NUL, a lone surrogate, a non-finite number or an integer beyond bigint. A body that is
-    not JSON at all is left to FastAPI, which answers it with its own 422.
+    InvalidInput for NUL, a lone surrogate, a non-finite number, an integer beyond bigint, bytes that are not
+    UTF-8 (FastAPI would answer 400 in English). A body that is not JSON syntax is left to FastAPI's own 422,
+    which points at the position.
     """
     if not body.strip():
         return None
@@ -104,7 +105,7 @@ def clean_json(body: bytes) -> bytes | None:
 
 def clean_form(body: bytes) -> bytes | None:
     """The url-encoded form re-encoded when a value lost control characters, None when it is fine as sent."""
-    pairs = parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+    pairs = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
     for name, value in pairs:
         _check_text(name, name, "表单字段名")
         _check_text(value, name, "表单字段")
@@ -164,7 +165,7 @@ def _with_length(headers: Iterable[tuple[bytes, bytes]], length: int) -> list[tu
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:
-    """The whole request body; `more` is True when the client went away before sending all of it."""
+    """The whole request body, and True when the client went away before sending all of it."""
     chunks: list[bytes] = []
     while True:
         message = await receive()

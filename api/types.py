@@ -21,10 +21,8 @@ Id4 = Annotated[int, Field(ge=1, le=INT4_MAX)]
 """A row id held in an integer (serial) column: policies, tasks."""
 
 Int4 = Annotated[int, Field(ge=-INT4_MAX - 1, le=INT4_MAX)]
-"""A number stored in an integer column (a count, a wage, an amount)."""
-
-Count = Annotated[int, Field(ge=0, le=INT4_MAX)]
-"""A count of people or things stored in an integer column (employees, capacity, new jobs)."""
+"""A number stored in an integer column (a count, a wage, an amount); its domain rule (not negative …) is
+checked further in, with the domain's own message."""
 
 Offset = Annotated[int, Field(ge=0, le=INT8_MAX)]
 """Rows to skip (PostgreSQL's OFFSET is a bigint)."""

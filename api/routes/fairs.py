@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
-from api.types import Count, Finite, Id
+from api.types import Finite, Id, Int4
 from geo.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
@@ -44,7 +44,7 @@ class VenueBody(BaseModel):
     lon: Finite = Field(ge=-180, le=180)
     lat: Finite = Field(ge=-90, le=90)
     address: str = Field(default="", max_length=200)
-    capacity: Count = Field(default=0, description="展位数 booths the venue holds")
+    capacity: Int4 = Field(default=0, description="展位数 booths the venue holds")
 
 
 class FairBody(BaseModel):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection
 from api.deps import ConnectionDep
-from api.types import Count, Finite, Id, Int4
+from api.types import Finite, Id, Int4
 from registry.parks import support
 from registry.parks.store import (
     NewPark,
@@ -39,7 +39,7 @@ class ParkIn(BaseModel):
     area_code: str = Field(pattern=r"^[0-9]{12}$")
     lon: Finite = Field(ge=-180, le=180)
     lat: Finite = Field(ge=-90, le=90)
-    capacity: Count
+    capacity: Int4
     unit: str = "units"
     operator: str = Field(default="", max_length=100)
     contact_name: str = Field(default="", max_length=40)
@@ -53,7 +53,7 @@ class TenantIn(BaseModel):
     enterprise_id: Id | None = Field(default=None, ge=1)
     talent_id: Id | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
     resident_id: Id | None = Field(default=None, ge=1, description="older data: a resident as the tenant")
-    units: Count = 1
+    units: Int4 = 1
     moved_in_on: date | None = None
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import CurrentAccount, ScopedConnection, client_address
 from api.routes.circle import CirclesDep
-from api.types import Count, Finite, Id
+from api.types import Finite, Id, Int4
 from geo.errors import PermissionDenied
 from matching.shared import SharedEntry, plan_shared, post_entry
 from registry.accounts.auth import audit
@@ -24,7 +24,7 @@ class SharedIn(BaseModel):
 
     site_id: Id = Field(ge=1, description="企业场所 one of your enterprise's sites")
     occupation_code: str = Field(description="工种代码 detail occupation code, e.g. 6-18-02-04")
-    workers: Count = Field(description="人数 number of workers")
+    workers: Int4 = Field(description="人数 number of workers")
     date_from: date = Field(description="开始日期 from")
     date_to: date = Field(description="结束日期 to (inclusive)")
     note: str = Field(default="", max_length=500, description="说明 e.g. 淡季 off-season")
