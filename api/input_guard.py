@@ -4,8 +4,8 @@ PostgreSQL cannot store a NUL character and UTF-8 cannot encode a lone UTF-16 su
 decodes to one): either would fail deep in a query as a 500. This ASGI middleware answers them with a 422
 naming the field, for the path, the query string, JSON bodies and url-encoded forms. Other control characters
 in JSON and form values are stripped (geo.text.strip_control), as the spreadsheet import strips them; numbers
-in JSON must be finite and fit PostgreSQL's bigint. Multipart uploads pass untouched: the import reads the
-file itself and checks its cells by the same rule.
+in JSON must be finite and fit PostgreSQL's bigint; a JSON or form body over 1 MB is a 413. Multipart uploads
+pass untouched: the import streams the file itself and checks its cells by the same rule.
 """
 
 from __future__ import annotations
@@ -22,8 +22,10 @@ from api.errors import error_response
 from api.types import INT8_MAX
 from geo.errors import InvalidInput
 from geo.text import has_lone_surrogate, has_nul, strip_control
+from registry.intake.read import UploadTooLarge
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_BODY_BYTES = 1024 * 1024  # a JSON or form body is a form's worth of fields; files go as multipart
 
 
 class InputGuard:
@@ -167,11 +169,18 @@ def _with_length(headers: Iterable[tuple[bytes, bytes]], length: int) -> list[tu
 async def _read_body(receive: Receive) -> tuple[bytes, bool]:
     """The whole request body, and True when the client went away before sending all of it."""
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             return b"".join(chunks), True
         chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        if size > MAX_BODY_BYTES:  # before buffering more: a body without a content type is read here too
+            raise UploadTooLarge(
+                f"请求内容超过 {MAX_BODY_BYTES // 1024} KB 上限 the request body exceeds the limit",
+                field="body",
+            )
         if not message.get("more_body", False):
             return b"".join(chunks), False
 

@@ -120,6 +120,13 @@ def test_non_finite_numbers_in_json_are_a_422(world: tuple[TestClient, World, En
     _refused(response, "body.capacity", "有限数")
 
 
+def test_a_json_body_over_the_limit_is_a_413_before_it_is_read_whole(public: TestClient) -> None:
+    body = b'{"login": "' + b"x" * (2 * 1024 * 1024) + b'", "password": "x"}'
+    response = public.post("/api/v1/auth/login", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413, response.text
+    assert "body" in response.json()["detail"]
+
+
 def test_control_characters_are_stripped_from_json_text(
     world: tuple[TestClient, World, Engine],
 ) -> None:
