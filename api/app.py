@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.auth import install_auth_handlers
-from api.errors import install_error_handlers
+from api.errors import document_errors, install_error_handlers
+from api.input_guard import InputGuard
 from api.routes import (
     accounts,
     areas,
@@ -76,8 +77,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.add_middleware(UploadLimit, max_upload_mb=settings.max_upload_mb, max_body_mb=settings.max_body_mb)
     install_error_handlers(app)
+    document_errors(app)
+    app.add_middleware(InputGuard)  # NUL, lone surrogates, control characters: before any route
+    # the last added runs first: a body is bounded before the guard (or anything else) reads it
+    app.add_middleware(UploadLimit, max_upload_mb=settings.max_upload_mb, max_body_mb=settings.max_body_mb)
     install_auth_handlers(app)
     app.include_router(health.router)
     app.include_router(areas.router)

@@ -48,7 +48,7 @@ class Settings(BaseSettings):
         default=20.0, gt=0, le=100, description="raster cell of the reach polygon's outline (its accuracy)"
     )
     max_upload_mb: int = Field(default=200, gt=0, description="largest spreadsheet upload (registry import)")
-    max_body_mb: int = Field(default=16, gt=0, description="largest request body of any route but an upload")
+    max_body_mb: int = Field(default=1, gt=0, description="largest request body of any route but an upload")
     max_xlsx_cells: int = Field(default=10_000_000, gt=0, description="cells a workbook's sheet may declare")
     max_xlsx_shared_strings: int = Field(
         default=5_000_000, gt=0, description="shared strings a workbook may declare"

@@ -265,7 +265,7 @@ def test_a_chunked_body_to_any_other_route_is_cut_off_at_its_own_limit(env: Env)
 
     def body() -> Iterator[bytes]:
         yield b'{"login": "staff_a", "password": "'
-        for _ in range(17 * 16):  # 17 MB, over HONGYAN_MAX_BODY_MB (16)
+        for _ in range(2 * 16):  # 2 MB, over HONGYAN_MAX_BODY_MB (1)
             yield b"x" * CHUNK
         yield b'"}'
 
@@ -273,7 +273,7 @@ def test_a_chunked_body_to_any_other_route_is_cut_off_at_its_own_limit(env: Env)
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
     assert response.json() == {
-        "detail": "请求内容超过上限 16 MB（HONGYAN_MAX_BODY_MB），已停止接收：请拆成几个文件分别上传"
-        "（request body exceeds 16 MB）",
+        "detail": "请求内容超过上限 1 MB（HONGYAN_MAX_BODY_MB），已停止接收：请拆成几个文件分别上传"
+        "（request body exceeds 1 MB）",
         "error": "UploadTooLarge",
     }

@@ -18,6 +18,7 @@ from api.auth import (
     clear_session_cookie,
     client_address,
 )
+from api.types import Id
 from registry.accounts.auth import audit, log_in, log_out
 from registry.accounts.roles import Account
 from registry.accounts.store import NewAccount, create_account
@@ -42,8 +43,8 @@ class AccountBody(BaseModel):
     id_number: str = Field(description="身份证号 ID number")
     role: str
     area: str | None = Field(default=None, description="12-digit area code (staff roles)")
-    enterprise_id: int | None = None
-    resident_id: int | None = None
+    enterprise_id: Id | None = None
+    resident_id: Id | None = None
     password: str
 
 

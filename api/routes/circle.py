@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from api.auth import AppEngine, OptionalToken
 from api.deps import ConnectionDep
+from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
 from geo.errors import NotFound
 from matching.circles import CircleQuery, CircleService
 from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
@@ -31,9 +32,9 @@ def get_circles(request: Request) -> CircleService:
 CirclesDep = Annotated[CircleService, Depends(get_circles)]
 ModeQuery = Annotated[str, Query(description="出行方式 travel mode: walk 步行, ebike 电动车, car 汽车")]
 RadiusQuery = Annotated[
-    float | None, Query(description="半径（米，沿道路）radius in metres by road; default 3000")
+    Finite | None, Query(description="半径（米，沿道路）radius in metres by road; default 3000")
 ]
-MinutesQuery = Annotated[float | None, Query(description="或按出行时间（分钟）or a travel time in minutes")]
+MinutesQuery = Annotated[Finite | None, Query(description="或按出行时间（分钟）or a travel time in minutes")]
 
 
 def _read_connection(engine: Engine) -> Connection:
@@ -44,8 +45,8 @@ def _read_connection(engine: Engine) -> Connection:
 @router.get("/circle", operation_id="circle", response_class=Response)
 async def circle(
     request: Request,
-    lon: Annotated[float, Query(description="经度 longitude")],
-    lat: Annotated[float, Query(description="纬度 latitude")],
+    lon: Annotated[Longitude, Query(description="经度 longitude")],
+    lat: Annotated[Latitude, Query(description="纬度 latitude")],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,
@@ -56,10 +57,10 @@ async def circle(
         str | None,
         Query(pattern=r"^[0-9](-[0-9]{2}){0,3}$", description="职业代码或分组 occupation code or group"),
     ] = None,
-    min_wage: Annotated[int | None, Query(ge=0, description="最低月薪 minimum monthly wage (CNY)")] = None,
+    min_wage: Annotated[Int4 | None, Query(ge=0, description="最低月薪 minimum monthly wage (CNY)")] = None,
     full_time: Annotated[bool | None, Query(description="全职 full time (true) or part time (false)")] = None,
     limit: Annotated[int, Query(ge=1, le=2000, description="每页条数 positions per page")] = 200,
-    offset: Annotated[int, Query(ge=0, description="跳过条数 positions to skip")] = 0,
+    offset: Annotated[Offset, Query(ge=0, description="跳过条数 positions to skip")] = 0,
     reach: Annotated[bool, Query(description="返回可达范围多边形 include the reach polygon")] = True,
 ) -> Response:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
@@ -151,7 +152,7 @@ def enterprise_candidates(
     circles: CirclesDep,
     app_engine: AppEngine,
     token: OptionalToken,
-    enterprise_id: Annotated[int, Path(description="企业编号 enterprise id")],
+    enterprise_id: Annotated[Id, Path(description="企业编号 enterprise id")],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,

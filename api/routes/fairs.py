@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.types import Finite, Id, Int4
 from geo.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
@@ -33,17 +34,17 @@ from registry.programme.fairs import (
 )
 
 router = APIRouter(prefix="/api/v1/programme", tags=["fairs"])
-FairId = Annotated[int, Path(ge=1, description="招聘会 id")]
+FairId = Annotated[Id, Path(ge=1, description="招聘会 id")]
 
 
 class VenueBody(BaseModel):
     """A fair venue: name and point (WGS84)."""
 
     name: str = Field(max_length=100, description="场地名称 venue name")
-    lon: float = Field(ge=-180, le=180)
-    lat: float = Field(ge=-90, le=90)
+    lon: Finite = Field(ge=-180, le=180)
+    lat: Finite = Field(ge=-90, le=90)
     address: str = Field(default="", max_length=200)
-    capacity: int = Field(default=0, description="展位数 booths the venue holds")
+    capacity: Int4 = Field(default=0, description="展位数 booths the venue holds")
 
 
 class FairBody(BaseModel):
@@ -51,7 +52,7 @@ class FairBody(BaseModel):
 
     fair_date: date = Field(description="日期 the day")
     kind: str = Field(description="workers (周三招工), talents (周六招才) or special (专场)")
-    venue_id: int
+    venue_id: Id
     title: str = Field(default="", max_length=100)
     theme: str = Field(default="", description="专场主题 spring_breeze, campus, livestream or other")
 
@@ -59,9 +60,9 @@ class FairBody(BaseModel):
 class GenerateBody(BaseModel):
     """A year's "2+N" calendar at a venue, with holidays to skip."""
 
-    year: int
-    venue_id: int = Field(description="周三、周六常规招聘会的场地 the venue of the regular fairs")
-    special_venue_ids: list[int] = Field(default_factory=list, description="专场轮流使用的场地")
+    year: int = Field(ge=2000, le=2100)
+    venue_id: Id = Field(description="周三、周六常规招聘会的场地 the venue of the regular fairs")
+    special_venue_ids: list[Id] = Field(default_factory=list, description="专场轮流使用的场地")
     skip: list[date] = Field(default_factory=list, description="跳过的节假日 holidays without regular fairs")
 
 
@@ -74,9 +75,9 @@ class StatusBody(BaseModel):
 class BoothBody(BaseModel):
     """A booth: the enterprise (HR: their own, may be left out) and the vacancies it recruits for."""
 
-    enterprise_id: int | None = None
+    enterprise_id: Id | None = None
     booth_no: str = Field(default="", max_length=20)
-    vacancy_ids: list[int] = Field(default_factory=list, max_length=50)
+    vacancy_ids: list[Id] = Field(default_factory=list, max_length=50)
 
 
 class SeekerBody(BaseModel):
@@ -91,8 +92,8 @@ class SeekerBody(BaseModel):
 class OutcomeBody(BaseModel):
     """An intention or hire between a seeker and a booth."""
 
-    booth_id: int
-    registration_id: int
+    booth_id: Id
+    registration_id: Id
     kind: str = Field(description="intention (达成就业意向) or hire (录用)")
 
 

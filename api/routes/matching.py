@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import ConnectionDep
 from api.routes.circle import CirclesDep, MinutesQuery, ModeQuery, RadiusQuery
+from api.types import Finite, Id, Int4, Latitude, Longitude
 from geo.errors import InvalidInput, PermissionDenied
 from matching.matches import rank_positions, resident_matches, vacancy_candidates
 from matching.related import check_detail_code, list_related, remove_related, set_related
@@ -32,7 +33,7 @@ class RelatedIn(BaseModel):
 
     code_a: str = Field(description="工种代码 detail occupation code, e.g. 6-18-02-04")
     code_b: str = Field(description="相关工种代码 the related code")
-    weight: float = Field(description="关联度 0 < weight ≤ 1")
+    weight: Finite = Field(description="关联度 0 < weight ≤ 1")
     note: str = Field(default="", max_length=200, description="说明 note")
 
 
@@ -62,7 +63,7 @@ def matches_for_resident(
     scoped: ScopedConnection,
     public: ConnectionDep,
     circles: CirclesDep,
-    resident_id: Annotated[int, Path(ge=1)],
+    resident_id: Annotated[Id, Path(ge=1)],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,
@@ -85,7 +86,7 @@ def candidates_for_vacancy(
     public: ConnectionDep,
     circles: CirclesDep,
     cipher: Cipher,
-    vacancy_id: Annotated[int, Path(ge=1)],
+    vacancy_id: Annotated[Id, Path(ge=1)],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,
@@ -120,15 +121,15 @@ def candidates_for_vacancy(
 def anonymous_matches(
     public: ConnectionDep,
     circles: CirclesDep,
-    lon: Annotated[float, Query(description="经度 longitude")],
-    lat: Annotated[float, Query(description="纬度 latitude")],
+    lon: Annotated[Longitude, Query(description="经度 longitude")],
+    lat: Annotated[Latitude, Query(description="纬度 latitude")],
     mode: ModeQuery = "walk",
     radius_m: RadiusQuery = None,
     minutes: MinutesQuery = None,
     trade: Annotated[
         str | None, Query(pattern=r"^[0-9](-[0-9]{2}){3}$", description="我的工种 my occupation code")
     ] = None,
-    expected_wage: Annotated[int | None, Query(ge=0, description="期望月薪 expected monthly wage")] = None,
+    expected_wage: Annotated[Int4 | None, Query(ge=0, description="期望月薪 expected monthly wage")] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="条数 items")] = 100,
 ) -> dict[str, Any]:
     """匿名匹配 Positions within reach ranked for a trade and wage you state (no account, nothing stored)."""

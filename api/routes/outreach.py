@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.types import Id
 from registry.accounts.auth import audit
 from registry.outreach.cities import cities
 from registry.outreach.contacts import NewContact, list_contacts, log_contact
@@ -30,7 +31,7 @@ City = Annotated[str, Query(min_length=1, max_length=20, description="务工城�
 class ContactIn(BaseModel):
     """One contact with a resident working away."""
 
-    resident_id: int = Field(ge=1)
+    resident_id: Id = Field(ge=1)
     channel: str = Field(description="phone | wechat | visit | sms | fair | other")
     outcome: str = Field(
         description="no_answer | reached | interested | not_interested | will_return | returned"
@@ -133,7 +134,7 @@ def add_contact(account: CurrentAccount, conn: ScopedConnection, body: ContactIn
 def contacts(
     account: CurrentAccount,
     conn: ScopedConnection,
-    resident_id: Annotated[int | None, Query(ge=1)] = None,
+    resident_id: Annotated[Id | None, Query(ge=1)] = None,
     due: Annotated[bool, Query(description="只看到期待跟进的 only follow-ups due")] = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:

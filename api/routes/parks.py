@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection
 from api.deps import ConnectionDep
+from api.types import Finite, Id, Int4
 from registry.parks import support
 from registry.parks.store import (
     NewPark,
@@ -36,9 +37,9 @@ class ParkIn(BaseModel):
     name: str = Field(max_length=100)
     kind: str
     area_code: str = Field(pattern=r"^[0-9]{12}$")
-    lon: float = Field(ge=-180, le=180)
-    lat: float = Field(ge=-90, le=90)
-    capacity: int
+    lon: Finite = Field(ge=-180, le=180)
+    lat: Finite = Field(ge=-90, le=90)
+    capacity: Int4
     unit: str = "units"
     operator: str = Field(default="", max_length=100)
     contact_name: str = Field(default="", max_length=40)
@@ -49,10 +50,10 @@ class ParkIn(BaseModel):
 class TenantIn(BaseModel):
     """A tenant moving in: one of enterprise_id, talent_id (人才库) or resident_id, and the units taken."""
 
-    enterprise_id: int | None = Field(default=None, ge=1)
-    talent_id: int | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
-    resident_id: int | None = Field(default=None, ge=1, description="older data: a resident as the tenant")
-    units: int = 1
+    enterprise_id: Id | None = Field(default=None, ge=1)
+    talent_id: Id | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
+    resident_id: Id | None = Field(default=None, ge=1, description="older data: a resident as the tenant")
+    units: Int4 = 1
     moved_in_on: date | None = None
 
 
@@ -60,11 +61,11 @@ class SupportIn(BaseModel):
     """An application for entrepreneurship support by one of an enterprise, a talent or a resident."""
 
     kind: str
-    enterprise_id: int | None = Field(default=None, ge=1)
-    talent_id: int | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
-    resident_id: int | None = Field(default=None, ge=1, description="older data: a resident as the applicant")
-    park_id: int | None = Field(default=None, ge=1)
-    amount_yuan: int | None = None
+    enterprise_id: Id | None = Field(default=None, ge=1)
+    talent_id: Id | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
+    resident_id: Id | None = Field(default=None, ge=1, description="older data: a resident as the applicant")
+    park_id: Id | None = Field(default=None, ge=1)
+    amount_yuan: Int4 | None = None
 
 
 class StepIn(BaseModel):
@@ -110,7 +111,7 @@ def stats(
 
 @router.get("/parks/{park_id}", operation_id="get_park")
 def park(
-    account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, park_id: Annotated[int, Path(ge=1)]
+    account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, park_id: Annotated[Id, Path(ge=1)]
 ) -> dict[str, Any]:
     """园区详情 One park of your area with its tenants."""
     require_role(account, STAFF_ROLES, "reading the park registry")
@@ -119,7 +120,7 @@ def park(
 
 @router.post("/parks/{park_id}/tenants", operation_id="add_park_tenant", status_code=201)
 def tenant_in(
-    account: CurrentAccount, conn: ScopedConnection, park_id: Annotated[int, Path(ge=1)], body: TenantIn
+    account: CurrentAccount, conn: ScopedConnection, park_id: Annotated[Id, Path(ge=1)], body: TenantIn
 ) -> dict[str, Any]:
     """入驻 A tenant moves in (refused when occupancy would exceed capacity)."""
     return {"tenant_id": add_tenant(conn, account, park_id, NewTenant(**body.model_dump()))}
@@ -129,8 +130,8 @@ def tenant_in(
 def tenant_out(
     account: CurrentAccount,
     conn: ScopedConnection,
-    park_id: Annotated[int, Path(ge=1)],
-    tenant_id: Annotated[int, Path(ge=1)],
+    park_id: Annotated[Id, Path(ge=1)],
+    tenant_id: Annotated[Id, Path(ge=1)],
 ) -> dict[str, Any]:
     """迁出 A tenant leaves; its units become free."""
     move_out(conn, account, park_id, tenant_id)
@@ -160,7 +161,7 @@ def submit_support(account: CurrentAccount, conn: ScopedConnection, body: Suppor
 
 @router.get("/support-requests/{request_id}", operation_id="get_support_request")
 def support_request(
-    account: CurrentAccount, conn: ScopedConnection, request_id: Annotated[int, Path(ge=1)]
+    account: CurrentAccount, conn: ScopedConnection, request_id: Annotated[Id, Path(ge=1)]
 ) -> dict[str, Any]:
     """申请详情 One request with every step (who, when, why)."""
     require_role(account, STAFF_ROLES, "reading support requests")
@@ -169,7 +170,7 @@ def support_request(
 
 @router.post("/support-requests/{request_id}/status", operation_id="advance_support_request")
 def support_step(
-    account: CurrentAccount, conn: ScopedConnection, request_id: Annotated[int, Path(ge=1)], body: StepIn
+    account: CurrentAccount, conn: ScopedConnection, request_id: Annotated[Id, Path(ge=1)], body: StepIn
 ) -> dict[str, Any]:
     """审核流转 Move a request one step on (submitted → reviewing → approved/rejected → disbursed)."""
     return support.advance(conn, account, request_id, body.to, reason=body.reason)

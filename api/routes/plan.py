@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ConnectionDep
 from api.routes.circle import CirclesDep
+from api.types import Finite
 from matching.rebalance import plan_rebalance
 
 router = APIRouter(prefix="/api/v1/plan", tags=["plan"])
@@ -20,7 +21,7 @@ def rebalance(
     level: Annotated[str, Query(description="区域层级 township 乡镇 or village 村")] = "township",
     mode: Annotated[str, Query(description="出行方式 car 汽车 or ebike 电动车")] = "car",
     max_minutes: Annotated[
-        float | None, Query(description="最长通勤（分钟）maximum commute; default 45 by car, 30 by e-bike")
+        Finite | None, Query(description="最长通勤（分钟）maximum commute; default 45 by car, 30 by e-bike")
     ] = None,
     group: Annotated[str | None, Query(description="职业中类 occupation medium group, e.g. 6-18")] = None,
 ) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from sqlalchemy import Connection
 
 from api.auth import CurrentAccount, OptionalToken, ScopedConnection, app_transaction, client_address
+from api.types import Id, Id4, Offset
 from geo.errors import InvalidInput, PermissionDenied
 from registry.accounts.auth import AuthenticationFailed, audit, authenticate
 from registry.accounts.roles import Account
@@ -91,7 +92,7 @@ def policies(
         Query(description="resident:<id> or enterprise:<id>: only the policies it may apply for (login)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """政策检索 Search the policies (public): every word of q must match, best first; filter by category."""
     ids = None
@@ -108,7 +109,7 @@ def policies(
 
 
 @router.get("/policies/{policy_id}", operation_id="get_policy")
-def policy(conn: PublicConnection, policy_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
+def policy(conn: PublicConnection, policy_id: Annotated[Id4, Path(ge=1)]) -> dict[str, Any]:
     """政策详情 One policy (public)."""
     return policy_json(get_policy(conn, policy_id))
 
@@ -132,7 +133,7 @@ def patch(
     request: Request,
     account: CurrentAccount,
     conn: ScopedConnection,
-    policy_id: Annotated[int, Path(ge=1)],
+    policy_id: Annotated[Id4, Path(ge=1)],
     body: Annotated[
         dict[str, Any], Body(examples=[{"amount": "最高30万元", "eligibility": {"max_age": 55}}])
     ],
@@ -162,7 +163,7 @@ def for_resident(
     request: Request,
     account: CurrentAccount,
     conn: ScopedConnection,
-    resident_id: Annotated[int, Path(ge=1)],
+    resident_id: Annotated[Id, Path(ge=1)],
     eligible_only: Annotated[
         bool, Query(description="只看可享受的 only the policies every condition allows")
     ] = False,
@@ -182,7 +183,7 @@ def for_enterprise(
     request: Request,
     account: CurrentAccount,
     conn: ScopedConnection,
-    enterprise_id: Annotated[int, Path(ge=1)],
+    enterprise_id: Annotated[Id, Path(ge=1)],
     eligible_only: Annotated[
         bool, Query(description="只看可享受的 only the policies every condition allows")
     ] = False,

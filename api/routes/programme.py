@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentAccount, ScopedConnection, client_address
+from api.types import Id4, Int4
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
 from registry.programme.access import FAIR_DAY_STAFF, require
@@ -29,9 +30,9 @@ class TargetsBody(BaseModel):
     """A year's targets (county or, with area, one township)."""
 
     year: int = Field(ge=2000, le=2100)
-    new_jobs: int = Field(description="年新增就业（人）")
-    fairs: int = Field(description="招聘会（场）")
-    intentions: int = Field(description="达成就业意向（人）")
+    new_jobs: Int4 = Field(description="年新增就业（人）")
+    fairs: Int4 = Field(description="招聘会（场）")
+    intentions: Int4 = Field(description="达成就业意向（人）")
     area: str = Field(default=COUNTY, pattern=r"^[0-9]{12}$")
 
 
@@ -40,7 +41,7 @@ class JobReportBody(BaseModel):
 
     township: str = Field(pattern=r"^[0-9]{12}$")
     month: date = Field(description="any day of the month")
-    new_jobs: int
+    new_jobs: Int4
 
 
 class TaskBody(BaseModel):
@@ -53,7 +54,7 @@ class TaskBody(BaseModel):
     partner_units: list[str] = Field(default_factory=list, max_length=20, description="配合单位")
     deadline_text: str = Field(default="", max_length=100)
     status: str = "not_started"
-    seq: int | None = None
+    seq: Int4 | None = None
 
 
 class TaskUpdate(BaseModel):
@@ -139,7 +140,7 @@ def new_task(body: TaskBody, account: CurrentAccount, conn: ScopedConnection) ->
 
 @router.patch("/tasks/{task_id}", operation_id="update_task")
 def patch_task(
-    task_id: Annotated[int, Path(ge=1)], body: TaskUpdate, account: CurrentAccount, conn: ScopedConnection
+    task_id: Annotated[Id4, Path(ge=1)], body: TaskUpdate, account: CurrentAccount, conn: ScopedConnection
 ) -> dict[str, Any]:
     """更新任务 Change a task's status or deadline, or add a progress note (county staff)."""
     update_task(conn, account, task_id, status=body.status, deadline=body.deadline, note=body.note)

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.types import Id
 from registry.accounts.auth import audit
 from registry.records.history import history
 from registry.records.models import ResidentCreate, ResidentFields, ReviewDecision
@@ -20,7 +21,7 @@ from registry.records.residents import (
 from registry.records.workflow import Step
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
-ResidentId = Annotated[int, Path(ge=1, description="居民编号 resident id")]
+ResidentId = Annotated[Id, Path(ge=1, description="居民编号 resident id")]
 
 
 def step_body(kind: str, record_id: int, step: Step) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.types import Id, Offset
 from registry.accounts.auth import audit
 from registry.accounts.residents import MAX_PAGE, list_residents
 from registry.records.export import residents_workbook
@@ -25,7 +26,7 @@ def residents(
         str | None, Query(pattern=r"^[0-9]{12}$", description="村/社区代码 village code")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """居民 Residents in your area (masked); other areas' residents are never returned."""
     rows = list_residents(conn, account, cipher=cipher, village=village, limit=limit, offset=offset)
@@ -70,7 +71,7 @@ def resident(
     account: CurrentAccount,
     conn: ScopedConnection,
     cipher: Cipher,
-    resident_id: Annotated[int, Path(ge=1)],
+    resident_id: Annotated[Id, Path(ge=1)],
     unmasked: Annotated[
         bool,
         Query(

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine
 
 from api.auth import AppEngine, BearerToken, Cipher, CurrentAccount, ScopedConnection
 from api.routes.records import step_body
+from api.types import Id
 from geo.errors import HongyanError
 from matching.circles import CircleService
 from matching.live import site_changed
@@ -44,8 +45,8 @@ from registry.records.vacancies import (
 from registry.records.workflow import Step
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
-EnterpriseId = Annotated[int, Path(ge=1, description="企业编号 enterprise id")]
-VacancyId = Annotated[int, Path(ge=1, description="岗位编号 vacancy id")]
+EnterpriseId = Annotated[Id, Path(ge=1, description="企业编号 enterprise id")]
+VacancyId = Annotated[Id, Path(ge=1, description="岗位编号 vacancy id")]
 
 
 @router.get("/review/queue", operation_id="review_queue")

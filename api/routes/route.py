@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import ConnectionDep
 from api.routes import config
 from api.routes.circle import CirclesDep
+from api.types import Id, Latitude, Longitude
 from matching.routes import route_to_site
 
 routes = APIRouter(prefix="/api/v1", tags=["route"])
@@ -18,9 +19,9 @@ routes = APIRouter(prefix="/api/v1", tags=["route"])
 def route(
     conn: ConnectionDep,
     circles: CirclesDep,
-    lon: Annotated[float, Query(description="出发点经度 longitude of the start")],
-    lat: Annotated[float, Query(description="出发点纬度 latitude of the start")],
-    site_id: Annotated[int, Query(description="企业网点编号 enterprise site id")],
+    lon: Annotated[Longitude, Query(description="出发点经度 longitude of the start")],
+    lat: Annotated[Latitude, Query(description="出发点纬度 latitude of the start")],
+    site_id: Annotated[Id, Query(description="企业网点编号 enterprise site id")],
     mode: Annotated[
         Literal["walk", "ebike", "car"], Query(description="出行方式 walk 步行, ebike 电动车, car 汽车")
     ] = "walk",

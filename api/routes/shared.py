@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import CurrentAccount, ScopedConnection, client_address
 from api.routes.circle import CirclesDep
+from api.types import Finite, Id, Int4
 from geo.errors import PermissionDenied
 from matching.shared import SharedEntry, plan_shared, post_entry
 from registry.accounts.auth import audit
@@ -21,9 +22,9 @@ PLANNER_ROLES = frozenset({"county_admin", "county_reviewer", "township_staff"})
 class SharedIn(BaseModel):
     """Workers of a trade at one of your sites for a date range."""
 
-    site_id: int = Field(ge=1, description="企业场所 one of your enterprise's sites")
+    site_id: Id = Field(ge=1, description="企业场所 one of your enterprise's sites")
     occupation_code: str = Field(description="工种代码 detail occupation code, e.g. 6-18-02-04")
-    workers: int = Field(description="人数 number of workers")
+    workers: Int4 = Field(description="人数 number of workers")
     date_from: date = Field(description="开始日期 from")
     date_to: date = Field(description="结束日期 to (inclusive)")
     note: str = Field(default="", max_length=500, description="说明 e.g. 淡季 off-season")
@@ -66,7 +67,7 @@ def shared_plan(
     circles: CirclesDep,
     mode: Annotated[str, Query(description="出行方式 car 汽车 or ebike 电动车")] = "car",
     max_minutes: Annotated[
-        float | None, Query(description="最长通勤（分钟）maximum commute; default 45 by car, 30 by e-bike")
+        Finite | None, Query(description="最长通勤（分钟）maximum commute; default 45 by car, 30 by e-bike")
     ] = None,
     day: Annotated[
         date | None, Query(alias="date", description="日期 only offers and needs covering this date")

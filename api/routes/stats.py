@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep
+from api.types import Finite
 from geo.errors import NotFound
 from matching.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
 
@@ -59,7 +60,7 @@ def area_stats(
         Literal["walk", "ebike", "car"], Query(description="出行方式 walk 步行, ebike 电动车, car 汽车")
     ] = "walk",
     radius_m: Annotated[
-        float, Query(gt=0, description="半径（米，沿道路）radius in metres by road")
+        Finite, Query(gt=0, description="半径（米，沿道路）radius in metres by road")
     ] = 3000.0,
 ) -> AreaStatsOut:
     """就业圈统计 Seekers, positions, positions in reach, 2SFCA access and balance per area (latest run)."""

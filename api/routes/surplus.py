@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import ConnectionDep
+from api.types import Finite
 from matching.surplus_store import choices, surplus, trend
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
@@ -18,7 +19,7 @@ GroupQuery = Annotated[
 ModeQuery = Annotated[
     Literal["walk", "ebike", "car"], Query(description="出行方式 walk 步行, ebike 电动车, car 汽车")
 ]
-RadiusQuery = Annotated[float, Query(gt=0, description="半径（米，沿道路）radius in metres by road")]
+RadiusQuery = Annotated[Finite, Query(gt=0, description="半径（米，沿道路）radius in metres by road")]
 
 
 @router.get("/surplus", operation_id="surplus_snapshot")

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, Query, Request
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.types import Id, Offset
 from geo.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.talents.models import KINDS
@@ -29,7 +30,7 @@ from registry.talents.store import (
 from registry.talents.validate import project_from, talent_from
 
 router = APIRouter(prefix="/api/v1", tags=["talents"])
-TalentId = Annotated[int, Path(ge=1)]
+TalentId = Annotated[Id, Path(ge=1)]
 TALENT_EXAMPLE = {
     "kind": "returnee_entrepreneur", "name": "王晓明", "id_number": "34152219880512001X",
     "village_code": "341522100001", "phone": "13900000001", "skills": ["电子商务"], "industry": "电子商务",
@@ -59,7 +60,7 @@ def talents(
         str | None, Query(pattern=r"^[0-9]{12}$", description="乡镇或村代码 township or village")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     """人才库 Talents of your area (masked), with their projects; search and filter by kind or area."""
     rows, total = list_talents(
@@ -158,7 +159,7 @@ def patch_project(
     conn: ScopedConnection,
     cipher: Cipher,
     talent_id: TalentId,
-    project_id: Annotated[int, Path(ge=1)],
+    project_id: Annotated[Id, Path(ge=1)],
     body: Annotated[dict[str, Any], Body(examples=[{"stage": "operating", "jobs_created": 12}])],
 ) -> dict[str, Any]:
     """修改项目 Change some fields of a project."""
@@ -176,7 +177,7 @@ def remove_project(
     account: CurrentAccount,
     conn: ScopedConnection,
     talent_id: TalentId,
-    project_id: Annotated[int, Path(ge=1)],
+    project_id: Annotated[Id, Path(ge=1)],
 ) -> dict[str, Any]:
     """删除项目 Delete a project."""
     delete_project(conn, account, talent_id, project_id)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep
+from api.types import Int4
 from tiles.layers import Layer
 from tiles.service import TileService
 
@@ -160,9 +161,9 @@ def tile(
     conn: ConnectionDep,
     tiles: TilesDep,
     layer: LayerPath,
-    z: Annotated[int, Path(description="缩放级别 zoom")],
-    x: Annotated[int, Path(description="列 column, 0 … 2^z − 1")],
-    y: Annotated[int, Path(description="行 row from the north, 0 … 2^z − 1")],
+    z: Annotated[Int4, Path(description="缩放级别 zoom")],
+    x: Annotated[Int4, Path(description="列 column, 0 … 2^z − 1")],
+    y: Annotated[Int4, Path(description="行 row from the north, 0 … 2^z − 1")],
 ) -> Response:
     """矢量瓦片 A Mapbox Vector Tile of the layer; 204 when empty, 304 when the ETag still holds."""
     data = tiles.tile(conn, layer, z, x, y)

@@ -165,7 +165,7 @@ def update_enterprise(
         check_editor(account, "enterprises")
     old = _load(conn, enterprise_id, cipher)
     new = old | given
-    require(new, ("name", "employees"))
+    require(new, ("name", "employees", "industry", "kind"))  # NOT NULL columns: an explicit null is refused
     if new["credit_code"] != old["credit_code"]:
         new["credit_code"] = _credit(conn, new["credit_code"], enterprise_id)
     new["contact_phone"] = check_optional_phone(new["contact_phone"], field="contact_phone")

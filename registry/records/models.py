@@ -12,10 +12,12 @@ ResidentStatus = Literal[
 ]
 Datum = Literal["wgs84", "gcj02"]
 AREA_CODE = r"^[0-9]{12}$"
+INT4_MAX = 2**31 - 1  # integer columns: employees, wages
+INT8_MAX = 2**63 - 1  # bigint ids
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class ResidentFields(_Body):
@@ -37,8 +39,8 @@ class ResidentFields(_Body):
     return_date: date | None = Field(None, description="返乡时间 when they returned / plan to return")
     employer: str | None = Field(None, max_length=100, description="工作单位")
     work_place: str | None = Field(None, max_length=200, description="工作地点")
-    lon: float | None = Field(None, description="住址经度 home longitude (GPS)")
-    lat: float | None = Field(None, description="住址纬度 home latitude (GPS)")
+    lon: float | None = Field(None, ge=-180, le=180, description="住址经度 home longitude (GPS)")
+    lat: float | None = Field(None, ge=-90, le=90, description="住址纬度 home latitude (GPS)")
     datum: Datum = Field("wgs84", description="坐标系: wgs84, or gcj02 from AMap/WeChat phones")
     effective_date: date | None = Field(
         None, description="变动生效日期 when the change happened (default today)"
@@ -61,7 +63,7 @@ class EnterpriseFields(_Body):
     credit_code: str | None = Field(None, description="统一社会信用代码 (18 characters)")
     industry: str | None = Field(None, max_length=60)
     kind: str | None = Field(None, max_length=60)
-    employees: int | None = Field(None, ge=0)
+    employees: int | None = Field(None, ge=0, le=INT4_MAX)
     contact_name: str | None = Field(None, max_length=40, description="联系人 contact person")
     contact_phone: str | None = Field(None, description="联系电话 contact mobile number (stored encrypted)")
     effective_date: date | None = None
@@ -72,8 +74,8 @@ class EnterpriseCreate(EnterpriseFields):
 
     name: str = Field(min_length=1, max_length=100)
     area_code: str = Field(pattern=AREA_CODE, description="所在乡镇或村代码")
-    lon: float = Field(description="经营场所经度")
-    lat: float = Field(description="经营场所纬度")
+    lon: float = Field(ge=-180, le=180, description="经营场所经度")
+    lat: float = Field(ge=-90, le=90, description="经营场所纬度")
     datum: Datum = "wgs84"
 
 
@@ -83,8 +85,8 @@ class VacancyFields(_Body):
     title: str | None = Field(None, min_length=1, max_length=100)
     occupation_code: str | None = None
     positions: int | None = Field(None, gt=0, le=10000)
-    wage_min: int | None = Field(None, ge=0)
-    wage_max: int | None = Field(None, ge=0)
+    wage_min: int | None = Field(None, ge=0, le=INT4_MAX)
+    wage_max: int | None = Field(None, ge=0, le=INT4_MAX)
     full_time: bool | None = None
     valid_until: date | None = None
     effective_date: date | None = None
@@ -93,7 +95,7 @@ class VacancyFields(_Body):
 class VacancyCreate(VacancyFields):
     """A new vacancy at one of the enterprise's own sites."""
 
-    site_id: int = Field(ge=1)
+    site_id: int = Field(ge=1, le=INT8_MAX)
     title: str = Field(min_length=1, max_length=100)
     occupation_code: str
     positions: int = Field(gt=0, le=10000)
