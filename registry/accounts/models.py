@@ -43,6 +43,7 @@ class SessionRow(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     source_addr: Mapped[str] = mapped_column(Text, default="")
+    last_used_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # idle expiry of page sessions
 
 
 class LoginEventRow(Base):
