@@ -89,7 +89,7 @@ def template_db(server_url: str) -> str:
 @pytest.fixture
 def db_url(server_url: str, template_db: str) -> Iterator[str]:
     """A fresh, migrated database for one test, dropped afterwards."""
-    yield from _cloned(server_url, TEMPLATE_DB, prefix="hongyan_t_")
+    yield from cloned_database(server_url, TEMPLATE_DB, prefix="hongyan_t_")
 
 
 @pytest.fixture
@@ -143,11 +143,11 @@ def demo_db_url(server_url: str, small_demo_url: str) -> Iterator[str]:
     """A private copy of the small demo database for a test that writes."""
     src = make_url(small_demo_url).database
     assert src is not None
-    yield from _cloned(server_url, src, prefix="hongyan_d_")
+    yield from cloned_database(server_url, src, prefix="hongyan_d_")
 
 
-def _cloned(server_url: str, template: str, *, prefix: str) -> Iterator[str]:
-    """Create a database from a template, yield its URL, drop it afterwards."""
+def cloned_database(server_url: str, template: str, *, prefix: str) -> Iterator[str]:
+    """Create a database from a template (``template0``: an empty one), yield its URL, drop it afterwards."""
     name = f"{prefix}{uuid.uuid4().hex[:12]}"
     admin = _admin(server_url)
     with admin.connect() as conn:

@@ -7,7 +7,6 @@ deterministic (derandomized, no shrinking) so the module takes a few minutes.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +22,7 @@ from geo.db import create_db_engine
 from geo.settings import Settings
 from registry.accounts.store import NewAccount, create_account
 from tests.accounts_world import CIPHER, COUNTY, FAST_HASHER, PASSWORD, id_number, phone
+from tests.conftest import cloned_database
 from tests.live_server import serve_site
 from web_map.site import create_site
 
@@ -83,16 +83,9 @@ def _county_admin(engine: Engine) -> None:
 @pytest.fixture(scope="module")
 def fuzz_db(server_url: str, small_demo_url: str) -> Iterator[str]:
     """A private copy of the small demo for the whole module (each operation is its own test item)."""
-    name = f"hongyan_fuzz_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(small_demo_url).database}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    template = make_url(small_demo_url).database
+    assert template is not None
+    yield from cloned_database(server_url, template, prefix="hongyan_fuzz_")
 
 
 @pytest.fixture(scope="module")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from geo.migrate import downgrade
 from geo.readiness import connection_problem
+from tests.conftest import cloned_database
 from web_map.cli import app
 
 runner = CliRunner()
@@ -21,16 +21,7 @@ runner = CliRunner()
 @pytest.fixture
 def empty_db_url(server_url: str) -> Iterator[str]:
     """A database with nothing in it (never migrated)."""
-    name = f"hongyan_empty_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from cloned_database(server_url, "template0", prefix="hongyan_empty_")
 
 
 def _refused(url: str, *args: str) -> str:

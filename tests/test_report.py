@@ -20,7 +20,7 @@ from geo.errors import InvalidInput, NotFound
 from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
-from tests.conftest import _cloned
+from tests.conftest import cloned_database
 from tiles.hexagons import refresh_heat
 from web_map.cli import app as cli
 from web_map.report import PALETTES, township_report
@@ -37,7 +37,7 @@ def analysed_url(
     """A copy of the small demo with the walking 3 km circle run and the heat hexagons; tests only read it."""
     src = make_url(small_demo_url).database
     assert src is not None
-    for url in _cloned(server_url, src, prefix="hongyan_r_"):
+    for url in cloned_database(server_url, src, prefix="hongyan_r_"):
         eng = create_db_engine(url, pool_size=1)
         settings = Settings(database_url=url, data_dir=tmp_path_factory.mktemp("report"))
         analyze_circles(eng, CircleService(settings), mode="walk", metric="length", limit=3000.0)

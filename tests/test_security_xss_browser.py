@@ -22,7 +22,7 @@ from sqlalchemy import Engine, make_url, text
 from api.app import create_app
 from geo.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
-from tests.conftest import _cloned
+from tests.conftest import cloned_database
 from tests.live_server import serve_site
 from tests.page_watch import RECORD_VIOLATIONS, PageWatch, wait_until
 from tests.records_world import post, rows
@@ -141,7 +141,7 @@ def seeded(
     """A private demo copy with the cast of accounts and the payload names, served on a free port."""
     template = make_url(small_demo_url).database
     assert template is not None
-    with contextmanager(_cloned)(server_url, template, prefix="hongyan_xss_") as url:
+    with contextmanager(cloned_database)(server_url, template, prefix="hongyan_xss_") as url:
         engine = create_db_engine(url, pool_size=2)
         settings = app_settings(url, tmp_path_factory.mktemp("xss"))
         try:
