@@ -25,6 +25,11 @@ def safe_text(text: str) -> str:
     return "'" + clean if clean.startswith(FORMULA_STARTS) else clean
 
 
+def read_back(text: str) -> str:
+    """Text as it was before safe_text guarded it: a re-imported export or error workbook loses the added '."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def safe_value(value: Any) -> Any:
     """Text made safe (safe_text); numbers, dates, booleans and None as they are."""
     return safe_text(value) if isinstance(value, str) else value

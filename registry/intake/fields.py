@@ -13,6 +13,7 @@ from registry.credit_code import validate_credit_code
 from registry.intake.context import DATUM_LABELS, Context
 from registry.intake.spec import CellError, Parser
 from registry.personal import id_check_digit, normalise_id, validate_id_number
+from registry.spreadsheet import read_back
 
 YES = ("是", "否")
 _VILLAGE = re.compile(r"^([0-9]{12})(?:\s.*)?$")
@@ -167,7 +168,8 @@ def datum(raw: str, _: Context) -> str:
 
 
 def cell_text(value: Any, *, as_text: bool) -> str:
-    """A cell's value as text the parsers read (control characters stripped); a numeric ID number is refused."""
+    """A cell's value as text the parsers read (control characters stripped, the ' our exports put before a
+    formula-like text dropped); a numeric ID number is refused."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, datetime):
@@ -180,4 +182,4 @@ def cell_text(value: Any, *, as_text: bool) -> str:
         if isinstance(value, float):
             return str(int(value)) if value.is_integer() else repr(value)
         return str(value)
-    return strip_control(str(value)).strip()
+    return read_back(strip_control(str(value)).strip())
