@@ -23,10 +23,13 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-# Every test, the database ones spread over one pytest-xdist worker per core (each worker has its own
-# throwaway cluster); the coverage floor in pyproject.toml ([tool.coverage.report] fail_under) only goes up.
+# Every test: first all but the server ones, spread over one pytest-xdist worker per core (each worker has its
+# own throwaway cluster), under the coverage floor in pyproject.toml ([tool.coverage.report] fail_under, which
+# only goes up); then the ones that start `hongyan serve` processes, alone, since they watch how the server's
+# workers share connections.
 pytest:
-	$(BIN)/pytest -q -n auto --dist loadfile --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -q -n auto --dist loadfile -m "not server" --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -q -m server
 
 # Lint, types and the tests that need no database, browser or server: the quick loop while coding.
 pytest-fast:

@@ -232,6 +232,7 @@ def test_a_database_refusing_connections_is_a_503_then_200_again(
 
 
 @pytest.mark.slow
+@pytest.mark.server
 def test_outage_answers_503_and_the_service_recovers_by_itself(
     cluster: EmbeddedCluster,
     server: tuple[subprocess.Popen[bytes], int],
