@@ -42,6 +42,7 @@ from geo.db import app_database_url, create_db_engine, database_url
 from geo.readiness import check_database
 from geo.settings import Settings
 from matching.circles import CircleService
+from matching.warmup import warm_circles
 from tiles.service import TileService
 
 
@@ -60,6 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.app_engine = create_db_engine(app_database_url(settings))
         app.state.circles = CircleService(settings)
         app.state.tiles = TileService.start(engine)
+        if settings.warm_start:
+            # before the first connection is accepted, and on the event loop's own thread, where the circle
+            # runs (it keeps its own projector): the first circle is then as fast as the rest
+            warm_circles(app.state.read_engine, app.state.circles)
         try:
             yield
         finally:

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     reach_cell_m: float = Field(
         default=20.0, gt=0, le=100, description="raster cell of the reach polygon's outline (its accuracy)"
     )
+    warm_start: bool = Field(
+        default=True,
+        description="load the walking network, its snapping index and the open positions before serving",
+    )
     max_upload_mb: int = Field(default=200, gt=0, description="largest spreadsheet upload (registry import)")
     max_body_mb: int = Field(default=1, gt=0, description="largest request body of any route but an upload")
     max_xlsx_cells: int = Field(default=10_000_000, gt=0, description="cells a workbook's sheet may declare")

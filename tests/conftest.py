@@ -21,6 +21,8 @@ from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 
 # the CLI's rich tables are as wide as the terminal; pytest-xdist workers have none (80 columns would cut names)
 os.environ.setdefault("COLUMNS", "200")
+# most tests build an app on a database they then change; the warm start has its own test
+os.environ.setdefault("HONGYAN_WARM_START", "false")
 
 # pytest-xdist runs each worker in its own process with its own throwaway cluster; on a shared external
 # server (HONGYAN_TEST_DATABASE_URL) the worker's id keeps the session databases apart

@@ -235,3 +235,14 @@ def test_point_far_from_any_road_is_off_network(client: TestClient, small_demo_u
     assert body["on_network"] is False
     assert body["snap_distance_m"] == pytest.approx(gap, abs=0.5)
     assert body["positions"] == [] and body["reach"] is None
+
+
+@pytest.mark.parametrize("warm", [True, False])
+def test_a_warm_start_loads_the_walking_circle_before_the_first_request(
+    small_demo_url: str, tmp_path: Path, warm: bool
+) -> None:
+    """With HONGYAN_WARM_START (the default) the network, the snapped sites and the open positions are in memory
+    once start-up ends, before any connection is accepted; without it the first circle loads them."""
+    app = create_app(Settings(database_url=small_demo_url, data_dir=tmp_path / "data", warm_start=warm))
+    with TestClient(app):
+        assert app.state.circles.ready("walk") is warm
