@@ -1,11 +1,9 @@
 """PostgreSQL stopped and started under a 32-connection circle load (issue 13, finding 10).
 
-A throwaway cluster holds a copy of the small demo; `hongyan serve` runs on it as a real process (one worker:
-on a loaded 2-core machine the multi-worker supervisor's 5 s health check can replace a slow-starting worker,
-which is not what this test is about; tests/test_serve_workers.py covers the workers).
+A throwaway cluster holds a copy of the small demo; `hongyan serve --workers 2` runs on it as real processes.
 While 32 keep-alive clients ask for circles, PostgreSQL is stopped (fast shutdown) and started again: every
 answer during the outage is a 503 with Retry-After, no answer is another 5xx, no connection is dropped, the
-service answers 200 again by itself, and its processes are the same ones throughout.
+service answers 200 again by itself, and its processes (the parent and both workers) are the same throughout.
 """
 
 from __future__ import annotations
@@ -108,6 +106,12 @@ def _started_at(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
 
 
+def _workers(parent: int) -> list[int]:
+    """The worker processes `parent` started (multiprocessing's spawned children, not its resource tracker)."""
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return sorted(int(p) for p in children if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes())
+
+
 @pytest.fixture
 def server(demo_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`hongyan serve` on the throwaway cluster, started; killed afterwards."""
@@ -117,7 +121,7 @@ def server(demo_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byt
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [str(HONGYAN), "serve", "--port", str(port)],
+            [str(HONGYAN), "serve", "--workers", "2", "--port", str(port)],
             env=env,
             cwd=tmp_path,
             stdout=log,
@@ -125,7 +129,7 @@ def server(demo_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[byt
         )
         try:
             deadline = time.monotonic() + CAP_S
-            while "Application startup complete." not in log_path.read_text():
+            while log_path.read_text().count("Application startup complete.") < 2:
                 assert proc.poll() is None, log_path.read_text()
                 assert time.monotonic() < deadline, f"not ready:\n{log_path.read_text()}"
                 time.sleep(0.2)
@@ -240,6 +244,8 @@ def test_outage_answers_503_and_the_service_recovers_by_itself(
 ) -> None:
     proc, port = server
     born = _started_at(proc.pid)
+    workers = _workers(proc.pid)
+    assert len(workers) == 2, workers
     load = Load(port, seat)
     threads = [threading.Thread(target=load.run, args=(n,), daemon=True) for n in range(CLIENTS)]
     for thread in threads:
@@ -271,4 +277,5 @@ def test_outage_answers_503_and_the_service_recovers_by_itself(
     assert len(after) >= CLIENTS * AFTER and {a.status for a in after} == {200}
     for client in range(CLIENTS):  # each client kept its one keep-alive connection throughout
         assert len({a.local_port for a in answers if a.client == client}) == 1, client
-    assert proc.poll() is None and _started_at(proc.pid) == born  # the same process served throughout
+    assert proc.poll() is None and _started_at(proc.pid) == born  # the same processes served throughout
+    assert _workers(proc.pid) == workers
