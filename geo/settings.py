@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     reach_cell_m: float = Field(
         default=20.0, gt=0, le=100, description="raster cell of the reach polygon's outline (its accuracy)"
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1,::1",
+        description="reverse proxies whose X-Forwarded-For names the client (comma-separated; '' trusts none)",
+    )
     warm_start: bool = Field(
         default=True,
         description="load the walking network, its snapping index and the open positions before serving",

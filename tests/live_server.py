@@ -32,7 +32,12 @@ def serve_site(settings: Settings) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(
-        create_site(settings), host="127.0.0.1", port=port, log_level="warning", ws="none"
+        create_site(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        ws="none",
+        forwarded_allow_ips=settings.forwarded_allow_ips,  # as `hongyan serve` does
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -10,6 +10,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from geo.db import create_db_engine
 from registry.accounts.auth import AuthenticationFailed, log_in
 from tests.accounts_world import CIPHER, PASSWORD, World, world_env
 
@@ -161,3 +162,31 @@ def test_every_refused_login_does_one_password_verification(env: Env) -> None:
         with pytest.raises(AuthenticationFailed) as refused:
             log_in(app_engine, who, password, cipher=CIPHER, source=f"192.0.2.{n + 1}", hasher=hasher)
         assert (who, hasher.verified, refused.value.message) == (who, 1, WRONG)
+
+
+def test_behind_a_trusted_proxy_each_client_is_throttled_by_its_own_address(
+    demo_db_url: str, tmp_path: Path
+) -> None:
+    """Through a proxy on this machine (HONGYAN_FORWARDED_ALLOW_IPS, default 127.0.0.1), the throttle keys on the
+    address the proxy names in X-Forwarded-For, so one user's guesses do not slow everyone behind the proxy."""
+    import httpx
+
+    from tests.accounts_world import app_settings, build_world
+    from tests.live_server import serve_site
+
+    engine = create_db_engine(demo_db_url, pool_size=1)
+    build_world(engine)
+    try:
+        with serve_site(app_settings(demo_db_url, tmp_path)) as base, httpx.Client(base_url=base) as http:
+            for _ in range(6):
+                http.post(LOGIN, json={"login": "admin", "password": "wrong password!"},
+                          headers={"X-Forwarded-For": STRANGER})  # fmt: skip
+            throttled = http.post(LOGIN, json={"login": "admin", "password": PASSWORD},
+                                  headers={"X-Forwarded-For": STRANGER})  # fmt: skip
+            assert throttled.status_code == 429 and throttled.headers["Retry-After"]
+            owner = http.post(LOGIN, json={"login": "admin", "password": PASSWORD},
+                              headers={"X-Forwarded-For": OWNER})  # fmt: skip
+            assert owner.status_code == 200, owner.text
+        assert _reasons(engine, STRANGER)[-1] == "throttled" and _reasons(engine, OWNER) == ["ok"]
+    finally:
+        engine.dispose()

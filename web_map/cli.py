@@ -58,7 +58,13 @@ def serve(
     settings: Settings = get_settings(ctx)
     with connected_engine(settings):  # one sentence, not a traceback, when the database is not ready
         pass
-    bind = {"host": host or settings.host, "port": port or settings.port, "access_log": access_log}
+    bind = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "access_log": access_log,
+        # behind a proxy, the client's own address (the login and ticket throttles key on it)
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
     if workers > 1:
         from api.workers import serve_workers
 
