@@ -185,3 +185,27 @@ def world_env(demo_db_url: str, tmp_path: Path) -> Iterator[tuple[TestClient, Wo
             yield client, world, engine
     finally:
         engine.dispose()
+
+
+@dataclass
+class LiveSite:
+    """The real site on a free port, its world of accounts, an owner engine and an API client on the database."""
+
+    base: str
+    world: World
+    engine: Engine
+    client: TestClient
+
+
+def live_site(demo_db_url: str, tmp_path: Path) -> Iterator[LiveSite]:
+    """Serve the whole site over a private demo with one account per role (a fixture's body)."""
+    from tests.live_server import serve_site
+
+    engine = create_db_engine(demo_db_url, pool_size=2)
+    world = build_world(engine)
+    settings = app_settings(demo_db_url, tmp_path)
+    try:
+        with serve_site(settings) as base, TestClient(create_app(settings)) as client:
+            yield LiveSite(base, world, engine, client)
+    finally:
+        engine.dispose()

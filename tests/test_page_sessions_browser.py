@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import Browser, BrowserContext, Page
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
-from api.app import create_app
-from geo.db import create_db_engine
-from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
+from tests.accounts_world import PASSWORD, live_site, login
+from tests.accounts_world import LiveSite as Site
 from tests.intake_files import csv_bytes
-from tests.live_server import serve_site
 from tests.page_watch import wait_until
 from tests.test_programme_browser import PHONE, Guard
 from tests.test_registry_import_talents import HEADERS, talent
@@ -36,24 +32,10 @@ STORAGE = """() => ({
 })"""
 
 
-@dataclass
-class Site:
-    base: str
-    world: World
-    engine: Engine
-    client: TestClient
-
-
 @pytest.fixture
 def site(demo_db_url: str, tmp_path: Path) -> Iterator[Site]:
-    engine = create_db_engine(demo_db_url, pool_size=2)
-    world = build_world(engine)
-    settings = app_settings(demo_db_url, tmp_path)
-    try:
-        with serve_site(settings) as base, TestClient(create_app(settings)) as client:
-            yield Site(base, world, engine, client)
-    finally:
-        engine.dispose()
+    """The real site on a free port over a private demo with one account per role."""
+    yield from live_site(demo_db_url, tmp_path)
 
 
 def _log_in(

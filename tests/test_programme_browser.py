@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
-from geo.db import create_db_engine
 from registry.programme.dashboard import dashboard
-from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
-from tests.live_server import serve_site
+from tests.accounts_world import PASSWORD, live_site, login
+from tests.accounts_world import LiveSite as Site
 from tests.page_watch import wait_until
 
 pytestmark = pytest.mark.browser
@@ -64,29 +62,10 @@ class Guard:
             route.abort()
 
 
-@dataclass
-class Site:
-    """The live site, its world of accounts and an owner engine."""
-
-    base: str
-    world: World
-    engine: Engine
-    client: TestClient
-
-
 @pytest.fixture
 def site(demo_db_url: str, tmp_path: Path) -> Iterator[Site]:
     """The real site on a free port over a private demo with one account per role."""
-    from api.app import create_app
-
-    engine = create_db_engine(demo_db_url, pool_size=2)
-    world = build_world(engine)
-    settings = app_settings(demo_db_url, tmp_path)
-    try:
-        with serve_site(settings) as base, TestClient(create_app(settings)) as client:
-            yield Site(base, world, engine, client)
-    finally:
-        engine.dispose()
+    yield from live_site(demo_db_url, tmp_path)
 
 
 def _open(browser: Browser, site: Site, path: str, who: str, **context: Any) -> tuple[Page, Guard]:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page
 
-from geo.db import create_db_engine
-from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
-from tests.live_server import serve_site
+from tests.accounts_world import PASSWORD, live_site, login
+from tests.accounts_world import LiveSite as Site
 from tests.page_watch import wait_until
 
 pytestmark = pytest.mark.browser
@@ -39,28 +36,10 @@ PAGES = ["/", "/policies", "/fair", "/dashboard", "/outreach", "/outreach.html",
          "/import"]  # fmt: skip
 
 
-@dataclass
-class Site:
-    """The live site, its world of accounts and an API client on the same database."""
-
-    base: str
-    world: World
-    client: TestClient
-
-
 @pytest.fixture
 def site(demo_db_url: str, tmp_path: Path) -> Iterator[Site]:
     """The real site on a free port over a private demo with one account per role."""
-    from api.app import create_app
-
-    engine = create_db_engine(demo_db_url, pool_size=2)
-    world = build_world(engine)
-    settings = app_settings(demo_db_url, tmp_path)
-    try:
-        with serve_site(settings) as base, TestClient(create_app(settings)) as client:
-            yield Site(base, world, client)
-    finally:
-        engine.dispose()
+    yield from live_site(demo_db_url, tmp_path)
 
 
 def _errors(page: Page) -> list[str]:
