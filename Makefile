@@ -28,7 +28,7 @@ typecheck:
 # only goes up); then the ones that start `hongyan serve` processes, alone, since they watch how the server's
 # workers share connections.
 pytest:
-	$(BIN)/pytest -q -n auto --dist loadfile -m "not server" --cov --cov-report=term:skip-covered
+	$(BIN)/pytest -q -n auto --dist loadfile -m "not server" --durations=15 --cov --cov-report=term:skip-covered
 	$(BIN)/pytest -q -m server
 
 # Lint, types and the tests that need no database, browser or server: the quick loop while coding.
