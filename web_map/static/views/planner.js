@@ -182,6 +182,7 @@
     var key = statsKey();
     if (s.stats[key]) {
       draw();
+      document.documentElement.setAttribute('data-plan', 'ready');
       return;
     }
     setStatus('loadingStats', {}, 'loading');
@@ -197,9 +198,12 @@
         byCode.set(a.code, a);
       });
       s.stats[key] = byCode;
-      if (key === statsKey()) draw();
+      // An answer to an older choice is kept, but only the current choice's answer draws and reports ready.
+      if (key !== statsKey()) return;
+      draw();
       document.documentElement.setAttribute('data-plan', 'ready');
     }).catch(function (error) {
+      if (key !== statsKey()) return;
       if (error.status === 404) setStatus('statsMissing', {}, 'error');
       else setStatus('statsFailed', { e: error.message }, 'error');
       document.documentElement.setAttribute('data-plan', 'error');
