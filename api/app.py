@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 
 from api.auth import install_auth_handlers
+from api.circle_pool import CirclePool
 from api.errors import document_errors, install_error_handlers
 from api.input_guard import InputGuard
 from api.routes import (
@@ -38,6 +40,7 @@ from api.routes import (
     tiles,
 )
 from api.upload_limit import UploadLimit
+from api.worker_ready import mark_ready, unmark
 from geo.db import app_database_url, create_db_engine, database_url
 from geo.readiness import check_database
 from geo.settings import Settings
@@ -60,14 +63,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # requests acting for a logged-in account use the RLS-bound role (checked on first use)
         app.state.app_engine = create_db_engine(app_database_url(settings))
         app.state.circles = CircleService(settings)
+        app.state.circle_pool = CirclePool(settings.circle_threads)
         app.state.tiles = TileService.start(engine)
         if settings.warm_start:
-            # before the first connection is accepted, and on the event loop's own thread, where the circle
-            # runs (it keeps its own projector): the first circle is then as fast as the rest
+            # before the first connection is accepted: the network once, then a circle on each of the
+            # pool's threads (their projections and search buffers): the first circle is as fast as the rest
             warm_circles(app.state.read_engine, app.state.circles)
+            app.state.circle_pool.on_every_thread(
+                partial(warm_circles, app.state.read_engine, app.state.circles)
+            )
+        if settings.serve_run_dir is not None:
+            mark_ready(settings.serve_run_dir)
         try:
             yield
         finally:
+            if settings.serve_run_dir is not None:
+                unmark(settings.serve_run_dir)
+            app.state.circle_pool.shutdown()
             app.state.app_engine.dispose()
             app.state.read_engine.dispose()
             engine.dispose()

@@ -1,11 +1,10 @@
-"""A pyproj transformation served by one dedicated thread, or by the main thread's own copy.
+"""A pyproj transformation: a copy of its own on each long-lived thread, one shared thread for the rest.
 
 pyproj (3.7) builds its PROJ object again the first time a Transformer is used in each new thread (tens of
-milliseconds per transformer, measured 60–230 ms here); a web server's worker threads come and go, so they
-would keep paying it. Transformations from other threads run on one long-lived thread that builds it once.
-The main thread (where uvicorn runs its event loop and the circle endpoint projects each clicked point) lives
-as long as the process, so it gets its own transformer instead of a hand-off per call (the hand-off took a
-tenth of a circle worker's time under load).
+milliseconds per transformer, measured 60–230 ms here); a web server's pool threads come and go, so they would
+keep paying it. Long-lived threads (the main thread, and those that call ``keep_own_transformers``, such as
+the circle endpoint's pool) each build their own copy once; transformations from any other thread run on one
+dedicated thread that built it once (a hand-off per call, which took a tenth of a circle's time under load).
 """
 
 from __future__ import annotations
@@ -20,6 +19,16 @@ from numba import njit
 from pyproj import Transformer
 
 F8 = npt.NDArray[np.float64]
+_THREAD = threading.local()
+
+
+def keep_own_transformers() -> None:
+    """Mark the calling thread long-lived: it builds and keeps its own transformers (a pool's initializer)."""
+    _THREAD.long_lived = True
+
+
+def _long_lived() -> bool:
+    return threading.current_thread() is threading.main_thread() or getattr(_THREAD, "long_lived", False)
 
 
 class Projector:
@@ -30,22 +39,23 @@ class Projector:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"proj-{source}-{target}")
         self._transformer = self._thread.submit(Transformer.from_crs, source, target, always_xy=True).result()
         self._thread.submit(self._transformer.transform, 0.0, 0.0).result()  # build the PROJ object now
-        self._main: Transformer | None = None
-        if threading.current_thread() is threading.main_thread():
-            self._main = self._main_transformer()
+        self._own = threading.local()
+        if _long_lived():
+            self._own_transformer()
 
-    def _main_transformer(self) -> Transformer:
-        """The main thread's own transformer, its PROJ object built now (not in the first request)."""
-        transformer = Transformer.from_crs(*self._crs, always_xy=True)
-        transformer.transform(0.0, 0.0)
+    def _own_transformer(self) -> Transformer:
+        """The calling thread's own transformer, its PROJ object built now (not in the first request)."""
+        transformer: Transformer | None = getattr(self._own, "transformer", None)
+        if transformer is None:
+            transformer = Transformer.from_crs(*self._crs, always_xy=True)
+            transformer.transform(0.0, 0.0)
+            self._own.transformer = transformer
         return transformer
 
     def transform(self, x: Any, y: Any) -> tuple[Any, Any]:
         """The transformed coordinates (scalars or arrays, like pyproj's Transformer.transform)."""
-        if threading.current_thread() is threading.main_thread():
-            if self._main is None:
-                self._main = self._main_transformer()
-            return self._main.transform(x, y)
+        if _long_lived():
+            return self._own_transformer().transform(x, y)
         return self._thread.submit(self._transformer.transform, x, y).result()
 
 

@@ -55,6 +55,18 @@ class Settings(BaseSettings):
         default=True,
         description="load the walking network, its snapping index and the open positions before serving",
     )
+    circle_threads: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        description="threads per server process that compute circles (off the event loop)",
+    )
+    serve_workers: int = Field(
+        default=1, ge=1, description="server processes /healthz waits for (set by `hongyan serve --workers`)"
+    )
+    serve_run_dir: Path | None = Field(
+        default=None, description="where each server process marks itself ready (set by `hongyan serve`)"
+    )
     max_upload_mb: int = Field(default=200, gt=0, description="largest spreadsheet upload (registry import)")
     max_body_mb: int = Field(default=1, gt=0, description="largest request body of any route but an upload")
     max_xlsx_cells: int = Field(default=10_000_000, gt=0, description="cells a workbook's sheet may declare")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import typer
@@ -53,31 +55,25 @@ def serve(
     """启动网站 Serve the API and the map (http://127.0.0.1:8000 by default)."""
     import uvicorn
 
-    from web_map.site import create_site
-
     settings: Settings = get_settings(ctx)
     with connected_engine(settings):  # one sentence, not a traceback, when the database is not ready
         pass
-    bind = {
-        "host": host or settings.host,
-        "port": port or settings.port,
-        "access_log": access_log,
-        # behind a proxy, the client's own address (the login and ticket throttles key on it)
-        "forwarded_allow_ips": settings.forwarded_allow_ips,
-    }
-    if workers > 1:
-        from api.workers import serve_workers
-
-        # each worker builds its own app (and settings) from the same environment
-        # a worker busy importing or warming up on a loaded machine may not answer the supervisor's ping for a
-        # while: give it a minute before it counts as hung and is replaced
-        config = uvicorn.Config(
+    with tempfile.TemporaryDirectory(prefix="hongyan-serve-") as run_dir:
+        # each worker process builds its own app and settings from this environment; /healthz counts the
+        # workers that have marked themselves warm in run_dir
+        os.environ["HONGYAN_SERVE_WORKERS"] = str(workers)
+        os.environ["HONGYAN_SERVE_RUN_DIR"] = run_dir
+        # uvicorn's own supervisor: it replaces a worker that dies, and on SIGHUP brings each replacement
+        # into service (warm) before it stops the worker it replaces; a worker busy warming up on a loaded
+        # machine gets a minute to answer the supervisor's ping before it counts as hung
+        uvicorn.run(
             "web_map.site:create_site",
             factory=True,
             workers=workers,
             timeout_worker_healthcheck=60,
-            **bind,  # type: ignore[arg-type]
+            host=host or settings.host,
+            port=port or settings.port,
+            access_log=access_log,
+            # behind a proxy, the client's own address (the login and ticket throttles key on it)
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
-        serve_workers(config, workers)
-        return
-    uvicorn.run(create_site(settings), **bind)  # type: ignore[arg-type]

@@ -7,11 +7,11 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from api.auth import AppEngine, OptionalToken
+from api.circle_pool import CirclePool
 from api.deps import ConnectionDep
 from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
 from geo.errors import NotFound
@@ -78,11 +78,9 @@ async def circle(
         offset,
         reach,
     )
-    if not circles.ready(mode):  # the first circle loads the network (seconds): off the event loop
-        return await run_in_threadpool(_circle_response, circles, engine, asked)
-    # then inline, not in the thread pool: a few ms of CPU (numba, numpy) and one short query; each worker
-    # process does one circle at a time, which measured faster than thread hand-offs and GIL contention
-    return _circle_response(circles, engine, asked)
+    pool: CirclePool = request.app.state.circle_pool
+    # off the event loop: the worker keeps accepting connections and answering other routes meanwhile
+    return await pool.run(_circle_response, circles, engine, asked)
 
 
 @dataclass(frozen=True)
