@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,40 +36,64 @@ def free_port() -> int:
 
 @dataclass
 class Server:
-    """A running `hongyan serve` and where it listens."""
+    """A running server and where it listens."""
 
     proc: subprocess.Popen[bytes]
     base: str
     log: Path
     peak_rss_mib: float = 0.0
+    ready_s: float = 0.0  # from start until /healthz said ok
 
 
 @contextmanager
 def running_server(url: str, scratch: Path, *, workers: int = 1, cpus: str | None = None) -> Iterator[Server]:
     """Start `hongyan serve --port P [--workers N]` (under `taskset -c CPUS` if given); stop it afterwards."""
-    port = free_port()
     hongyan = str(Path(sys.executable).with_name("hongyan"))
+
+    def serve(port: int) -> list[str]:
+        cmd = [hongyan, "serve", "--host", HOST, "--port", str(port)]
+        return cmd + ["--workers", str(workers)] if workers > 1 else cmd
+
+    with running_command(url, scratch, serve, cpus=cpus) as server:
+        yield server
+
+
+@contextmanager
+def running_command(
+    url: str,
+    scratch: Path,
+    command_for: Callable[[int], list[str]],
+    *,
+    env: dict[str, str] | None = None,
+    cpus: str | None = None,
+) -> Iterator[Server]:
+    """Start the server ``command_for(port)`` names on a free port, wait for /healthz ok; stop it afterwards."""
+    port = free_port()
     log = scratch / f"serve-{port}.log"
     rss_file = scratch / f"serve-{port}.rss"
-    env = dict(os.environ, HONGYAN_DATABASE_URL=url, HONGYAN_DATA_DIR=str(scratch / "data"))
+    run_dir = scratch / f"serve-{port}.run"
+    run_dir.mkdir()
+    environ = dict(os.environ, HONGYAN_DATABASE_URL=url, HONGYAN_DATA_DIR=str(scratch / "data"))
+    environ["HONGYAN_SERVE_RUN_DIR"] = str(run_dir)  # `hongyan serve` sets its own
+    environ.update(env or {})
     # serve this checkout's code (a worktree's), not whatever the venv's editable install points at
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
-    serve = [hongyan, "serve", "--host", HOST, "--port", str(port)]
-    if workers > 1:
-        serve += ["--workers", str(workers)]
+    environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), environ.get("PYTHONPATH", "")) if p)
+    serve = command_for(port)
     cmd = command(rss_file, ["taskset", "-c", cpus, *serve] if cpus else serve)
+    started = time.monotonic()
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=out)
+        proc = subprocess.Popen(cmd, env=environ, stdout=out, stderr=out, cwd=REPO)
     server = Server(proc, f"http://{HOST}:{port}", log)
     try:
         _wait_ready(server)
+        server.ready_s = time.monotonic() - started
         yield server
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            print(f"`hongyan serve` did not stop in 60 s; killed (log: {log})", file=sys.stderr)
+            print(f"the server did not stop in 60 s; killed (log: {log})", file=sys.stderr)
             proc.kill()
             proc.wait()
         server.peak_rss_mib = read_mib(rss_file)
@@ -79,14 +103,14 @@ def _wait_ready(server: Server) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if server.proc.poll() is not None:
-            raise SystemExit(f"`hongyan serve` exited:\n{server.log.read_text()[-3000:]}")
+            raise SystemExit(f"the server exited:\n{server.log.read_text()[-3000:]}")
         try:
             if httpx.get(server.base + "/healthz", timeout=2.0).status_code == 200:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.3)
-    raise SystemExit(f"`hongyan serve` did not answer in {START_TIMEOUT_S:.0f} s:\n{server.log.read_text()}")
+    raise SystemExit(f"the server did not answer in {START_TIMEOUT_S:.0f} s:\n{server.log.read_text()}")
 
 
 def circle_params(lon: float, lat: float, mode: str, radius: float, *, reach: bool = True) -> dict[str, Any]:

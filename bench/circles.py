@@ -37,6 +37,7 @@ from bench._circle_report import (
     query_rows,
     throughput_rows,
 )
+from bench._circle_serving import CANDIDATES, compare
 from bench._circle_sql import DEMO_META
 from bench._circle_wrk import wrk_command, wrk_throughput
 from bench.throwaway import throwaway_cluster
@@ -212,6 +213,18 @@ def run(args: argparse.Namespace, url: str, scratch: Path, engine: Engine) -> li
         Goal("throughput p99, ms", fmt(p99), f"≤ {GOAL_P99_MS:.0f}", p99 <= GOAL_P99_MS, p99 / GOAL_P99_MS),
     ]  # fmt: skip
 
+    if args.servers:
+        table, verdicts = compare(
+            [n.strip() for n in args.servers.split(",") if n.strip()], url, scratch, homes, inproc.positions,
+            mode=mode, radius=radius, workers=args.workers, clients=args.clients, seconds=args.duration,
+            rounds=args.rounds,
+        )  # fmt: skip
+        print("\n".join(table) + "\n")
+        goals += [
+            Goal(f"serving: {name}, every goal in every run", "yes" if ok else "no", "yes", ok)
+            for name, ok in verdicts.items()
+        ]
+
     print("\n".join(live_rows(live)) + "\n")
     seen = live.tries > 0 and live.first_query_saw_it == live.tries
     goals.append(
@@ -246,6 +259,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="`hongyan serve --workers` (2: one per core)")
     parser.add_argument("--server-cpus", default=None, help="run the server under `taskset -c LIST`")
     parser.add_argument("--client-cpus", default=None, help="run wrk under `taskset -c LIST`")
+    parser.add_argument(
+        "--servers", default=",".join(CANDIDATES),
+        help="serving arrangements compared side by side ('' leaves the comparison out): "
+        + ", ".join(CANDIDATES),
+    )  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=3, help="steady wrk runs per serving candidate")
     parser.add_argument("--skip-analytics", action="store_true", help="leave out the whole-county runs")
     args = parser.parse_args()
     if args.load_generator == "wrk":

@@ -4,6 +4,7 @@ that it must not (CSP violations, console errors, dialogs, requests to other hos
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,3 +87,14 @@ def wait_until(
         if time.monotonic() > deadline:
             raise TimeoutError(f"still false after {timeout:.0f} ms: {expression}")
         page.wait_for_timeout(interval)
+
+
+def poll(
+    page: Page, condition: Callable[[], bool], *, timeout: float = 30_000, what: str = "condition"
+) -> None:
+    """Poll a Python-side condition (what the page sent or drew), letting the page run between polls."""
+    deadline = time.monotonic() + timeout / 1000
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout:.0f} ms: {what}")
+        page.wait_for_timeout(50)

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, Route
 from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
 from geo.settings import Settings
 from tests.live_server import serve_site
-from tests.page_watch import wait_until
+from tests.page_watch import poll, wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot
 from tests.test_web_map_views import _names, _search_village, _tab
 
@@ -97,8 +97,7 @@ def test_default_basemap_is_offline_and_nothing_leaves_the_machine(browser: Brow
     page.goto(offline + "/")
     wait_until(page, "document.documentElement.dataset.basemap === 'offline'", timeout=20_000)
     wait_until(page, "document.documentElement.dataset.areas === 'ready'", timeout=20_000)
-    page.wait_for_timeout(500)
-    assert any("/tiles/roads/" in u for u in tile_requests)
+    poll(page, lambda: any("/tiles/roads/" in u for u in tile_requests), what="a road tile requested")
     assert page.evaluate("window.HongyanGcj02 === undefined"), "gcj02.js is loaded only for AMap"
     guard.assert_clean()
 

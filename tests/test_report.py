@@ -169,7 +169,9 @@ def test_report_opens_offline_in_chromium_and_shows_the_polygons(
         page.route("**/*", only_files)
         page.goto(path.as_uri())
         page.wait_for_selector("path.leaflet-interactive", state="attached", timeout=20_000)
-        page.wait_for_timeout(300)
+        page.wait_for_load_state("load")
+        # two animation frames: every polygon the map's script added has been laid out and painted
+        page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         fills = page.evaluate(
             "[...document.querySelectorAll('path.leaflet-interactive')].map(p => p.getAttribute('fill'))"
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +56,6 @@ class Built:
     stats: RoadFileStats
     osm: OsmFile
     lines: np.ndarray  # metric LineString per way, in file order
-    seconds: float
 
 
 def read_osm(path: Path) -> OsmFile:
@@ -149,24 +147,17 @@ def distances_to_roads(points: gpd.GeoSeries, lines: np.ndarray) -> np.ndarray:
 
 
 def build(scale: str, seed: int, path: Path) -> Built:
-    """Build a geography and its road file, timed, and read the file back."""
-    start = time.perf_counter()
+    """Build a geography and its road file and read the file back (bench.demo_build times the builds)."""
     geo = build_geography(scale, seed=seed)  # type: ignore[arg-type]
     stats = write_road_osm(geo, path, seed=seed)
-    seconds = time.perf_counter() - start
     osm = read_osm(path)
-    return Built(geo, stats, osm, metric_lines(osm), seconds)
+    return Built(geo, stats, osm, metric_lines(osm))
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Built:
     """The small demo county and its road file, built once for this module."""
     return build("small", SEED, tmp_path_factory.mktemp("osm") / "small.osm")
-
-
-def test_small_build_is_quick(small: Built) -> None:
-    """Geography plus road file at small scale take at most 5 s."""
-    assert small.seconds <= 5.0
 
 
 def test_file_is_osm_xml_that_readers_load(small: Built) -> None:
@@ -273,7 +264,6 @@ def test_county_scale_geography_and_roads(tmp_path: Path) -> None:
     """The whole county: partitions, counts and area; a connected road graph of ≥ 110,000 nodes, water-tight."""
     built = build("county", SEED, tmp_path / "county.osm")
     geo, osm, lines = built.geo, built.osm, built.lines
-    assert built.seconds <= 90.0, f"county geography + roads took {built.seconds:.0f} s"
 
     assert len(geo.townships) == 32 and len(geo.villages) == 413
     assert 3000e6 <= geo.county.to_crs(METRIC).area.iloc[0] <= 3400e6

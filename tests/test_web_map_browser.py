@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 
 from geo.settings import Settings
 from tests.live_server import serve_site
-from tests.page_watch import wait_until
+from tests.page_watch import poll, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -263,7 +263,7 @@ def test_phone_map_uses_a_bottom_sheet(browser: Browser, live_server: str) -> No
     page.locator('path[data-code="341522101000"]').tap()
     assert panel.get_attribute("data-open") == "true"
     wait_until(page, "document.getElementById('panel').getBoundingClientRect().bottom <= 845")
-    page.wait_for_timeout(300)  # the sheet's slide-in transition
+    wait_until(page, "document.getElementById('panel').getAnimations().length === 0")  # slide-in done
     assert page.locator("#area-name").is_visible()
     assert page.inner_text("#area-name") == "新店镇"
     assert page.inner_text("#area-code") == "341522101000"
@@ -282,7 +282,7 @@ def test_guard_catches_console_errors_and_foreign_requests(browser: Browser, liv
     guard.assert_clean()
     page.evaluate("console.error('deliberate')")
     page.evaluate("fetch('http://192.0.2.1/probe').catch(() => null)")
-    page.wait_for_timeout(200)
+    poll(page, lambda: bool(guard.foreign), what="the foreign fetch seen")
     assert "console.error: deliberate" in guard.errors
     assert guard.foreign == ["http://192.0.2.1/probe"]
     with pytest.raises(AssertionError):

@@ -17,7 +17,7 @@ from geo.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from tests.live_server import serve_site
-from tests.page_watch import wait_until
+from tests.page_watch import poll, wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot, _township_colours
 from tiles.hexagons import refresh_heat
 
@@ -255,10 +255,15 @@ def test_planner_choropleth_legend_and_area_figures(browser: Browser, demo: Demo
     before = _screenshot(page, "planner-desktop-flows")
     with page.expect_response(lambda r: "/tiles/heat/" in r.url and r.status == 200):
         page.check("#plan-heat")  # a vector tile of H3 hexagons (an empty tile would be 204)
-    page.wait_for_timeout(500)  # let the canvas tiles paint
-    after = _screenshot(page, "planner-desktop-heat")
-    changed = float((np.abs(after.astype(int) - before.astype(int)).max(axis=-1) > 8).mean())
-    assert changed > 0.02, f"the heat layer changed only {changed:.3%} of the map"
+    changed = 0.0
+
+    def heat_painted() -> bool:  # the canvas tiles paint after the tile arrives
+        nonlocal changed
+        after = _screenshot(page, "planner-desktop-heat")
+        changed = float((np.abs(after.astype(int) - before.astype(int)).max(axis=-1) > 8).mean())
+        return changed > 0.02
+
+    poll(page, heat_painted, timeout=20_000, what="the heat layer changes over 2 % of the map")
     guard.assert_clean()
 
 
