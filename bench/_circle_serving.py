@@ -3,6 +3,8 @@
 Each candidate serves the same app (web_map.site:create_site) with one worker process per core:
 - uvicorn: `hongyan serve --workers N` (uvicorn's own supervisor; what the project ships);
 - gunicorn: gunicorn's arbiter with uvicorn-worker's UvicornWorker;
+- gunicorn-reuseport: the same with `--reuse-port`: each worker listens on a socket of its own (SO_REUSEPORT), so
+  the kernel spreads new connections over the workers by a hash instead of waking the last worker to wait;
 - granian: granian's Rust server with its ASGI interface.
 
 The goals are ratios measured in the same run: throughput against the compute limit (the cores divided by the
@@ -23,7 +25,7 @@ from bench._circle_http import HOST, Server, Throughput, running_command
 from bench._circle_query import Homes
 from bench._circle_wrk import wrk_throughput
 
-CANDIDATES = ("uvicorn", "gunicorn", "granian")
+CANDIDATES = ("uvicorn", "gunicorn", "gunicorn-reuseport", "granian")
 GOAL_OF_LIMIT = 0.85
 GOAL_P99_OF_MEAN = 1.5
 GOAL_FIRST_OF_WARM = 2.0
@@ -44,11 +46,11 @@ def serve_command(candidate: str, port: int, workers: int) -> list[str]:
             "--workers",
             str(workers),
         ]
-    if candidate == "gunicorn":
+    if candidate in ("gunicorn", "gunicorn-reuseport"):
         return [
             str(venv / "gunicorn"), "--worker-class", "uvicorn_worker.UvicornWorker", "--workers", str(workers),
             "--bind", f"{HOST}:{port}", "--timeout", "120", "--log-level", "warning",
-            "web_map.site:create_site()",
+            *(["--reuse-port"] if candidate == "gunicorn-reuseport" else []), "web_map.site:create_site()",
         ]  # fmt: skip
     if candidate == "granian":
         return [
@@ -62,8 +64,9 @@ def missing(candidate: str) -> str | None:
     """What to install for a candidate that is not in the venv (None when it is)."""
     if candidate == "uvicorn":
         return None
-    if shutil.which(candidate, path=str(Path(sys.executable).parent)) is None:
-        return f"{candidate}: not installed (`pip install -e '.[bench]'` installs every candidate)"
+    program = candidate.split("-")[0]
+    if shutil.which(program, path=str(Path(sys.executable).parent)) is None:
+        return f"{program}: not installed (`pip install -e '.[bench]'` installs every candidate)"
     return None
 
 
