@@ -156,6 +156,7 @@ class Throughput:
     generator: str = "httpx"
     summary_ms: dict[int, float] = field(default_factory=dict)  # percentiles the generator reports (wrk)
     load_after: str = ""  # the machine's 1-minute load average right after the run (other work skews it)
+    split: str = ""  # connections held by each worker process, read during the run (bench._connection_split)
 
     @property
     def rps(self) -> float:

@@ -18,12 +18,14 @@ import os
 import shutil
 import statistics
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench._circle_http import HOST, Server, Throughput, running_command
 from bench._circle_query import Homes
 from bench._circle_wrk import wrk_throughput
+from bench._connection_split import split
 
 CANDIDATES = ("uvicorn", "gunicorn", "gunicorn-reuseport", "granian")
 GOAL_OF_LIMIT = 0.85
@@ -46,6 +48,11 @@ def serve_command(candidate: str, port: int, workers: int) -> list[str]:
             "--workers",
             str(workers),
         ]
+    if candidate.startswith("uvicorn-backlog"):
+        return [
+            str(venv / "uvicorn"), "--factory", "--workers", str(workers), "--host", HOST, "--port", str(port),
+            "--backlog", candidate.removeprefix("uvicorn-backlog"), "--no-access-log", "web_map.site:create_site",
+        ]  # fmt: skip
     if candidate in ("gunicorn", "gunicorn-reuseport"):
         return [
             str(venv / "gunicorn"), "--worker-class", "uvicorn_worker.UvicornWorker", "--workers", str(workers),
@@ -114,8 +121,19 @@ def measure(
 def _wrk(
     server: Server, homes: Homes, scratch: Path, mode: str, radius: float, clients: int, seconds: float
 ) -> Throughput:
-    run = wrk_throughput(server, homes, scratch, mode=mode, radius=radius, clients=clients, seconds=seconds)
+    """One wrk run; the connections' split over the worker processes is read a few seconds in."""
+    port = int(server.base.rsplit(":", 1)[1])
+    seen: list[list[int]] = []
+    sampler = threading.Timer(min(3.0, seconds / 2), lambda: seen.append(split(server.proc.pid, port)))
+    sampler.start()
+    try:
+        run = wrk_throughput(
+            server, homes, scratch, mode=mode, radius=radius, clients=clients, seconds=seconds
+        )
+    finally:
+        sampler.cancel()
     run.load_after = f"{os.getloadavg()[0]:.2f}"
+    run.split = "/".join(map(str, seen[0])) if seen else "?"
     return run
 
 
@@ -126,8 +144,8 @@ def rows(candidates: list[Candidate], limit_rps: float, clients: int) -> list[st
         f"{clients} wrk connections; goals: req/s ≥ {GOAL_OF_LIMIT} × limit, p99 ≤ {GOAL_P99_OF_MEAN} × mean, "
         f"0 errors, first {FIRST_SECONDS:.0f} s p99 ≤ {GOAL_FIRST_OF_WARM} × warm p99",
         "",
-        "| server | run | req/s | of limit | mean ms | p99 ms | p99/mean | errors | meets |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| server | run | req/s | of limit | mean ms | p99 ms | p99/mean | errors | connections per worker | meets |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in candidates:
         assert c.first is not None
@@ -146,7 +164,7 @@ def rows(candidates: list[Candidate], limit_rps: float, clients: int) -> list[st
                 verdict = "PASS" if ok else "FAIL"
             lines.append(
                 f"| {c.name} | {label} | {run.rps:,.1f} | {of_limit:.2f} | {mean:.1f} | {p99:.1f} | "
-                f"{p99 / mean:.2f} | {run.errors} | {verdict} |"
+                f"{p99 / mean:.2f} | {run.errors} | {run.split} | {verdict} |"
             )
     lines.append("")
     lines += [
