@@ -64,13 +64,13 @@ def serve(
         os.environ["HONGYAN_SERVE_WORKERS"] = str(workers)
         os.environ["HONGYAN_SERVE_RUN_DIR"] = run_dir
         # uvicorn's own supervisor: it replaces a worker that dies, and on SIGHUP brings each replacement
-        # into service (warm) before it stops the worker it replaces; a worker busy warming up on a loaded
-        # machine gets a minute to answer the supervisor's ping before it counts as hung
+        # into service (warm) before it stops the worker it replaces; a replacement warming up on a loaded
+        # machine gets two minutes to be ready (or to answer the supervisor's ping) before it counts as failed
         uvicorn.run(
             "web_map.site:create_site",
             factory=True,
             workers=workers,
-            timeout_worker_healthcheck=60,
+            timeout_worker_healthcheck=120,
             host=host or settings.host,
             port=port or settings.port,
             access_log=access_log,
