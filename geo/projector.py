@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,16 @@ class Projector:
         if _long_lived():
             return self._own_transformer().transform(x, y)
         return self._thread.submit(self._transformer.transform, x, y).result()
+
+
+@lru_cache(maxsize=8)
+def shared_projector(source: int, target: int) -> Projector:
+    """The process's one projector from ``source`` to ``target``, built on first use.
+
+    A projector holds no state but its transformers, and building them costs tens of milliseconds each (two per
+    projector): every app, circle service or worker in the process shares one instead of building its own.
+    """
+    return Projector(source, target)
 
 
 class GridProjection:

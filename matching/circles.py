@@ -17,7 +17,7 @@ from geo.crs import converter
 from geo.errors import Conflict, InvalidInput
 from geo.network import MODES, Metric, ModeGraph, graph_digest
 from geo.network_load import RoadNetwork, load_network, network_version
-from geo.projector import GridProjection, Projector
+from geo.projector import GridProjection, shared_projector
 from geo.reach_area import to_geojson
 from geo.settings import Settings
 from geo.trees import Trees
@@ -80,8 +80,8 @@ class CircleService:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.vacancies = VacancyBoard()
-        self.to_metric = Projector(4326, settings.metric_srid)
-        self.to_wgs84 = Projector(settings.metric_srid, 4326)
+        self.to_metric = shared_projector(4326, settings.metric_srid)
+        self.to_wgs84 = shared_projector(settings.metric_srid, 4326)
         self._state = _State()
         self._lock = threading.Lock()
         self._local = threading.local()

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
-from geo.projector import Projector
+from geo.projector import Projector, shared_projector
 from matching.rebalance_queries import AREA_PEOPLE, AREA_POSITIONS, AREAS, MEDIUM_GROUPS
 
 Level = Literal["township", "village"]
@@ -63,7 +63,7 @@ def medium_groups(conn: Connection) -> dict[str, str]:
 @lru_cache(maxsize=4)
 def _projector(srid: int) -> Projector:
     """WGS84 → the metric CRS, built once per process (building a PROJ transformer takes ~40 ms)."""
-    return Projector(4326, srid)
+    return shared_projector(4326, srid)
 
 
 def load_balances(
