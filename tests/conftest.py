@@ -31,6 +31,16 @@ TEMPLATE_DB = f"hongyan_test_template_{WORKER}"
 DATABASE_FIXTURES = frozenset({"server_url", "db_url", "engine", "settings", "small_demo_url", "demo_db_url"})
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The server lane (`-m server`) reads only the files that mark a test `server`: collecting the rest (the
+    schemathesis cases above all) would cost seconds per run only to deselect them."""
+    if config.getoption("markexpr") != "server" or not collection_path.name.startswith("test_"):
+        return None
+    if collection_path.suffix != ".py":
+        return None
+    return "mark.server" not in collection_path.read_text(encoding="utf-8")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark tests by what they use, so `make test-fast` can leave out the database, browser and server ones."""
     for item in items:

@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from api.app import create_app
 from geo.embedded import EmbeddedCluster, find_pg_bin_dir
 from geo.settings import Settings
+from tests.serve_process import start_serve, stop_serve
 
 REPO = Path(__file__).resolve().parents[1]
 HONGYAN = Path(sys.executable).with_name("hongyan")
@@ -114,29 +115,23 @@ def _workers(parent: int) -> list[int]:
 
 @pytest.fixture
 def server(demo_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    """`hongyan serve` on the throwaway cluster, started; killed afterwards."""
+    """`hongyan serve` on the throwaway cluster, started; stopped afterwards with all its processes."""
     port = _free_port()
     env = {**os.environ, "HONGYAN_DATABASE_URL": demo_url, "HONGYAN_DATA_DIR": str(tmp_path),
            "PYTHONPATH": str(REPO)}  # fmt: skip
     log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(HONGYAN), "serve", "--workers", "2", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + CAP_S
-            while log_path.read_text().count("Application startup complete.") < 2:
-                assert proc.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, f"not ready:\n{log_path.read_text()}"
-                time.sleep(0.2)
-            yield proc, port
-        finally:
-            proc.kill()
-            proc.wait()
+    proc = start_serve(
+        [str(HONGYAN), "serve", "--workers", "2", "--port", str(port)], env=env, cwd=tmp_path, log=log_path
+    )
+    try:
+        deadline = time.monotonic() + CAP_S
+        while log_path.read_text().count("Application startup complete.") < 2:
+            assert proc.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, f"not ready:\n{log_path.read_text()}"
+            time.sleep(0.2)
+        yield proc, port
+    finally:
+        stop_serve(proc)
 
 
 @dataclass

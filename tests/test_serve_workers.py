@@ -22,6 +22,7 @@ from sqlalchemy import text
 from api.app import create_app
 from geo.db import create_db_engine
 from geo.settings import Settings
+from tests.serve_process import start_serve, stop_serve
 
 REPO = Path(__file__).resolve().parents[1]
 HONGYAN = Path(sys.executable).with_name("hongyan")
@@ -101,27 +102,13 @@ def served(small_demo_url: str, tmp_path: Path) -> Iterator[Served]:
         "PYTHONPATH": str(REPO),
     }
     log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            [str(HONGYAN), "serve", "--workers", "2", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield Served(proc, port, log_path, _town_seat(small_demo_url))
-        finally:
-            workers = _workers(proc.pid)
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-            for pid in workers:
-                _kill_quietly(pid)
+    proc = start_serve(
+        [str(HONGYAN), "serve", "--workers", "2", "--port", str(port)], env=env, cwd=tmp_path, log=log_path
+    )
+    try:
+        yield Served(proc, port, log_path, _town_seat(small_demo_url))
+    finally:
+        stop_serve(proc)
 
 
 def _town_seat(url: str) -> tuple[float, float]:
@@ -135,13 +122,6 @@ def _town_seat(url: str) -> tuple[float, float]:
         engine.dispose()
     assert row is not None
     return float(row[0]), float(row[1])
-
-
-def _kill_quietly(pid: int) -> None:
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _workers(parent: int) -> list[int]:
