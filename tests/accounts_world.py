@@ -169,6 +169,11 @@ def app_settings(db_url: str, tmp: Path) -> Settings:
     return Settings(database_url=db_url, data_dir=tmp / "data")
 
 
+def from_address(client: TestClient, address: str) -> TestClient:
+    """A client on the same running app whose requests come from another address (the throttles key on it)."""
+    return TestClient(client.app, client=(address, 40000))
+
+
 def login(client: TestClient, who: str, password: str = PASSWORD) -> dict[str, str]:
     """Log in and return the Authorization header; fails the test if login fails."""
     response = client.post("/api/v1/auth/login", json={"login": who, "password": password})

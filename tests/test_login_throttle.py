@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from geo.db import create_db_engine
 from registry.accounts.auth import AuthenticationFailed, log_in
-from tests.accounts_world import CIPHER, PASSWORD, World, world_env
+from tests.accounts_world import CIPHER, PASSWORD, World, from_address, world_env
 
 Env = tuple[TestClient, World, Engine]
 LOGIN = "/api/v1/auth/login"
@@ -25,11 +25,6 @@ WRONG = "用户名/手机号或密码错误（wrong username/phone or password�
 def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
     """A private demo database with one account per role, an app client on it, and an owner engine."""
     yield from world_env(demo_db_url, tmp_path)
-
-
-def _from(client: TestClient, address: str) -> TestClient:
-    """A client on the same running app whose requests come from another address."""
-    return TestClient(client.app, client=(address, 40000))
 
 
 def _reasons(engine: Engine, source: str) -> list[str]:
@@ -48,14 +43,16 @@ def _shift(engine: Engine, seconds: int) -> None:
 
 def test_a_strangers_wrong_logins_leave_the_owner_able_to_log_in(env: Env) -> None:
     client, world, engine = env
-    stranger = _from(client, STRANGER)
+    stranger = from_address(client, STRANGER)
     for n in range(10):
         who = "staff_b" if n % 2 else world.phones["staff_b"]
         answer = stranger.post(LOGIN, json={"login": who, "password": f"guess-{n:04d}-x"})
         assert answer.status_code in (401, 429)
-    owner = _from(client, OWNER).post(LOGIN, json={"login": "staff_b", "password": PASSWORD})
+    owner = from_address(client, OWNER).post(LOGIN, json={"login": "staff_b", "password": PASSWORD})
     assert owner.status_code == 200, owner.text
-    by_phone = _from(client, OWNER).post(LOGIN, json={"login": world.phones["staff_b"], "password": PASSWORD})
+    by_phone = from_address(client, OWNER).post(
+        LOGIN, json={"login": world.phones["staff_b"], "password": PASSWORD}
+    )
     assert by_phone.status_code == 200, by_phone.text
     with engine.connect() as conn:
         lock = conn.execute(
@@ -66,7 +63,7 @@ def test_a_strangers_wrong_logins_leave_the_owner_able_to_log_in(env: Env) -> No
 
 def test_the_sixth_wrong_attempt_from_an_address_is_throttled_not_the_owner(env: Env) -> None:
     client, _, engine = env
-    stranger = _from(client, STRANGER)
+    stranger = from_address(client, STRANGER)
     for _ in range(5):
         refused = stranger.post(LOGIN, json={"login": "staff_a", "password": "not-the-password"})
         assert refused.status_code == 401 and refused.json()["detail"] == WRONG
@@ -79,7 +76,8 @@ def test_the_sixth_wrong_attempt_from_an_address_is_throttled_not_the_owner(env:
         == f"尝试次数过多，请 {wait} 秒后再试（too many attempts: try again in {wait} seconds）"
     )
     assert (
-        _from(client, OWNER).post(LOGIN, json={"login": "staff_a", "password": PASSWORD}).status_code == 200
+        from_address(client, OWNER).post(LOGIN, json={"login": "staff_a", "password": PASSWORD}).status_code
+        == 200
     )
     assert _reasons(engine, STRANGER) == ["wrong password"] * 5 + ["throttled"]
 
@@ -96,14 +94,15 @@ def test_the_sixth_wrong_attempt_from_an_address_is_throttled_not_the_owner(env:
 
 def test_an_address_guessing_many_logins_is_throttled_others_are_not(env: Env) -> None:
     client, _, engine = env
-    stranger = _from(client, STRANGER)
+    stranger = from_address(client, STRANGER)
     for n in range(20):
         answer = stranger.post(LOGIN, json={"login": f"user{n:02d}", "password": "Password123!"})
         assert answer.status_code == 401
     throttled = stranger.post(LOGIN, json={"login": "reviewer", "password": PASSWORD})
     assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
     assert (
-        _from(client, OWNER).post(LOGIN, json={"login": "reviewer", "password": PASSWORD}).status_code == 200
+        from_address(client, OWNER).post(LOGIN, json={"login": "reviewer", "password": PASSWORD}).status_code
+        == 200
     )
     _shift(engine, 15 * 60 + 1)  # the window has passed
     assert stranger.post(LOGIN, json={"login": "reviewer", "password": PASSWORD}).status_code == 200
@@ -131,7 +130,9 @@ def test_unknown_wrong_disabled_and_locked_get_the_same_answer(env: Env) -> None
     ]
     answers = []
     for n, (who, password) in enumerate(attempts):
-        response = _from(client, f"192.0.2.{n + 1}").post(LOGIN, json={"login": who, "password": password})
+        response = from_address(client, f"192.0.2.{n + 1}").post(
+            LOGIN, json={"login": who, "password": password}
+        )
         answers.append((response.status_code, response.json(), response.headers["www-authenticate"]))
     assert answers == [(401, {"detail": WRONG, "error": "AuthenticationFailed"}, "Bearer")] * len(attempts)
     with engine.connect() as conn:

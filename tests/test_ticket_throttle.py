@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from geo.db import app_database_url, create_db_engine
-from tests.accounts_world import World, app_settings, login, world_env
+from tests.accounts_world import World, app_settings, from_address, login, world_env
 
 Env = tuple[TestClient, World, Engine]
 STATUS = "/api/v1/service/tickets/status"
@@ -25,10 +25,6 @@ NOT_FOUND = "no ticket with this number and phone: check the number and the last
 def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
     """A private demo database with one account per role, an app client on it, and an owner engine."""
     yield from world_env(demo_db_url, tmp_path)
-
-
-def _from(client: TestClient, address: str) -> TestClient:
-    return TestClient(client.app, client=(address, 40000))
 
 
 def _ticket(client: TestClient, world: World, phone: str = "13712345678") -> str:
@@ -56,7 +52,7 @@ def _shift(engine: Engine, seconds: int) -> None:
 def test_brute_force_over_the_four_digits_is_stopped_after_five_tries(env: Env) -> None:
     client, world, engine = env
     number = _ticket(client, world)
-    attacker = _from(client, ATTACKER)
+    attacker = from_address(client, ATTACKER)
     tries: list[int] = []
     for code in range(10_000):
         answer = attacker.post(STATUS, json={"ticket_no": number, "phone_last4": f"{code:04d}"})
@@ -68,7 +64,9 @@ def test_brute_force_over_the_four_digits_is_stopped_after_five_tries(env: Env) 
     right = attacker.post(STATUS, json={"ticket_no": number, "phone_last4": "5678"})
     assert right.status_code == 429 and right.json() == _locked(15)
     # the lock is on the number, not on one address: the right digits from elsewhere wait too
-    elsewhere = _from(client, APPLICANT).post(STATUS, json={"ticket_no": number, "phone_last4": "5678"})
+    elsewhere = from_address(client, APPLICANT).post(
+        STATUS, json={"ticket_no": number, "phone_last4": "5678"}
+    )
     assert elsewhere.status_code == 429 and elsewhere.json() == _locked(15)
     # the window is not locked: staff see and handle the ticket
     staff = login(client, "staff_a")
@@ -85,7 +83,7 @@ def test_the_lock_grows_and_ends_and_an_unknown_number_answers_alike(env: Env) -
     client, world, engine = env
     number = _ticket(client, world)
     unknown = "YC2026010100000000"
-    attacker = _from(client, ATTACKER)
+    attacker = from_address(client, ATTACKER)
     for guess in range(5):
         for no in (number, unknown):
             answer = attacker.post(STATUS, json={"ticket_no": no, "phone_last4": f"{guess:04d}"})
@@ -101,24 +99,24 @@ def test_the_lock_grows_and_ends_and_an_unknown_number_answers_alike(env: Env) -
     assert longer.status_code == 429 and longer.json() == _locked(30)
 
     _shift(engine, 30 * 60 + 1)
-    ok = _from(client, APPLICANT).post(STATUS, json={"ticket_no": number, "phone_last4": "5678"})
+    ok = from_address(client, APPLICANT).post(STATUS, json={"ticket_no": number, "phone_last4": "5678"})
     assert ok.status_code == 200 and ok.json()["status"] == "submitted"
     # the right digits clear the count: one typo afterwards is answered, not locked
-    typo = _from(client, APPLICANT).post(STATUS, json={"ticket_no": number, "phone_last4": "5677"})
+    typo = from_address(client, APPLICANT).post(STATUS, json={"ticket_no": number, "phone_last4": "5677"})
     assert typo.status_code == 404
 
 
 def test_one_address_walking_through_numbers_is_slowed_down(env: Env) -> None:
     client, world, _ = env
     mine = _ticket(client, world, phone="13987654321")
-    attacker = _from(client, ATTACKER)
+    attacker = from_address(client, ATTACKER)
     for n in range(10):
         answer = attacker.post(STATUS, json={"ticket_no": f"YC20261201{n:08d}", "phone_last4": "1234"})
         assert answer.status_code == 404
     slowed = attacker.post(STATUS, json={"ticket_no": "YC2026120199999999", "phone_last4": "1234"})
     assert slowed.status_code == 429 and 1 <= int(slowed.headers["retry-after"]) <= 15
     assert slowed.json()["detail"].startswith("尝试次数过多，请 ")
-    applicant = _from(client, APPLICANT).post(STATUS, json={"ticket_no": mine, "phone_last4": "4321"})
+    applicant = from_address(client, APPLICANT).post(STATUS, json={"ticket_no": mine, "phone_last4": "4321"})
     assert applicant.status_code == 200, applicant.text
 
 
