@@ -91,36 +91,35 @@ class Candidate:
         return statistics.median(r.latency_ms(99) for r in self.runs)
 
 
-def measure(
-    candidate: str,
-    url: str,
-    scratch: Path,
-    homes: Homes,
-    *,
-    mode: str,
-    radius: float,
-    workers: int,
-    clients: int,
-    seconds: float,
-    rounds: int,
-) -> Candidate:
-    """Start ``candidate``, load it for the first 10 s after it is ready, then ``rounds`` steady runs."""
+@dataclass(frozen=True)
+class Load:
+    """What every candidate is asked: the circle, the server's workers, and the wrk runs."""
+
+    mode: str
+    radius: float
+    workers: int
+    clients: int
+    seconds: float
+    rounds: int
+
+
+def measure(candidate: str, url: str, scratch: Path, homes: Homes, load: Load) -> Candidate:
+    """Start ``candidate``, load it for the first 10 s after it is ready, then ``load.rounds`` steady runs."""
     out = Candidate(candidate)
-    env = {"HONGYAN_SERVE_WORKERS": str(workers)}  # /healthz waits for every worker, whoever supervises them
+    # /healthz waits for every worker, whoever supervises them
+    env = {"HONGYAN_SERVE_WORKERS": str(load.workers)}
     with running_command(
-        url, scratch, lambda port: serve_command(candidate, port, workers), env=env
+        url, scratch, lambda port: serve_command(candidate, port, load.workers), env=env
     ) as server:
         out.ready_s = server.ready_s
-        out.first = _wrk(server, homes, scratch, mode, radius, clients, FIRST_SECONDS)
-        for _ in range(rounds):
-            out.runs.append(_wrk(server, homes, scratch, mode, radius, clients, seconds))
+        out.first = _wrk(server, homes, scratch, load, FIRST_SECONDS)
+        for _ in range(load.rounds):
+            out.runs.append(_wrk(server, homes, scratch, load, load.seconds))
     out.peak_rss_mib = server.peak_rss_mib
     return out
 
 
-def _wrk(
-    server: Server, homes: Homes, scratch: Path, mode: str, radius: float, clients: int, seconds: float
-) -> Throughput:
+def _wrk(server: Server, homes: Homes, scratch: Path, load: Load, seconds: float) -> Throughput:
     """One wrk run; the connections' split over the worker processes is read a few seconds in."""
     port = int(server.base.rsplit(":", 1)[1])
     seen: list[list[int]] = []
@@ -128,7 +127,7 @@ def _wrk(
     sampler.start()
     try:
         run = wrk_throughput(
-            server, homes, scratch, mode=mode, radius=radius, clients=clients, seconds=seconds
+            server, homes, scratch, mode=load.mode, radius=load.radius, clients=load.clients, seconds=seconds
         )
     finally:
         sampler.cancel()
@@ -186,18 +185,7 @@ def all_pass(c: Candidate, limit_rps: float, clients: int) -> bool:
 
 
 def compare(
-    names: list[str],
-    url: str,
-    scratch: Path,
-    homes: Homes,
-    positions_s: list[float],
-    *,
-    mode: str,
-    radius: float,
-    workers: int,
-    clients: int,
-    seconds: float,
-    rounds: int,
+    names: list[str], url: str, scratch: Path, homes: Homes, positions_s: list[float], load: Load
 ) -> tuple[list[str], dict[str, bool]]:
     """Every named candidate measured in turn: the table's lines and whether each met every goal."""
     cores = len(os.sched_getaffinity(0))
@@ -210,22 +198,9 @@ def compare(
             notes.append(why_not)
             continue
         print(
-            f"serving candidate {name}: start, first {FIRST_SECONDS:.0f} s, {rounds} × {seconds:g} s …",
+            f"serving candidate {name}: start, first {FIRST_SECONDS:.0f} s, {load.rounds} × {load.seconds:g} s …",
             flush=True,
         )
-        measured.append(
-            measure(
-                name,
-                url,
-                scratch,
-                homes,
-                mode=mode,
-                radius=radius,
-                workers=workers,
-                clients=clients,
-                seconds=seconds,
-                rounds=rounds,
-            )  # fmt: skip
-        )
-    verdicts = {c.name: all_pass(c, limit_rps, clients) for c in measured}
-    return rows(measured, limit_rps, clients) + notes, verdicts
+        measured.append(measure(name, url, scratch, homes, load))
+    verdicts = {c.name: all_pass(c, limit_rps, load.clients) for c in measured}
+    return rows(measured, limit_rps, load.clients) + notes, verdicts

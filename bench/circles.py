@@ -37,7 +37,7 @@ from bench._circle_report import (
     query_rows,
     throughput_rows,
 )
-from bench._circle_serving import CANDIDATES, compare
+from bench._circle_serving import CANDIDATES, Load, compare
 from bench._circle_sql import DEMO_META
 from bench._circle_wrk import wrk_command, wrk_throughput
 from bench.throwaway import throwaway_cluster
@@ -214,11 +214,9 @@ def run(args: argparse.Namespace, url: str, scratch: Path, engine: Engine) -> li
     ]  # fmt: skip
 
     if args.servers:
-        table, verdicts = compare(
-            [n.strip() for n in args.servers.split(",") if n.strip()], url, scratch, homes, inproc.positions,
-            mode=mode, radius=radius, workers=args.workers, clients=args.clients, seconds=args.duration,
-            rounds=args.rounds,
-        )  # fmt: skip
+        names = [n.strip() for n in args.servers.split(",") if n.strip()]
+        load = Load(mode, radius, args.workers, args.clients, args.duration, args.rounds)
+        table, verdicts = compare(names, url, scratch, homes, inproc.positions, load)
         print("\n".join(table) + "\n")
         goals += [
             Goal(f"serving: {name}, every goal in every run", "yes" if ok else "no", "yes", ok)
