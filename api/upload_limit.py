@@ -104,7 +104,15 @@ def _content_length(scope: Scope) -> int | None:
 async def _refuse(send: Send, detail: str) -> None:
     """The 413 answer; the connection is closed after it (the rest of the body is never read)."""
     body = json.dumps({"detail": detail, "error": "UploadTooLarge"}, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})  # fmt: skip
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -109,8 +109,10 @@ def http_rows(with_polygon: list[float], without: list[float], pg: PgRouting) ->
     ):
         p50 = percentile_ms(values, 50)
         rows.append(f"| {name} | {fmt(p50)} | {fmt(percentile_ms(values, 95))} | {fmt(p50 / pg_p50)} |")
-    rows.append(f"| pgr_withPointsDD (in-database, via psycopg) | {fmt(pg_p50)} | "
-                f"{fmt(percentile_ms(pg.seconds, 95))} | 1.00 |")  # fmt: skip
+    rows.append(
+        f"| pgr_withPointsDD (in-database, via psycopg) | {fmt(pg_p50)} | "
+        f"{fmt(percentile_ms(pg.seconds, 95))} | 1.00 |"
+    )
     return rows
 
 

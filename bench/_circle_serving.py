@@ -50,20 +50,50 @@ def serve_command(candidate: str, port: int, workers: int) -> list[str]:
         ]
     if candidate.startswith("uvicorn-backlog"):
         return [
-            str(venv / "uvicorn"), "--factory", "--workers", str(workers), "--host", HOST, "--port", str(port),
-            "--backlog", candidate.removeprefix("uvicorn-backlog"), "--no-access-log", "web_map.site:create_site",
-        ]  # fmt: skip
+            str(venv / "uvicorn"),
+            "--factory",
+            "--workers",
+            str(workers),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--backlog",
+            candidate.removeprefix("uvicorn-backlog"),
+            "--no-access-log",
+            "web_map.site:create_site",
+        ]
     if candidate in ("gunicorn", "gunicorn-reuseport"):
         return [
-            str(venv / "gunicorn"), "--worker-class", "uvicorn_worker.UvicornWorker", "--workers", str(workers),
-            "--bind", f"{HOST}:{port}", "--timeout", "120", "--log-level", "warning",
-            *(["--reuse-port"] if candidate == "gunicorn-reuseport" else []), "web_map.site:create_site()",
-        ]  # fmt: skip
+            str(venv / "gunicorn"),
+            "--worker-class",
+            "uvicorn_worker.UvicornWorker",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{HOST}:{port}",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+            *(["--reuse-port"] if candidate == "gunicorn-reuseport" else []),
+            "web_map.site:create_site()",
+        ]
     if candidate == "granian":
         return [
-            str(venv / "granian"), "--interface", "asgi", "--factory", "--workers", str(workers),
-            "--host", HOST, "--port", str(port), "--no-log", "web_map.site:create_site",
-        ]  # fmt: skip
+            str(venv / "granian"),
+            "--interface",
+            "asgi",
+            "--factory",
+            "--workers",
+            str(workers),
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--no-log",
+            "web_map.site:create_site",
+        ]
     raise ValueError(f"unknown candidate {candidate!r}; choose from {', '.join(CANDIDATES)}")
 
 
@@ -177,10 +207,11 @@ def all_pass(c: Candidate, limit_rps: float, clients: int) -> bool:
     """Whether the candidate met every goal in every run."""
     assert c.first is not None
     steady = all(
-        r.rps >= GOAL_OF_LIMIT * limit_rps and r.latency_ms(99) <= GOAL_P99_OF_MEAN * clients / r.rps * 1000.0
+        r.rps >= GOAL_OF_LIMIT * limit_rps
+        and r.latency_ms(99) <= GOAL_P99_OF_MEAN * clients / r.rps * 1000.0
         and r.errors == 0
         for r in c.runs
-    )  # fmt: skip
+    )
     return steady and c.first.errors == 0 and c.first.latency_ms(99) <= GOAL_FIRST_OF_WARM * c.warm_p99()
 
 

@@ -55,9 +55,22 @@ def wrk_throughput(
     paths = scratch / f"circle-paths-{'reach' if reach else 'bare'}.txt"
     write_paths(paths, homes, mode=mode, radius=radius, reach=reach)
     cmd = [
-        wrk_command(), "-t", str(threads), "-c", str(clients), "-d", f"{seconds:g}s", "--timeout", "30s",
-        "-s", str(WRK_SCRIPT), server.base, "--", str(paths), str(threads),
-    ]  # fmt: skip
+        wrk_command(),
+        "-t",
+        str(threads),
+        "-c",
+        str(clients),
+        "-d",
+        f"{seconds:g}s",
+        "--timeout",
+        "30s",
+        "-s",
+        str(WRK_SCRIPT),
+        server.base,
+        "--",
+        str(paths),
+        str(threads),
+    ]
     if cpus:
         cmd = ["taskset", "-c", cpus, *cmd]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -78,6 +91,10 @@ def wrk_throughput(
         out.first_error = f"HTTP {r['first_status']}"
     elif socket_errors:
         out.first_error = ", ".join(f"{k} {r[k]}" for k in ("connect", "read", "write", "timeout") if r[k])
-    out.summary_ms = {50: r["p50_us"] / 1000.0, 90: r["p90_us"] / 1000.0, 99: r["p99_us"] / 1000.0,
-                      100: r["max_us"] / 1000.0}  # fmt: skip
+    out.summary_ms = {
+        50: r["p50_us"] / 1000.0,
+        90: r["p90_us"] / 1000.0,
+        99: r["p99_us"] / 1000.0,
+        100: r["max_us"] / 1000.0,
+    }
     return out

@@ -103,8 +103,11 @@ def whole_county(url: str, mode: str, radius: float) -> list[Goal]:
     with engine.connect() as conn:
         CircleService(Settings(database_url=url)).network(conn)
     engine.dispose()
-    print(f"road network cache primed in {time.perf_counter() - started:.2f} s (a cold load reads road_edges; "
-          "nothing to do if the cache already held this network)", flush=True)  # fmt: skip
+    print(
+        f"road network cache primed in {time.perf_counter() - started:.2f} s (a cold load reads road_edges; "
+        "nothing to do if the cache already held this network)",
+        flush=True,
+    )
     print("whole county: ours …", flush=True)
     ours = run_child("ours", url, mode, radius)
     print("whole county: pandana …", flush=True)
@@ -113,10 +116,14 @@ def whole_county(url: str, mode: str, radius: float) -> list[Goal]:
     print("\n" + "\n".join(rows) + "\n")
     peak_ok = "error" not in ours.result and ours.peak_rss_mib <= GOAL_PEAK_MIB
     return [
-        Goal("whole county: ours / pandana time", fmt(ratio), f"≤ {GOAL_ANALYTICS_RATIO}",
-             ratio is not None and ratio <= GOAL_ANALYTICS_RATIO),
+        Goal(
+            "whole county: ours / pandana time",
+            fmt(ratio),
+            f"≤ {GOAL_ANALYTICS_RATIO}",
+            ratio is not None and ratio <= GOAL_ANALYTICS_RATIO,
+        ),
         Goal("whole county: peak RSS, MiB", fmt(ours.peak_rss_mib, 0), f"≤ {GOAL_PEAK_MIB:,.0f}", peak_ok),
-    ]  # fmt: skip
+    ]
 
 
 def run(args: argparse.Namespace, url: str, scratch: Path, engine: Engine) -> list[Goal]:
@@ -154,30 +161,59 @@ def run(args: argparse.Namespace, url: str, scratch: Path, engine: Engine) -> li
             f"≤ {GOAL_REACH_P50_MS}",
             reach_p50 <= GOAL_REACH_P50_MS,
             reach_p50 / GOAL_REACH_P50_MS,
-        )  # fmt: skip
+        )
     )
 
-    print(f"HTTP: hongyan serve --workers {args.workers}"
-          f"{f' under taskset -c {args.server_cpus}' if args.server_cpus else ''} …", flush=True)  # fmt: skip
+    print(
+        f"HTTP: hongyan serve --workers {args.workers}"
+        f"{f' under taskset -c {args.server_cpus}' if args.server_cpus else ''} …",
+        flush=True,
+    )
     runs: list[Throughput] = []
     with running_server(url, scratch, workers=args.workers, cpus=args.server_cpus) as server:
         warm_all = 0.0
         if args.workers > 1:  # every worker loads its own network on its first request
-            warm_all = throughput(server, homes, mode=mode, radius=radius, clients=2 * args.workers,
-                                  total=8 * args.workers, cap_s=120.0).seconds  # fmt: skip
+            warm_all = throughput(
+                server,
+                homes,
+                mode=mode,
+                radius=radius,
+                clients=2 * args.workers,
+                total=8 * args.workers,
+                cap_s=120.0,
+            ).seconds
         http, warm = sequential(server, homes, mode=mode, radius=radius)
         warm = max(warm, warm_all)
         bare, _ = sequential(server, homes, mode=mode, radius=radius, reach=False)
         for with_polygon in (True, False):
-            print(f"throughput ({'with' if with_polygon else 'without'} the polygon, "
-                  f"{args.load_generator}) …", flush=True)  # fmt: skip
+            print(
+                f"throughput ({'with' if with_polygon else 'without'} the polygon, {args.load_generator}) …",
+                flush=True,
+            )
             if args.load_generator == "wrk":
-                run_ = wrk_throughput(server, homes, scratch, mode=mode, radius=radius, clients=args.clients,
-                                      seconds=args.duration, reach=with_polygon, threads=args.wrk_threads,
-                                      cpus=args.client_cpus)  # fmt: skip
+                run_ = wrk_throughput(
+                    server,
+                    homes,
+                    scratch,
+                    mode=mode,
+                    radius=radius,
+                    clients=args.clients,
+                    seconds=args.duration,
+                    reach=with_polygon,
+                    threads=args.wrk_threads,
+                    cpus=args.client_cpus,
+                )
             else:
-                run_ = throughput(server, homes, mode=mode, radius=radius, clients=args.clients,
-                                  total=args.requests, cap_s=args.cap, reach=with_polygon)  # fmt: skip
+                run_ = throughput(
+                    server,
+                    homes,
+                    mode=mode,
+                    radius=radius,
+                    clients=args.clients,
+                    total=args.requests,
+                    cap_s=args.cap,
+                    reach=with_polygon,
+                )
             run_.load_after = f"{os.getloadavg()[0]:.2f}"
             runs.append(run_)
         site_of_home = {i: int(h.ids[0]) for i, h in inproc.hits.items() if len(h.ids)}
@@ -199,19 +235,26 @@ def run(args: argparse.Namespace, url: str, scratch: Path, engine: Engine) -> li
     )
 
     print("\n".join(throughput_rows(runs)) + "\n")
-    print(f"({len(homes)} homes cycled over; every request does the real work: no response cache. "
-          f"{args.clients} closed-loop clients: by Little's law mean latency ≈ {args.clients} / req/s.)\n")  # fmt: skip
+    print(
+        f"({len(homes)} homes cycled over; every request does the real work: no response cache. "
+        f"{args.clients} closed-loop clients: by Little's law mean latency ≈ {args.clients} / req/s.)\n"
+    )
     for t in runs:
         if t.errors:
             print(f"first error ({'with' if t.reach else 'without'} the polygon): {t.first_error}\n")
     main_run = runs[0]
     p99 = main_run.latency_ms(99)
     goals += [
-        Goal("throughput, req/s", fmt(main_run.rps, 1), f"≥ {GOAL_RPS:.0f}", main_run.rps >= GOAL_RPS,
-             main_run.rps / GOAL_RPS),
+        Goal(
+            "throughput, req/s",
+            fmt(main_run.rps, 1),
+            f"≥ {GOAL_RPS:.0f}",
+            main_run.rps >= GOAL_RPS,
+            main_run.rps / GOAL_RPS,
+        ),
         Goal("throughput errors", str(main_run.errors), "0", main_run.errors == 0),
         Goal("throughput p99, ms", fmt(p99), f"≤ {GOAL_P99_MS:.0f}", p99 <= GOAL_P99_MS, p99 / GOAL_P99_MS),
-    ]  # fmt: skip
+    ]
 
     if args.servers:
         names = [n.strip() for n in args.servers.split(",") if n.strip()]
@@ -246,10 +289,12 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=32, help="throughput: concurrent clients")
     parser.add_argument(
-        "--load-generator", choices=["wrk", "httpx"], default="wrk",
+        "--load-generator",
+        choices=["wrk", "httpx"],
+        default="wrk",
         help="throughput: wrk (C, a Lua script cycling over the homes; `apt-get install wrk`) or the older "
         "httpx AsyncClient in this process (~2.7 ms of CPU per request taken from the server's cores)",
-    )  # fmt: skip
+    )
     parser.add_argument("--duration", type=float, default=20.0, help="throughput with wrk: seconds per run")
     parser.add_argument("--wrk-threads", type=int, default=1, help="throughput with wrk: its threads")
     parser.add_argument("--requests", type=int, default=3000, help="throughput with httpx: requests per run")
@@ -258,10 +303,11 @@ def main() -> None:
     parser.add_argument("--server-cpus", default=None, help="run the server under `taskset -c LIST`")
     parser.add_argument("--client-cpus", default=None, help="run wrk under `taskset -c LIST`")
     parser.add_argument(
-        "--servers", default=",".join(CANDIDATES),
+        "--servers",
+        default=",".join(CANDIDATES),
         help="serving arrangements compared side by side ('' leaves the comparison out): "
         + ", ".join(CANDIDATES),
-    )  # fmt: skip
+    )
     parser.add_argument("--rounds", type=int, default=3, help="steady wrk runs per serving candidate")
     parser.add_argument("--skip-analytics", action="store_true", help="leave out the whole-county runs")
     args = parser.parse_args()
@@ -273,10 +319,12 @@ def main() -> None:
     with database(args.database_url) as (url, scratch):
         engine = create_db_engine(url, pool_size=4)
         try:
-            print(f"data: {describe_demo(engine)}; mode {args.mode}, radius {args.radius:g} m, "
-                  f"{args.queries} queries, server workers {args.workers}; CPUs: server "
-                  f"{args.server_cpus or 'any'}, load generator {args.client_cpus or 'any'} of "
-                  f"{sorted(os.sched_getaffinity(0))}\n")  # fmt: skip
+            print(
+                f"data: {describe_demo(engine)}; mode {args.mode}, radius {args.radius:g} m, "
+                f"{args.queries} queries, server workers {args.workers}; CPUs: server "
+                f"{args.server_cpus or 'any'}, load generator {args.client_cpus or 'any'} of "
+                f"{sorted(os.sched_getaffinity(0))}\n"
+            )
             goals = run(args, url, scratch, engine)
         finally:
             engine.dispose()

@@ -33,8 +33,21 @@ from registry.intake.service import import_file
 from registry.personal import PersonalDataCipher, id_check_digit
 
 GOAL_S = 10.0
-HEADERS = ["姓名*", "身份证号*", "手机号", "村/社区代码*", "就业状态*", "学历", "职业代码", "务工城市", "有意返乡",
-           "月收入", "经度", "纬度", "坐标系"]  # fmt: skip
+HEADERS = [
+    "姓名*",
+    "身份证号*",
+    "手机号",
+    "村/社区代码*",
+    "就业状态*",
+    "学历",
+    "职业代码",
+    "务工城市",
+    "有意返乡",
+    "月收入",
+    "经度",
+    "纬度",
+    "坐标系",
+]
 STATUSES = ("本地就业", "外出务工", "务农", "求职", "在校", "非劳动力")
 
 
@@ -51,9 +64,23 @@ def resident_rows(n: int, villages: list[str], *, seed: int = 5) -> list[list[ob
             continue
         seen.add(first17)
         k = len(rows)
-        rows.append([f"压测{k}", first17 + id_check_digit(first17), f"139{rng.randrange(10**8):08d}",
-                     villages[k % len(villages)], STATUSES[k % len(STATUSES)], "初中", None, "苏州", "否",
-                     "3000-4999元", None, None, None])  # fmt: skip
+        rows.append(
+            [
+                f"压测{k}",
+                first17 + id_check_digit(first17),
+                f"139{rng.randrange(10**8):08d}",
+                villages[k % len(villages)],
+                STATUSES[k % len(STATUSES)],
+                "初中",
+                None,
+                "苏州",
+                "否",
+                "3000-4999元",
+                None,
+                None,
+                None,
+            ]
+        )
     return rows
 
 
@@ -111,8 +138,10 @@ def main() -> None:
             "csv GBK": (csv_bytes(rows, "gbk"), "居民.csv", "gbk"),
         }
         cipher = PersonalDataCipher(settings.secret_key)
-        results = {name: _time_import(engine, cipher, *spec, rows=args.rows, repeats=args.repeats)
-                   for name, spec in files.items()}  # fmt: skip
+        results = {
+            name: _time_import(engine, cipher, *spec, rows=args.rows, repeats=args.repeats)
+            for name, spec in files.items()
+        }
         xlsx_data = files["xlsx"][0]
         load_only = timed(lambda: _openpyxl_load(xlsx_data), args.repeats, lambda: None)
         pandas_s = timed(lambda: _pandas(engine, xlsx_data), args.repeats, lambda: _drop_peer(engine))
@@ -123,21 +152,42 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|")
     for name, seconds in results.items():
-        print(f"| {name} | {seconds:.2f} | {GOAL_S:.0f} | {seconds / GOAL_S:.2f} "
-              f"| {seconds / load_only:.2f} | {seconds / pandas_s:.2f} |")  # fmt: skip
+        print(
+            f"| {name} | {seconds:.2f} | {GOAL_S:.0f} | {seconds / GOAL_S:.2f} "
+            f"| {seconds / load_only:.2f} | {seconds / pandas_s:.2f} |"
+        )
     print(f"| peer: openpyxl load only (xlsx) | {load_only:.2f} | | | 1.00 | {load_only / pandas_s:.2f} |")
-    print(f"| peer: pandas read_excel + to_sql (xlsx, no checks) | {pandas_s:.2f} | | | "
-          f"{pandas_s / load_only:.2f} | 1.00 |")  # fmt: skip
+    print(
+        f"| peer: pandas read_excel + to_sql (xlsx, no checks) | {pandas_s:.2f} | | | "
+        f"{pandas_s / load_only:.2f} | 1.00 |"
+    )
 
 
-def _time_import(engine: Engine, cipher: PersonalDataCipher, data: bytes, source: str, encoding: str, *,
-                 rows: int, repeats: int) -> float:  # fmt: skip
+def _time_import(
+    engine: Engine,
+    cipher: PersonalDataCipher,
+    data: bytes,
+    source: str,
+    encoding: str,
+    *,
+    rows: int,
+    repeats: int,
+) -> float:
     """Median seconds of one import in one transaction (committed), the rows deleted after each."""
 
     def once() -> None:
         with engine.begin() as conn:
-            report = import_file(conn, "residents", data, source=source, mode="all_or_nothing", scope="341522",
-                                 cipher=cipher, max_upload_mb=200, encoding=encoding)  # fmt: skip
+            report = import_file(
+                conn,
+                "residents",
+                data,
+                source=source,
+                mode="all_or_nothing",
+                scope="341522",
+                cipher=cipher,
+                max_upload_mb=200,
+                encoding=encoding,
+            )
         if report.written != rows:
             raise SystemExit(f"{source}: wrote {report.written} of {rows}: {report.errors[:3]}")
 

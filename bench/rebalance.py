@@ -78,8 +78,22 @@ def _load_kernels(graph: Any, snapped: Any) -> None:
 
 
 def _spawn(url: str, data_dir: Path, level: str, mode: str, warm: int) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "bench.rebalance", "--child", "--database-url", url, "--data-dir", str(data_dir),
-           "--level", level, "--mode", mode, "--warm", str(warm)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.rebalance",
+        "--child",
+        "--database-url",
+        url,
+        "--data-dir",
+        str(data_dir),
+        "--level",
+        level,
+        "--mode",
+        mode,
+        "--warm",
+        str(warm),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"child failed:\n{proc.stdout}\n{proc.stderr}")
@@ -99,8 +113,11 @@ def measure(url: str, repeats: int, warm: int) -> None:
                 disk = _spawn(url, Path(tmp), level, mode, warm)
             runs[(level, mode)].append((cold["first"], disk["first"], statistics.median(disk["warm"])))
             last[(level, mode)] = disk
-            print(f"repeat {r + 1} {level}/{mode}: first-ever {cold['first']:.2f} s, disk-cached "
-                  f"{disk['first']:.2f} s, warm {statistics.median(disk['warm']):.3f} s", flush=True)  # fmt: skip
+            print(
+                f"repeat {r + 1} {level}/{mode}: first-ever {cold['first']:.2f} s, disk-cached "
+                f"{disk['first']:.2f} s, warm {statistics.median(disk['warm']):.3f} s",
+                flush=True,
+            )
     print(
         f"\nload average after the runs {os.getloadavg()}; medians of {repeats} repeats, warm = median of {warm}\n"
     )
@@ -116,9 +133,11 @@ def measure(url: str, repeats: int, warm: int) -> None:
         cost_ratio = t["cost"] / t["greedy_cost"] if t["greedy_cost"] else 1.0
         obj_ratio = t["objective"] / t["greedy_objective"] if t["greedy_objective"] else 1.0
         verdict = [f"{s / goal:.2f} {'PASS' if s <= goal else 'FAIL'}" for s in (cold_s, disk_s, warm_s)]
-        print(f"| {level} | {mode} | {cold_s:.2f} | {disk_s:.2f} | {warm_s:.3f} | {goal} | {' | '.join(verdict)} "
-              f"| {t['moved']:,} | {t['greedy_moved']:,} | {t['cost']:,.0f} | {t['greedy_cost']:,.0f} "
-              f"| {cost_ratio:.3f} | {obj_ratio:.4f} |")  # fmt: skip
+        print(
+            f"| {level} | {mode} | {cold_s:.2f} | {disk_s:.2f} | {warm_s:.3f} | {goal} | {' | '.join(verdict)} "
+            f"| {t['moved']:,} | {t['greedy_moved']:,} | {t['cost']:,.0f} | {t['greedy_cost']:,.0f} "
+            f"| {cost_ratio:.3f} | {obj_ratio:.4f} |"
+        )
 
 
 def main() -> None:

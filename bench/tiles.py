@@ -138,8 +138,10 @@ def main() -> None:
         if has_heat:
             summary = refresh_heat(engine)
             steps = ", ".join(f"{k} {v:.2f} s" for k, v in summary.seconds.items())
-            print(f"refresh_heat: {summary.seekers:,} available people, {summary.positions:,} open positions, "
-                  f"hexagons {summary.hexagons}; {steps}\n")  # fmt: skip
+            print(
+                f"refresh_heat: {summary.seekers:,} available people, {summary.positions:,} open positions, "
+                f"hexagons {summary.hexagons}; {steps}\n"
+            )
         else:
             print(
                 "heat_hexagons does not exist in this database (not migrated): the heat layer is left out\n"
@@ -172,8 +174,10 @@ def main() -> None:
                     overall.setdefault(layer.name, []).extend(times)
                     p50, p95 = np.percentile(times, [50, 95])
                     kb = np.mean(sizes) / 1024 if sizes else 0.0
-                    rows.append(f"| {layer.name} | {z} | {len(tiles)} | {empty} | {kb:,.1f} | {p50:.1f} | {p95:.1f} | "
-                                f"{max(times):.1f} | {'PASS' if p95 <= GOAL_P95_MS else 'FAIL'} |")  # fmt: skip
+                    rows.append(
+                        f"| {layer.name} | {z} | {len(tiles)} | {empty} | {kb:,.1f} | {p50:.1f} | {p95:.1f} | "
+                        f"{max(times):.1f} | {'PASS' if p95 <= GOAL_P95_MS else 'FAIL'} |"
+                    )
         print(
             f"{len(points)} sample points (the county seat + random sites), each tile requested {args.repeats} "
             "times; gzip accepted; one request at a time\n"

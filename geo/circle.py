@@ -108,9 +108,22 @@ class CircleSearch:
         q = self._queue
         inv, heads = q.heads(limit)
         count, q.pool = bucket_search(
-            g.arcs.indptr, g.arcs.head, g.arcs.weight, self.leaf, nodes, costs, float(limit), self.dist,
-            self.touched, inv, q.max_weight, heads, q.pool, NOT_NEEDED, NO_NODES,
-        )  # fmt: skip
+            g.arcs.indptr,
+            g.arcs.head,
+            g.arcs.weight,
+            self.leaf,
+            nodes,
+            costs,
+            float(limit),
+            self.dist,
+            self.touched,
+            inv,
+            q.max_weight,
+            heads,
+            q.pool,
+            NOT_NEEDED,
+            NO_NODES,
+        )
         reached = self.touched[:count].copy()
         cost = self.dist[reached].copy()
         self.dist[reached] = np.inf
@@ -133,9 +146,20 @@ class CircleSearch:
         dist[reach.nodes] = reach.node_cost
         try:
             n = covered_edges(
-                reach.nodes, len(reach.nodes), dist, g.arcs.indptr, g.arcs.edge, g.arcs.forward, g.fwd, g.bwd,
-                limit, reach.edge, mark, self._stamp, self._covered,
-            )  # fmt: skip
+                reach.nodes,
+                len(reach.nodes),
+                dist,
+                g.arcs.indptr,
+                g.arcs.edge,
+                g.arcs.forward,
+                g.fwd,
+                g.bwd,
+                limit,
+                reach.edge,
+                mark,
+                self._stamp,
+                self._covered,
+            )
         finally:
             dist[reach.nodes] = np.inf
         idx, cost = self._points(reach, targets, limit, mark, self._stamp)
@@ -155,14 +179,38 @@ class CircleSearch:
         dist[reach.nodes] = reach.node_cost
         try:
             nhit = evaluate_points(
-                reach.nodes, len(reach.nodes), dist, g.arcs.indptr, g.arcs.edge, g.arcs.forward,
-                g.fwd, g.bwd, g.length_m, targets.ptr, targets.index, targets.snapped.offset_m, limit, best, hit,
-                mark, stamp,
-            )  # fmt: skip
+                reach.nodes,
+                len(reach.nodes),
+                dist,
+                g.arcs.indptr,
+                g.arcs.edge,
+                g.arcs.forward,
+                g.fwd,
+                g.bwd,
+                g.length_m,
+                targets.ptr,
+                targets.index,
+                targets.snapped.offset_m,
+                limit,
+                best,
+                hit,
+                mark,
+                stamp,
+            )
             nhit = evaluate_node_points(
-                reach.nodes, len(reach.nodes), dist, targets.node_ptr, targets.node_index, limit, best, hit, nhit,
-                targets.snapped.edge, mark, stamp,
-            )  # fmt: skip
+                reach.nodes,
+                len(reach.nodes),
+                dist,
+                targets.node_ptr,
+                targets.node_index,
+                limit,
+                best,
+                hit,
+                nhit,
+                targets.snapped.edge,
+                mark,
+                stamp,
+            )
         finally:
             dist[reach.nodes] = np.inf
         found = [hit[:nhit].copy()]
@@ -187,9 +235,19 @@ class CircleSearch:
         g, e = self.graph, reach.edge
         hit = np.empty(targets.ptr[e + 1] - targets.ptr[e], np.int32)
         nhit = same_edge_points(
-            e, reach.offset_m, g.fwd, g.bwd, g.length_m, targets.ptr, targets.index, targets.snapped.offset_m,
-            float(limit), best, hit, 0,
-        )  # fmt: skip
+            e,
+            reach.offset_m,
+            g.fwd,
+            g.bwd,
+            g.length_m,
+            targets.ptr,
+            targets.index,
+            targets.snapped.offset_m,
+            float(limit),
+            best,
+            hit,
+            0,
+        )
         if nhit:  # not hit through the graph: list them; the others are listed already
             out.append(hit[:nhit])
 
@@ -206,9 +264,23 @@ class CircleSearch:
         out_t0 = np.empty(len(out_edge))
         out_t1 = np.empty(len(out_edge))
         n = reached_parts(
-            reach.nodes, reach.node_cost, g.arcs.indptr, g.arcs.edge, g.arcs.forward, g.fwd, g.bwd, limit,
-            frac_u, frac_v, stamp_of, self._part_stamp, seen, out_edge, out_t0, out_t1,
-        )  # fmt: skip
+            reach.nodes,
+            reach.node_cost,
+            g.arcs.indptr,
+            g.arcs.edge,
+            g.arcs.forward,
+            g.fwd,
+            g.bwd,
+            limit,
+            frac_u,
+            frac_v,
+            stamp_of,
+            self._part_stamp,
+            seen,
+            out_edge,
+            out_t0,
+            out_t1,
+        )
         e, a, b = self._start_edge_part(reach, limit)
         return (
             np.concatenate([out_edge[:n], e]),

@@ -63,8 +63,23 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, stop_n
 
 
 @njit(cache=True, nogil=True)
-def bucket_search(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, inv, max_weight,
-                  heads, pool, needed, needed_nodes):  # type: ignore[no-untyped-def]  # fmt: skip
+def bucket_search(
+    indptr,
+    head,
+    weight,
+    leaf,
+    seed_nodes,
+    seed_costs,
+    limit,
+    dist,
+    touched,
+    inv,
+    max_weight,
+    heads,
+    pool,
+    needed,
+    needed_nodes,
+):  # type: ignore[no-untyped-def]
     """Shortest costs from seeded nodes up to ``limit`` on a bucket queue: bounded_dijkstra's costs, bit for bit.
 
     dist, touched and the count as in bounded_dijkstra (no predecessors; touched in another order); returns
@@ -79,8 +94,22 @@ def bucket_search(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dis
     """
     heads = fit_heads(heads, inv, max_weight, seed_costs, limit)
     while True:
-        count = _bucket_pass(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, inv, heads,
-                             pool, needed, needed_nodes)  # fmt: skip
+        count = _bucket_pass(
+            indptr,
+            head,
+            weight,
+            leaf,
+            seed_nodes,
+            seed_costs,
+            limit,
+            dist,
+            touched,
+            inv,
+            heads,
+            pool,
+            needed,
+            needed_nodes,
+        )
         if count >= 0:
             return count, pool
         for t in range(-count - 1):  # the pool ran out: start again with a larger one
@@ -90,8 +119,22 @@ def bucket_search(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dis
 
 
 @njit(cache=True, nogil=True)
-def _bucket_pass(indptr, head, weight, leaf, seed_nodes, seed_costs, limit, dist, touched, inv, heads, pool,
-                 needed, needed_nodes):  # type: ignore[no-untyped-def]  # fmt: skip
+def _bucket_pass(
+    indptr,
+    head,
+    weight,
+    leaf,
+    seed_nodes,
+    seed_costs,
+    limit,
+    dist,
+    touched,
+    inv,
+    heads,
+    pool,
+    needed,
+    needed_nodes,
+):  # type: ignore[no-untyped-def]
     """One try of bucket_search with a fixed pool; returns the count, or -(count + 1) once the pool is full."""
     mask = len(heads) - 1
     room = len(pool)

@@ -64,9 +64,18 @@ class SegmentGrid:
         cell_ptr = np.zeros(nx * ny + 1, np.int64)
         np.cumsum(np.bincount(cell_of, minlength=nx * ny), out=cell_ptr[1:])
         return cls(
-            float(x0), float(y0), float(cell), nx, ny, cell_ptr, owner[order], seg_start, seg_edge,
-            np.asarray(ptr, np.int64), np.ascontiguousarray(xy, dtype=np.float64),
-        )  # fmt: skip
+            float(x0),
+            float(y0),
+            float(cell),
+            nx,
+            ny,
+            cell_ptr,
+            owner[order],
+            seg_start,
+            seg_edge,
+            np.asarray(ptr, np.int64),
+            np.ascontiguousarray(xy, dtype=np.float64),
+        )
 
     def nearest(self, x: F8, y: F8, *, max_dist: float) -> tuple[I4, F8, F8, npt.NDArray[np.bool_]]:
         """Per point: nearest edge, its distance, the distance along the edge, and whether the scan settled it.
@@ -80,9 +89,23 @@ class SegmentGrid:
         found = np.zeros(n, np.bool_)
         rings = int(math.ceil(max_dist / self.cell)) + 2
         args = (
-            self.x0, self.y0, self.cell, self.nx, self.ny, self.cell_ptr, self.cell_seg, self.seg_start,
-            self.seg_edge, self.ptr, self.xy, rings, edge, dist, along, found,
-        )  # fmt: skip
+            self.x0,
+            self.y0,
+            self.cell,
+            self.nx,
+            self.ny,
+            self.cell_ptr,
+            self.cell_seg,
+            self.seg_start,
+            self.seg_edge,
+            self.ptr,
+            self.xy,
+            rings,
+            edge,
+            dist,
+            along,
+            found,
+        )
         # numba's thread pool serves one parallel call at a time (its workqueue layer is not thread-safe):
         # a second caller meanwhile snaps on its own thread
         if n >= PARALLEL_MIN and _PARALLEL.acquire(blocking=False):
@@ -292,9 +315,26 @@ def _nearest_many(
 ):  # type: ignore[no-untyped-def]
     for p in range(len(x)):
         _nearest_at(
-            p, x, y, x0, y0, cell, nx, ny, cell_ptr, cell_seg, seg_start, seg_edge, ptr, xy, rings, edge, dist,
-            along, found,
-        )  # fmt: skip
+            p,
+            x,
+            y,
+            x0,
+            y0,
+            cell,
+            nx,
+            ny,
+            cell_ptr,
+            cell_seg,
+            seg_start,
+            seg_edge,
+            ptr,
+            xy,
+            rings,
+            edge,
+            dist,
+            along,
+            found,
+        )
 
 
 @njit(cache=True, nogil=True, parallel=True)
@@ -320,6 +360,23 @@ def _nearest_many_parallel(
 ):  # type: ignore[no-untyped-def]
     for p in prange(len(x)):
         _nearest_at(
-            p, x, y, x0, y0, cell, nx, ny, cell_ptr, cell_seg, seg_start, seg_edge, ptr, xy, rings, edge, dist,
-            along, found,
-        )  # fmt: skip
+            p,
+            x,
+            y,
+            x0,
+            y0,
+            cell,
+            nx,
+            ny,
+            cell_ptr,
+            cell_seg,
+            seg_start,
+            seg_edge,
+            ptr,
+            xy,
+            rings,
+            edge,
+            dist,
+            along,
+            found,
+        )

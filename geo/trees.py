@@ -101,7 +101,9 @@ def _sub_arcs(indptr, head, weight, allowed):  # type: ignore[no-untyped-def]
     return out_ptr, out_head[:k], out_weight[:k]
 
 
-def pruned_arcs(graph: ModeGraph, allowed: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.int64], I4, npt.NDArray[np.float64], npt.NDArray[np.bool_]]:  # fmt: skip
+def pruned_arcs(
+    graph: ModeGraph, allowed: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.int64], I4, npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
     """The graph's arcs between allowed nodes, and its dead ends there (one usable incident edge left)."""
     a = graph.arcs
     ptr, head, weight = _sub_arcs(a.indptr, a.head, a.weight, allowed)

@@ -72,9 +72,15 @@ def compute(
     search = service.search(graph)
     if decay == "none" and by_edge:
         return compute_by_edge(
-            search, inputs, people.targets.snapped.edge, people.targets, sites_snap.edge, sites_snap.offset_m,
-            limit=limit, progress=progress,
-        )  # fmt: skip
+            search,
+            inputs,
+            people.targets.snapped.edge,
+            people.targets,
+            sites_snap.edge,
+            sites_snap.offset_m,
+            limit=limit,
+            progress=progress,
+        )
     n_res, n_sites = len(inputs.resident_ids), len(inputs.site_ids)
     demand = inputs.available.astype(np.float64)
     positions_in_reach = np.zeros(n_res, np.int64)

@@ -46,9 +46,17 @@ def compute_by_edge(
     if progress is not None:
         progress(0.0)
     sums = sweep_sites(
-        search.graph, targets, site_edge, site_offset, inputs.site_positions, inputs.site_group_positions,
-        avail, group, edge_demand, limit,
-    )  # fmt: skip
+        search.graph,
+        targets,
+        site_edge,
+        site_offset,
+        inputs.site_positions,
+        inputs.site_group_positions,
+        avail,
+        group,
+        edge_demand,
+        limit,
+    )
     if progress is not None:
         progress(0.9)
     e = np.where(on, people_edge, 0)

@@ -49,11 +49,44 @@ class SweepSums:
 
 @njit(cache=True, nogil=True, parallel=True)
 def _sweep(  # type: ignore[no-untyped-def]
-    indptr, head, weight, leaf, arc_edge, arc_forward, u, v, fwd, bwd, length,
-    pt_ptr, pt_index, pt_offset, node_ptr, node_index, pt_edge,
-    site_edge, site_offset, positions, group_positions, avail, group, edge_demand, limit, inv, max_weight,
-    n_buckets, candidates, weighted, ratio, edge_pos, edge_match, edge_access, pt_pos, pt_match, pt_access,
-):  # fmt: skip
+    indptr,
+    head,
+    weight,
+    leaf,
+    arc_edge,
+    arc_forward,
+    u,
+    v,
+    fwd,
+    bwd,
+    length,
+    pt_ptr,
+    pt_index,
+    pt_offset,
+    node_ptr,
+    node_index,
+    pt_edge,
+    site_edge,
+    site_offset,
+    positions,
+    group_positions,
+    avail,
+    group,
+    edge_demand,
+    limit,
+    inv,
+    max_weight,
+    n_buckets,
+    candidates,
+    weighted,
+    ratio,
+    edge_pos,
+    edge_match,
+    edge_access,
+    pt_pos,
+    pt_match,
+    pt_access,
+):
     n_chunks = edge_pos.shape[0]
     n_nodes = len(indptr) - 1
     n_edges = len(u)
@@ -81,16 +114,44 @@ def _sweep(  # type: ignore[no-untyped-def]
             off = site_offset[s]
             ns = start_seeds(u, v, fwd, bwd, length, e, off, seed_nodes, seed_costs)
             count, pool = bucket_search(
-                indptr, head, weight, leaf, seed_nodes[:ns], seed_costs[:ns], limit, dist, touched, inv,
-                max_weight, heads, pool, not_needed, no_nodes,
-            )  # fmt: skip
+                indptr,
+                head,
+                weight,
+                leaf,
+                seed_nodes[:ns],
+                seed_costs[:ns],
+                limit,
+                dist,
+                touched,
+                inv,
+                max_weight,
+                heads,
+                pool,
+                not_needed,
+                no_nodes,
+            )
             n_cov = covered_edges(
                 touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, limit, e, mark, stamp, cov
             )
             nhit = evaluate_points(
-                touched, count, dist, indptr, arc_edge, arc_forward, fwd, bwd, length, pt_ptr, pt_index,
-                pt_offset, limit, best, hit, mark, stamp,
-            )  # fmt: skip
+                touched,
+                count,
+                dist,
+                indptr,
+                arc_edge,
+                arc_forward,
+                fwd,
+                bwd,
+                length,
+                pt_ptr,
+                pt_index,
+                pt_offset,
+                limit,
+                best,
+                hit,
+                mark,
+                stamp,
+            )
             nhit = evaluate_node_points(
                 touched, count, dist, node_ptr, node_index, limit, best, hit, nhit, pt_edge, mark, stamp
             )
@@ -162,17 +223,52 @@ def sweep_sites(
     inv, n_buckets = layout(bucket_width(a.weight), max_weight, limit)
     with _LOCK:
         _sweep(
-            a.indptr, a.head, a.weight, dead_ends(graph), a.edge, a.forward, graph.u, graph.v, graph.fwd,
+            a.indptr,
+            a.head,
+            a.weight,
+            dead_ends(graph),
+            a.edge,
+            a.forward,
+            graph.u,
+            graph.v,
+            graph.fwd,
             graph.bwd,
-            graph.length_m, targets.ptr, targets.index, targets.snapped.offset_m, targets.node_ptr,
-            targets.node_index, targets.snapped.edge, np.ascontiguousarray(site_edge, np.int32),
-            np.ascontiguousarray(site_offset, np.float64), np.ascontiguousarray(positions, np.int64),
-            np.ascontiguousarray(group_positions, np.int64), np.ascontiguousarray(available, np.bool_),
-            np.ascontiguousarray(group, np.int64), np.ascontiguousarray(edge_demand, np.float64), float(limit),
-            inv, max_weight, n_buckets, candidates, weighted, ratio, edge_pos, edge_match, edge_access, pt_pos,
-            pt_match, pt_access,
-        )  # fmt: skip
+            graph.length_m,
+            targets.ptr,
+            targets.index,
+            targets.snapped.offset_m,
+            targets.node_ptr,
+            targets.node_index,
+            targets.snapped.edge,
+            np.ascontiguousarray(site_edge, np.int32),
+            np.ascontiguousarray(site_offset, np.float64),
+            np.ascontiguousarray(positions, np.int64),
+            np.ascontiguousarray(group_positions, np.int64),
+            np.ascontiguousarray(available, np.bool_),
+            np.ascontiguousarray(group, np.int64),
+            np.ascontiguousarray(edge_demand, np.float64),
+            float(limit),
+            inv,
+            max_weight,
+            n_buckets,
+            candidates,
+            weighted,
+            ratio,
+            edge_pos,
+            edge_match,
+            edge_access,
+            pt_pos,
+            pt_match,
+            pt_access,
+        )
     return SweepSums(
-        candidates, weighted, ratio, edge_pos.sum(axis=0), edge_match.sum(axis=0, dtype=np.int64),
-        edge_access.sum(axis=0), pt_pos.sum(axis=0), pt_match.sum(axis=0), pt_access.sum(axis=0),
-    )  # fmt: skip
+        candidates,
+        weighted,
+        ratio,
+        edge_pos.sum(axis=0),
+        edge_match.sum(axis=0, dtype=np.int64),
+        edge_access.sum(axis=0),
+        pt_pos.sum(axis=0),
+        pt_match.sum(axis=0),
+        pt_access.sum(axis=0),
+    )

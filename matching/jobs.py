@@ -124,9 +124,11 @@ def candidates_for_enterprise(
         by_village[p.village_code] += 1
         if p.village_code not in villages:
             villages[p.village_code] = {
-                "code": p.village_code, "name": p.village,
-                "lon": round(p.village_lon, 6), "lat": round(p.village_lat, 6),
-            }  # fmt: skip
+                "code": p.village_code,
+                "name": p.village,
+                "lon": round(p.village_lon, 6),
+                "lat": round(p.village_lat, 6),
+            }
     unit = "road_distance_m" if metric == "length" else "travel_minutes"
     if listing == "your_area":
         if scoped is None:

@@ -121,14 +121,23 @@ def rank_positions(
         m = r.row
         items.append(
             {
-                "vacancy_id": m["vacancy_id"], "title": m["title"], "enterprise": m["enterprise"],
-                "enterprise_id": m["enterprise_id"], "site_id": m["site_id"],
-                "occupation_code": m["occupation_code"], "occupation": m["occupation"],
-                "positions": m["positions"], "wage_min": m["wage_min"], "wage_max": m["wage_max"],
-                "full_time": m["full_time"], "lon": m["lon"], "lat": m["lat"],
-                **_trip(reach, r.cost), **_explained(k, r),
+                "vacancy_id": m["vacancy_id"],
+                "title": m["title"],
+                "enterprise": m["enterprise"],
+                "enterprise_id": m["enterprise_id"],
+                "site_id": m["site_id"],
+                "occupation_code": m["occupation_code"],
+                "occupation": m["occupation"],
+                "positions": m["positions"],
+                "wage_min": m["wage_min"],
+                "wage_max": m["wage_max"],
+                "full_time": m["full_time"],
+                "lon": m["lon"],
+                "lat": m["lat"],
+                **_trip(reach, r.cost),
+                **_explained(k, r),
             }
-        )  # fmt: skip
+        )
     return {
         "on_network": hit.on_network,
         "count": len(ranked),
@@ -216,15 +225,26 @@ def vacancy_candidates(
         for rid, cost in zip(hit.ids.tolist(), hit.cost.tolist(), strict=True):
             p = by_id[rid]
             prof = Profile(
-                age=_age(p.birth_date, today), occupation_code=p.occupation_code,
-                expected_wage=p.expected_wage, certificates=frozenset(p.certificates or ()),
+                age=_age(p.birth_date, today),
+                occupation_code=p.occupation_code,
+                expected_wage=p.expected_wage,
+                certificates=frozenset(p.certificates or ()),
                 training_codes=frozenset(p.training_codes or ()),
-                returnee=p.status == "working_away" and bool(p.wish_to_return), home_township=p.area_code[:9],
-            )  # fmt: skip
+                returnee=p.status == "working_away" and bool(p.wish_to_return),
+                home_township=p.area_code[:9],
+            )
             pos = Position(
-                vacancy_id, vac.occupation_code, occ.name if occ else None, vac.wage_min, vac.wage_max,
-                vac.area_code, cost, vac.min_age, vac.max_age, frozenset(vac.required_certificates or ()),
-            )  # fmt: skip
+                vacancy_id,
+                vac.occupation_code,
+                occ.name if occ else None,
+                vac.wage_min,
+                vac.wage_max,
+                vac.area_code,
+                cost,
+                vac.min_age,
+                vac.max_age,
+                frozenset(vac.required_certificates or ()),
+            )
             if hard_filter(prof, pos) is not None:
                 excluded += 1
                 continue
@@ -239,12 +259,17 @@ def vacancy_candidates(
         m = r.row
         items.append(
             {
-                **({} if hr else {"resident_id": m["resident_id"]}), **personal(m),
-                "age": _age(m["birth_date"], today), "status": m["status"],
-                "occupation_code": m["occupation_code"], "occupation": names.get(m["occupation_code"]),
-                "village": vnames.get(m["village_code"]), **_trip(reach, r.cost), **_explained(k, r),
+                **({} if hr else {"resident_id": m["resident_id"]}),
+                **personal(m),
+                "age": _age(m["birth_date"], today),
+                "status": m["status"],
+                "occupation_code": m["occupation_code"],
+                "occupation": names.get(m["occupation_code"]),
+                "village": vnames.get(m["village_code"]),
+                **_trip(reach, r.cost),
+                **_explained(k, r),
             }
-        )  # fmt: skip
+        )
     return {
         "vacancy_id": vacancy_id,
         "title": vac.title,

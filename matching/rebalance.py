@@ -278,7 +278,7 @@ def _solve_group(
                 round(float(bal.lat[i]), 6),
                 round(float(bal.lon[j]), 6),
                 round(float(bal.lat[j]), 6),
-            )  # fmt: skip
+            )
         )
     for b in np.flatnonzero(unmet > 0):
         j = int(snk[b])
@@ -299,7 +299,7 @@ def _solve_group(
                 int(unmet[b]),
                 reason,
                 f"{REASONS[reason]} (max {plan.max_minutes:g} min by {plan.mode})",
-            )  # fmt: skip
+            )
         )
     moved = int(flow.sum())
     plan.groups.append(
@@ -317,5 +317,5 @@ def _solve_group(
             round(int((gflow * cost).sum()) / 60.0, 2),
             objective(flow, unmet, cost, penalty),
             objective(gflow, gunmet, cost, penalty),
-        )  # fmt: skip
+        )
     )

@@ -46,9 +46,15 @@ def plant_welders(
         code, lon, lat = row
         conn.execute(
             PLANT_RESIDENTS,
-            {"tag": f"planted-{code}", "village": code, "occupation": WELDER, "lon": lon, "lat": lat,
-             "n": welders_each},
-        )  # fmt: skip
+            {
+                "tag": f"planted-{code}",
+                "village": code,
+                "occupation": WELDER,
+                "lon": lon,
+                "lat": lat,
+                "n": welders_each,
+            },
+        )
         villages.append(str(code))
     seat = conn.execute(ZONE_SEAT, {"zone": zone}).first()
     if seat is None:
@@ -61,7 +67,12 @@ def plant_welders(
     ).scalar_one()
     conn.execute(
         PLANT_VACANCY,
-        {"enterprise_id": enterprise_id, "site_id": site_id, "occupation": WELDER, "positions": positions,
-         "zone": zone},
-    )  # fmt: skip
+        {
+            "enterprise_id": enterprise_id,
+            "site_id": site_id,
+            "occupation": WELDER,
+            "positions": positions,
+            "zone": zone,
+        },
+    )
     return PlantedWelders(tuple(townships), tuple(villages), welders_each, zone, int(site_id), positions)

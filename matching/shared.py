@@ -63,10 +63,15 @@ def post_entry(
     if site is None or site.enterprise_id != enterprise_id:
         raise NotFound(f"site {entry.site_id} does not exist or does not belong to your enterprise")
     params = {
-        "enterprise_id": enterprise_id, "site_id": entry.site_id, "occupation_code": code,
-        "workers": entry.workers, "date_from": entry.date_from, "date_to": entry.date_to,
-        "note": entry.note.strip(), "area_code": site.area_code,
-    }  # fmt: skip
+        "enterprise_id": enterprise_id,
+        "site_id": entry.site_id,
+        "occupation_code": code,
+        "workers": entry.workers,
+        "date_from": entry.date_from,
+        "date_to": entry.date_to,
+        "note": entry.note.strip(),
+        "area_code": site.area_code,
+    }
     row = conn.execute(INSERT_OFFER if kind == "offer" else INSERT_NEED, params).one()
     return {f"{kind}_id": row.id, **params, "created_at": row.created_at}
 
@@ -135,15 +140,19 @@ def plan_shared(
     if not offers or not needs:
         missing = "offers of idle staff" if not offers else "needs for staff"
         return {
-            **head, "assignments": [], "unmet": [_unmet(n, "没有可共享的富余员工 no offers posted") for n in needs],
-            "idle": [_idle(o, o.workers) for o in offers], "totals": _totals(offers, needs, 0, 0.0),
+            **head,
+            "assignments": [],
+            "unmet": [_unmet(n, "没有可共享的富余员工 no offers posted") for n in needs],
+            "idle": [_idle(o, o.workers) for o in offers],
+            "totals": _totals(offers, needs, 0, 0.0),
             "note": f"no {missing} in your area{' on ' + day.isoformat() if day else ''}: nothing to plan",
-        }  # fmt: skip
+        }
     related = related_weights(conn)
     limit = minutes * 60.0
     times = travel_seconds(service, conn, offers, needs, mode=mode, limit=limit * REASON_REACH)
-    trade = np.array([[trade_compatible(o.occupation_code, n.occupation_code, related) for n in needs]
-                      for o in offers])  # fmt: skip
+    trade = np.array(
+        [[trade_compatible(o.occupation_code, n.occupation_code, related) for n in needs] for o in offers]
+    )
     overlap = np.array([[_dates_overlap(o, n) for n in needs] for o in offers])
     allowed = trade & overlap & (times <= limit)
     cost = np.where(allowed, np.rint(np.where(np.isfinite(times), times, 0)), 0).astype(np.int64)
@@ -156,18 +165,25 @@ def plan_shared(
         o, n = offers[int(i)], needs[int(j)]
         assignments.append(
             {
-                "offer_id": o.id, "need_id": n.id, "workers": int(flow[i, j]),
-                "from_enterprise": o.enterprise, "from_site_id": o.site_id,
-                "to_enterprise": n.enterprise, "to_site_id": n.site_id,
-                "offer_occupation": o.occupation, "need_occupation": n.occupation,
+                "offer_id": o.id,
+                "need_id": n.id,
+                "workers": int(flow[i, j]),
+                "from_enterprise": o.enterprise,
+                "from_site_id": o.site_id,
+                "to_enterprise": n.enterprise,
+                "to_site_id": n.site_id,
+                "offer_occupation": o.occupation,
+                "need_occupation": n.occupation,
                 "minutes": round(float(times[i, j]) / 60.0, 1),
-                "date_from": max(o.date_from, n.date_from), "date_to": min(o.date_to, n.date_to),
+                "date_from": max(o.date_from, n.date_from),
+                "date_to": min(o.date_to, n.date_to),
             }
-        )  # fmt: skip
+        )
     unmet_rows = [
         _unmet(n, _reason(j, trade, overlap, times, allowed, flow, limit, mode), int(unmet[j]))
-        for j, n in enumerate(needs) if unmet[j] > 0
-    ]  # fmt: skip
+        for j, n in enumerate(needs)
+        if unmet[j] > 0
+    ]
     placed = int(flow.sum())
     left = supply - flow.sum(axis=1)
     return {
@@ -185,7 +201,7 @@ def plan_shared(
             "penalty": penalty,
             "offer_ids": [o.id for o in offers],
             "need_ids": [n.id for n in needs],
-        },  # fmt: skip
+        },
     }
 
 
@@ -202,18 +218,26 @@ def _reason(
     if not allowed[:, j].any():
         nearest = float(times[reachable, j].min())
         if math.isfinite(nearest):
-            return (f"最近的富余员工{how} {nearest / 60:.0f} 分钟，超过 {limit / 60:g} 分钟上限 "
-                    f"nearest compatible offer is {nearest / 60:.0f} min away, over the limit")  # fmt: skip
-        return (f"{how} {REASON_REACH * limit / 60:g} 分钟内没有相关富余员工 "
-                f"no compatible offer within {REASON_REACH * limit / 60:g} min")  # fmt: skip
+            return (
+                f"最近的富余员工{how} {nearest / 60:.0f} 分钟，超过 {limit / 60:g} 分钟上限 "
+                f"nearest compatible offer is {nearest / 60:.0f} min away, over the limit"
+            )
+        return (
+            f"{how} {REASON_REACH * limit / 60:g} 分钟内没有相关富余员工 "
+            f"no compatible offer within {REASON_REACH * limit / 60:g} min"
+        )
     return "附近的相关富余员工已全部安排 compatible offers within reach are all placed"
 
 
 def _unmet(n: Any, reason: str, workers: int | None = None) -> dict[str, Any]:
     return {
-        "need_id": n.id, "enterprise": n.enterprise, "site_id": n.site_id, "occupation": n.occupation,
-        "workers": n.workers if workers is None else workers, "reason": reason,
-    }  # fmt: skip
+        "need_id": n.id,
+        "enterprise": n.enterprise,
+        "site_id": n.site_id,
+        "occupation": n.occupation,
+        "workers": n.workers if workers is None else workers,
+        "reason": reason,
+    }
 
 
 def _idle(o: Any, workers: int) -> dict[str, Any]:

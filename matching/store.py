@@ -67,7 +67,7 @@ def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: Circ
             "candidates",
             "weighted_demand",
             "supply_ratio",
-        ),  # fmt: skip
+        ),
         zip(
             [run_id] * len(inputs.site_ids),
             inputs.site_ids.tolist(),
@@ -94,7 +94,7 @@ def store_run(conn: Connection, run_id: int, inputs: CircleInputs, results: Circ
             "positions_in_reach",
             "access_index",
             "balance",
-        ),  # fmt: skip
+        ),
         zip(
             [run_id] * len(areas),
             areas["area_code"].tolist(),
@@ -161,9 +161,15 @@ def analyze_circles(
         inputs = pending.result()
     say("searching circles", 0.05)
     results = compute(
-        service, net, inputs, mode=mode, metric=metric, limit=limit, decay=decay,
+        service,
+        net,
+        inputs,
+        mode=mode,
+        metric=metric,
+        limit=limit,
+        decay=decay,
         progress=lambda f: say("searching circles", 0.05 + 0.8 * f),
-    )  # fmt: skip
+    )
     say("storing results", 0.9)
     with engine.begin() as conn:
         params = {

@@ -52,8 +52,9 @@ class GroupFigures:
     unallocated: float
 
 
-def site_reach(service: CircleService, net: RoadNetwork, inputs: CircleInputs, *, mode: str, metric: str,
-               limit: float) -> SiteReach:  # fmt: skip
+def site_reach(
+    service: CircleService, net: RoadNetwork, inputs: CircleInputs, *, mode: str, metric: str, limit: float
+) -> SiteReach:
     """One search per site towards it (residents travel to work), on the road network."""
     people = service.snap_points(net, mode, inputs.resident_ids, inputs.rx, inputs.ry)
     snapped = net.index(mode).snap(inputs.sx, inputs.sy, max_snap_m=service.settings.max_snap_m)
@@ -114,10 +115,14 @@ def area_rows(inputs: CircleInputs, fig: GroupFigures, group: str) -> pd.DataFra
     """Seekers, positions, access means, spatial availability and balance per village and township."""
     people = pd.DataFrame(
         {
-            "village": inputs.village, "township": inputs.township, "seekers": fig.demand,
-            "a2": fig.access_2sfca * fig.demand, "ae": fig.access_e2sfca * fig.demand, "sa": fig.availability,
+            "village": inputs.village,
+            "township": inputs.township,
+            "seekers": fig.demand,
+            "a2": fig.access_2sfca * fig.demand,
+            "ae": fig.access_e2sfca * fig.demand,
+            "sa": fig.availability,
         }
-    )  # fmt: skip
+    )
     sites = pd.DataFrame(
         {
             "area": np.concatenate([inputs.site_area, inputs.site_township]),
@@ -143,8 +148,19 @@ def area_rows(inputs: CircleInputs, fig: GroupFigures, group: str) -> pd.DataFra
     table["balance"] = table["sa"] - table["seekers"]
     table["group"] = group
     table["seekers"] = table["seekers"].astype(np.int64)
-    return table[["area_code", "level", "group", "seekers", "positions", "balance", "access_2sfca",
-                  "access_e2sfca", "spatial_availability"]]  # fmt: skip
+    return table[
+        [
+            "area_code",
+            "level",
+            "group",
+            "seekers",
+            "positions",
+            "balance",
+            "access_2sfca",
+            "access_e2sfca",
+            "spatial_availability",
+        ]
+    ]
 
 
 def snapshot_groups(inputs: CircleInputs) -> list[str]:

@@ -24,8 +24,21 @@ from matching.match_queries import (
 )
 from matching.surplus import ALL, area_rows, figures, site_reach, snapshot_groups
 
-COLUMNS = ("snapshot_date", "mode", "metric", "limit_value", "area_code", "level", "group", "seekers",
-           "positions", "balance", "access_2sfca", "access_e2sfca", "spatial_availability")  # fmt: skip
+COLUMNS = (
+    "snapshot_date",
+    "mode",
+    "metric",
+    "limit_value",
+    "area_code",
+    "level",
+    "group",
+    "seekers",
+    "positions",
+    "balance",
+    "access_2sfca",
+    "access_e2sfca",
+    "spatial_availability",
+)
 
 
 @dataclass(frozen=True)
@@ -63,19 +76,34 @@ def take_snapshot(
         conn.execute(CLEAR_SNAPSHOT, params)
         n = len(table)
         copy_table(
-            conn, "circle_snapshots", COLUMNS,
+            conn,
+            "circle_snapshots",
+            COLUMNS,
             zip(
-                [day] * n, [mode] * n, [metric] * n, [limit] * n, table["area_code"].tolist(),
-                table["level"].tolist(), table["group"].tolist(), table["seekers"].astype(int).tolist(),
-                table["positions"].astype(int).tolist(), table["balance"].astype(float).tolist(),
-                table["access_2sfca"].astype(float).tolist(), table["access_e2sfca"].astype(float).tolist(),
-                table["spatial_availability"].astype(float).tolist(), strict=True,
+                [day] * n,
+                [mode] * n,
+                [metric] * n,
+                [limit] * n,
+                table["area_code"].tolist(),
+                table["level"].tolist(),
+                table["group"].tolist(),
+                table["seekers"].astype(int).tolist(),
+                table["positions"].astype(int).tolist(),
+                table["balance"].astype(float).tolist(),
+                table["access_2sfca"].astype(float).tolist(),
+                table["access_e2sfca"].astype(float).tolist(),
+                table["spatial_availability"].astype(float).tolist(),
+                strict=True,
             ),
-        )  # fmt: skip
+        )
     return SnapshotSummary(
-        day, len(table), len(groups), int(inputs.site_positions.sum()), round(unallocated, 6),
+        day,
+        len(table),
+        len(groups),
+        int(inputs.site_positions.sum()),
+        round(unallocated, 6),
         round(time.perf_counter() - started, 2),
-    )  # fmt: skip
+    )
 
 
 def _circle(mode: str, radius_m: float) -> dict[str, Any]:

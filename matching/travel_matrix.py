@@ -54,9 +54,33 @@ def _target_costs(dist, t_edge, t_offset, t_node, u, v, fwd, bwd, length, limit,
 
 
 @njit(cache=True, parallel=True)
-def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, fwd, bwd, length,
-          pt_ptr, pt_index, pt_offset, t_edge, t_node, needed, needed_nodes, limit, inv, max_weight, n_buckets,
-          chunks, out):  # type: ignore[no-untyped-def]  # fmt: skip
+def _rows(
+    src_edge,
+    src_offset,
+    n_nodes,
+    u,
+    v,
+    leaf,
+    indptr,
+    head,
+    weight,
+    fwd,
+    bwd,
+    length,
+    pt_ptr,
+    pt_index,
+    pt_offset,
+    t_edge,
+    t_node,
+    needed,
+    needed_nodes,
+    limit,
+    inv,
+    max_weight,
+    n_buckets,
+    chunks,
+    out,
+):  # type: ignore[no-untyped-def]
     n_src = len(src_edge)
     n_chunks = min(chunks, n_src)
     for c in prange(n_chunks):
@@ -73,8 +97,23 @@ def _rows(src_edge, src_offset, n_nodes, u, v, leaf, indptr, head, weight, fwd, 
             if edge < 0:
                 continue
             ns = start_seeds(u, v, fwd, bwd, length, edge, src_offset[r], nodes, costs)
-            count, pool = bucket_search(indptr, head, weight, leaf, nodes[:ns], costs[:ns], limit, dist, touched,
-                                        inv, max_weight, heads, pool, needed, needed_nodes)  # fmt: skip
+            count, pool = bucket_search(
+                indptr,
+                head,
+                weight,
+                leaf,
+                nodes[:ns],
+                costs[:ns],
+                limit,
+                dist,
+                touched,
+                inv,
+                max_weight,
+                heads,
+                pool,
+                needed,
+                needed_nodes,
+            )
             _target_costs(dist, t_edge, pt_offset, t_node, u, v, fwd, bwd, length, limit, best)
             same_edge_points(
                 edge, src_offset[r], fwd, bwd, length, pt_ptr, pt_index, pt_offset, limit, best, hit, 0
@@ -130,10 +169,30 @@ def travel_rows(
     max_weight = float(a.weight.max()) if len(a.weight) else 0.0
     inv, n_buckets = layout(bucket_width(a.weight), max_weight, limit)
     _rows(
-        src_edge, np.ascontiguousarray(src_offset, dtype=np.float64),
-        graph.n_nodes, graph.u, graph.v, leaf, indptr, head, weight, graph.fwd, graph.bwd,
-        graph.length_m, targets.ptr, targets.index, snapped.offset_m,
-        np.ascontiguousarray(snapped.edge, dtype=np.int32), target_nodes(targets), needed,
-        np.flatnonzero(needed).astype(np.int32), float(limit), inv, max_weight, n_buckets, get_num_threads(), out,
-    )  # fmt: skip
+        src_edge,
+        np.ascontiguousarray(src_offset, dtype=np.float64),
+        graph.n_nodes,
+        graph.u,
+        graph.v,
+        leaf,
+        indptr,
+        head,
+        weight,
+        graph.fwd,
+        graph.bwd,
+        graph.length_m,
+        targets.ptr,
+        targets.index,
+        snapped.offset_m,
+        np.ascontiguousarray(snapped.edge, dtype=np.int32),
+        target_nodes(targets),
+        needed,
+        np.flatnonzero(needed).astype(np.int32),
+        float(limit),
+        inv,
+        max_weight,
+        n_buckets,
+        get_num_threads(),
+        out,
+    )
     return out

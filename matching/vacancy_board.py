@@ -28,9 +28,20 @@ NO_END = np.iinfo(np.int32).max
 LEVELS = 4  # occupation codes: major group - middle - minor - occupation, e.g. 4-01-02-03
 # the listed fields of a position, in the order the endpoint has always returned them
 SHOWN = (
-    "vacancy_id", "enterprise_id", "enterprise", "site_id", "title", "occupation_code", "occupation",
-    "positions", "wage_min", "wage_max", "full_time", "lon", "lat",
-)  # fmt: skip
+    "vacancy_id",
+    "enterprise_id",
+    "enterprise",
+    "site_id",
+    "title",
+    "occupation_code",
+    "occupation",
+    "positions",
+    "wage_min",
+    "wage_max",
+    "full_time",
+    "lon",
+    "lat",
+)
 
 
 @dataclass(frozen=True)
@@ -148,10 +159,27 @@ class VacancyBoard:
                 groups[level, i] = ids.setdefault(group, len(ids))
         wage = np.fromiter((np.nan if r.wage is None else r.wage for r in found), np.float64, n)
         shown = np.fromiter(
-            ((r.vacancy_id, r.enterprise_id, r.enterprise, r.site_id, r.title, r.occupation_code, r.occupation,
-              r.positions, r.wage_min, r.wage_max, r.full_time, r.lon, r.lat) for r in found),
-            object, n,
-        )  # fmt: skip
+            (
+                (
+                    r.vacancy_id,
+                    r.enterprise_id,
+                    r.enterprise,
+                    r.site_id,
+                    r.title,
+                    r.occupation_code,
+                    r.occupation,
+                    r.positions,
+                    r.wage_min,
+                    r.wage_max,
+                    r.full_time,
+                    r.lon,
+                    r.lat,
+                )
+                for r in found
+            ),
+            object,
+            n,
+        )
         rows = BoardRows(
             vacancy_id,
             site_id,

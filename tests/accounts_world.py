@@ -122,14 +122,26 @@ def build_world(engine: Engine) -> World:
         )
         conn.execute(text("UPDATE vacancies SET status = 'draft' WHERE vacancy_id = :v"), {"v": vac2[0]})
         conn.execute(
-            text("UPDATE vacancies SET status = 'draft' WHERE enterprise_id = :e AND vacancy_id <> "
-                 "(SELECT min(vacancy_id) FROM vacancies WHERE enterprise_id = :e)"),
+            text(
+                "UPDATE vacancies SET status = 'draft' WHERE enterprise_id = :e AND vacancy_id <> "
+                "(SELECT min(vacancy_id) FROM vacancies WHERE enterprise_id = :e)"
+            ),
             {"e": ents[0]},
-        )  # fmt: skip
+        )
     world = World(
-        a, b, a1, a2, b1, int(ents[0]), int(ents[1]), int(res_a1[0]), int(res_a1[1]), int(res_b1),
-        int(vac2[0]), int(vac2[1]),
-    )  # fmt: skip
+        a,
+        b,
+        a1,
+        a2,
+        b1,
+        int(ents[0]),
+        int(ents[1]),
+        int(res_a1[0]),
+        int(res_a1[1]),
+        int(res_b1),
+        int(vac2[0]),
+        int(vac2[1]),
+    )
     seeker_id_cipher = _scalar(
         engine, "SELECT id_cipher FROM residents WHERE resident_id = :r", r=world.seeker_resident
     )

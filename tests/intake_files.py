@@ -11,17 +11,40 @@ from sqlalchemy import Engine, text
 
 from tests.accounts_world import id_number, phone
 
-HEADERS = ["姓名*", "身份证号*", "手机号", "村/社区代码*", "就业状态*", "学历", "职业代码", "务工城市",
-           "有意返乡", "月收入", "经度", "纬度", "坐标系"]  # fmt: skip
+HEADERS = [
+    "姓名*",
+    "身份证号*",
+    "手机号",
+    "村/社区代码*",
+    "就业状态*",
+    "学历",
+    "职业代码",
+    "务工城市",
+    "有意返乡",
+    "月收入",
+    "经度",
+    "纬度",
+    "坐标系",
+]
 
 
 def person(n: int, village: str, *, born: str = "19790214", **changes: Any) -> list[Any]:
     """One valid resident row (ID number distinct for each n < 1000) in the template's column order."""
     row: dict[str, Any] = {
-        "姓名*": f"测试{n}", "身份证号*": id_number(n, born=born), "手机号": phone(5000 + n), "村/社区代码*": village,
-        "就业状态*": "外出务工", "学历": "初中", "职业代码": None, "务工城市": "苏州", "有意返乡": "是",
-        "月收入": "5000-7999元", "经度": None, "纬度": None, "坐标系": None,
-    }  # fmt: skip
+        "姓名*": f"测试{n}",
+        "身份证号*": id_number(n, born=born),
+        "手机号": phone(5000 + n),
+        "村/社区代码*": village,
+        "就业状态*": "外出务工",
+        "学历": "初中",
+        "职业代码": None,
+        "务工城市": "苏州",
+        "有意返乡": "是",
+        "月收入": "5000-7999元",
+        "经度": None,
+        "纬度": None,
+        "坐标系": None,
+    }
     row.update({k if k in row else f"{k}*": v for k, v in changes.items()})
     return [row[h] for h in HEADERS]
 
@@ -65,17 +88,23 @@ def csv_bytes(headers: list[str], rows: list[list[Any]], *, encoding: str) -> by
 def villages(engine: Engine, prefix: str) -> list[str]:
     """Village codes under an area prefix, in order."""
     with engine.connect() as conn:
-        return [str(c) for c in conn.execute(
-            text("SELECT code FROM admin_areas WHERE level = 'village' AND code LIKE :p ORDER BY code"),
-            {"p": prefix + "%"},
-        ).scalars()]  # fmt: skip
+        return [
+            str(c)
+            for c in conn.execute(
+                text("SELECT code FROM admin_areas WHERE level = 'village' AND code LIKE :p ORDER BY code"),
+                {"p": prefix + "%"},
+            ).scalars()
+        ]
 
 
 def seat(engine: Engine, code: str) -> tuple[float, float]:
     """The WGS84 seat of an area."""
     with engine.connect() as conn:
         row = conn.execute(
-            text("SELECT ST_X(coalesce(seat, ST_PointOnSurface(geom))), ST_Y(coalesce(seat, ST_PointOnSurface(geom))) "
-                 "FROM admin_areas WHERE code = :c"), {"c": code}
-        ).one()  # fmt: skip
+            text(
+                "SELECT ST_X(coalesce(seat, ST_PointOnSurface(geom))), ST_Y(coalesce(seat, ST_PointOnSurface(geom))) "
+                "FROM admin_areas WHERE code = :c"
+            ),
+            {"c": code},
+        ).one()
     return float(row[0]), float(row[1])

@@ -23,8 +23,13 @@ def lp_objective(
     rows = np.concatenate([jj, np.arange(nd)])
     a_eq = coo_matrix((np.ones(nx + nd), (rows, np.arange(nx + nd))), shape=(nd, nx + nd))
     res = linprog(
-        c, A_ub=a_ub.tocsr(), b_ub=supply.astype(float), A_eq=a_eq.tocsr(), b_eq=demand.astype(float),
-        bounds=(0, None), method="highs",
-    )  # fmt: skip
+        c,
+        A_ub=a_ub.tocsr(),
+        b_ub=supply.astype(float),
+        A_eq=a_eq.tocsr(),
+        b_eq=demand.astype(float),
+        bounds=(0, None),
+        method="highs",
+    )
     assert res.status == 0, res.message
     return float(res.fun)

@@ -20,9 +20,14 @@ def person_id(n: int, *, born: date = date(1990, 3, 15)) -> str:
 def new_person(n: int, village: str, **extra: Any) -> dict[str, Any]:
     """A resident body a collector would send."""
     return {
-        "name": f"王测{n}", "id_number": person_id(n), "phone": f"137{n:08d}", "village_code": village,
-        "status": "working_away", "work_city": "上海", "occupation_code": None,
-    } | extra  # fmt: skip
+        "name": f"王测{n}",
+        "id_number": person_id(n),
+        "phone": f"137{n:08d}",
+        "village_code": village,
+        "status": "working_away",
+        "work_city": "上海",
+        "occupation_code": None,
+    } | extra
 
 
 def post(client: TestClient, url: str, headers: dict[str, str], body: Any = None) -> Any:

@@ -132,8 +132,15 @@ def test_no_id_number_or_phone_in_clear_in_any_table_or_the_log(
     admin = login(client, "admin")
     client.post(LOGIN, json={"login": world.phones["staff_a"], "password": "bad-password-x"})
     login(client, world.phones["staff_a"])
-    new = {"username": "newclerk", "name": "王新", "phone": phone(77), "id_number": id_number(77),
-           "role": "township_staff", "area": world.township_b, "password": PASSWORD}  # fmt: skip
+    new = {
+        "username": "newclerk",
+        "name": "王新",
+        "phone": phone(77),
+        "id_number": id_number(77),
+        "role": "township_staff",
+        "area": world.township_b,
+        "password": PASSWORD,
+    }
     assert client.post("/api/v1/accounts", json=new, headers=admin).status_code == 201
     secrets = [*world.phones.values(), *world.ids.values(), phone(77), id_number(77)]
     with engine.connect() as conn:
@@ -157,8 +164,15 @@ def test_no_id_number_or_phone_in_clear_in_any_table_or_the_log(
 def test_admin_creates_an_account_that_can_log_in(env: Env) -> None:
     client, world, engine = env
     admin = login(client, "admin")
-    new = {"username": "clerk_b", "name": "李四", "phone": phone(50), "id_number": id_number(50),
-           "role": "village_collector", "area": world.village_b1, "password": "a-new-pass-9"}  # fmt: skip
+    new = {
+        "username": "clerk_b",
+        "name": "李四",
+        "phone": phone(50),
+        "id_number": id_number(50),
+        "role": "village_collector",
+        "area": world.village_b1,
+        "password": "a-new-pass-9",
+    }
     response = client.post("/api/v1/accounts", json=new, headers=admin)
     assert response.status_code == 201, response.text
     assert response.json()["area_code"] == world.village_b1
@@ -174,8 +188,15 @@ def test_admin_creates_an_account_that_can_log_in(env: Env) -> None:
 
 def _create(env: Env, **changes: object) -> tuple[int, str]:
     client, world, _ = env
-    body = {"username": "clerk_x", "name": "李四", "phone": phone(60), "id_number": id_number(60),
-            "role": "township_staff", "area": world.township_b, "password": "a-new-pass-9"} | changes  # fmt: skip
+    body = {
+        "username": "clerk_x",
+        "name": "李四",
+        "phone": phone(60),
+        "id_number": id_number(60),
+        "role": "township_staff",
+        "area": world.township_b,
+        "password": "a-new-pass-9",
+    } | changes
     response = client.post("/api/v1/accounts", json=body, headers=login(client, "admin"))
     return response.status_code, response.json()["detail"]
 
@@ -228,8 +249,15 @@ def test_create_account_rejects_a_job_seeker_with_someone_elses_id(env: Env) -> 
 
 def test_only_the_county_administrator_creates_accounts(env: Env) -> None:
     client, world, _ = env
-    body = {"username": "sneaky", "name": "某", "phone": phone(61), "id_number": id_number(61),
-            "role": "county_admin", "area": COUNTY, "password": "a-new-pass-9"}  # fmt: skip
+    body = {
+        "username": "sneaky",
+        "name": "某",
+        "phone": phone(61),
+        "id_number": id_number(61),
+        "role": "county_admin",
+        "area": COUNTY,
+        "password": "a-new-pass-9",
+    }
     for who in ("staff_a", "reviewer", "hr_1", "seeker"):
         response = client.post("/api/v1/accounts", json=body, headers=login(client, who))
         assert response.status_code == 403
@@ -238,8 +266,22 @@ def test_only_the_county_administrator_creates_accounts(env: Env) -> None:
 
 def test_cli_creates_an_account_with_a_prompted_password(demo_db_url: str, tmp_path: Path) -> None:
     env_vars = {"HONGYAN_DATABASE_URL": demo_db_url, "HONGYAN_DATA_DIR": str(tmp_path)}
-    args = ["accounts", "create", "--role", "county_admin", "--area", COUNTY, "--name", "张三",
-            "--phone", phone(1), "--id-number", id_number(1), "--username", "root_admin"]  # fmt: skip
+    args = [
+        "accounts",
+        "create",
+        "--role",
+        "county_admin",
+        "--area",
+        COUNTY,
+        "--name",
+        "张三",
+        "--phone",
+        phone(1),
+        "--id-number",
+        id_number(1),
+        "--username",
+        "root_admin",
+    ]
     result = CliRunner().invoke(cli, args, env=env_vars, input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 0, result.output
     assert "created: root_admin (county_admin, area 341522000000)" in result.output

@@ -15,8 +15,12 @@ FORCED = text(
 def test_downgrade_and_upgrade_again(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(FORCED).scalars().all() == [
-            "accounts", "enterprise_sites", "enterprises", "residents", "vacancies",
-        ]  # fmt: skip
+            "accounts",
+            "enterprise_sites",
+            "enterprises",
+            "residents",
+            "vacancies",
+        ]
     downgrade(engine, "0005_circle_stats_bulk")
     with engine.connect() as conn:
         assert conn.execute(FORCED).scalars().all() == []

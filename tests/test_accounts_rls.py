@@ -42,8 +42,11 @@ def test_township_staff_lists_only_their_township(env: Env) -> None:
     rows = client.get("/api/v1/residents", headers=login(client, "staff_a"), params={"limit": 500}).json()
     assert rows["count"] > 0
     assert all(r["area_code"].startswith(world.township_a[:9]) for r in rows["residents"])
-    expected = _ids(engine, "SELECT resident_id FROM residents WHERE area_code LIKE :p ORDER BY 1 LIMIT 500",
-                    p=world.township_a[:9] + "%")  # fmt: skip
+    expected = _ids(
+        engine,
+        "SELECT resident_id FROM residents WHERE area_code LIKE :p ORDER BY 1 LIMIT 500",
+        p=world.township_a[:9] + "%",
+    )
     assert [r["resident_id"] for r in rows["residents"]] == expected
 
 
@@ -52,8 +55,11 @@ def test_township_staff_cannot_read_another_townships_residents(env: Env) -> Non
     headers = login(client, "staff_a")
     by_village = client.get("/api/v1/residents", headers=headers, params={"village": world.village_b1})
     assert by_village.status_code == 200 and by_village.json()["residents"] == []
-    guesses = _ids(engine, "SELECT resident_id FROM residents WHERE area_code NOT LIKE :p ORDER BY random() LIMIT 10",
-                   p=world.township_a[:9] + "%")  # fmt: skip
+    guesses = _ids(
+        engine,
+        "SELECT resident_id FROM residents WHERE area_code NOT LIKE :p ORDER BY random() LIMIT 10",
+        p=world.township_a[:9] + "%",
+    )
     for resident_id in [world.resident_b1, *guesses]:  # 11 direct id guesses
         response = client.get(f"/api/v1/residents/{resident_id}", headers=headers)
         assert response.status_code == 404
@@ -110,8 +116,11 @@ def test_ids_and_phones_are_masked_and_names_masked_for_the_reviewer(env: Env) -
 def web(env: Env, tmp_path: Path) -> Iterator[Engine]:
     """An engine connected as hongyan_web (one pooled connection, so scopes would leak if they could)."""
     _, _, owner = env
-    engine = create_engine(app_database_url(app_settings(str(owner.url.render_as_string(False)), tmp_path)),
-                           pool_size=1, max_overflow=0)  # fmt: skip
+    engine = create_engine(
+        app_database_url(app_settings(str(owner.url.render_as_string(False)), tmp_path)),
+        pool_size=1,
+        max_overflow=0,
+    )
     try:
         yield engine
     finally:
@@ -150,8 +159,14 @@ def test_township_scope_cannot_read_change_or_delete_another_township(web: Engin
     with web.begin() as conn:
         scoped(conn, Scope(world.township_a[:9]))
         assert _count(conn, "SELECT count(*) FROM residents") > 0
-        assert _count(conn, "SELECT count(*) FROM residents WHERE area_code NOT LIKE :p",
-                      p=world.township_a[:9] + "%") == 0  # fmt: skip
+        assert (
+            _count(
+                conn,
+                "SELECT count(*) FROM residents WHERE area_code NOT LIKE :p",
+                p=world.township_a[:9] + "%",
+            )
+            == 0
+        )
         assert _count(conn, "SELECT count(*) FROM residents WHERE resident_id = :r", r=world.resident_b1) == 0
         assert (
             conn.execute(
@@ -168,8 +183,14 @@ def test_township_scope_cannot_read_change_or_delete_another_township(web: Engin
         assert (
             conn.execute(text("DELETE FROM enterprises WHERE area_code LIKE :p"), {"p": other}).rowcount == 0
         )
-        assert _count(conn, "SELECT count(*) FROM accounts WHERE area_code NOT LIKE :p",
-                      p=world.township_a[:9] + "%") == 0  # fmt: skip
+        assert (
+            _count(
+                conn,
+                "SELECT count(*) FROM accounts WHERE area_code NOT LIKE :p",
+                p=world.township_a[:9] + "%",
+            )
+            == 0
+        )
     with owner.connect() as conn:
         assert _count(conn, "SELECT count(*) FROM residents WHERE name = 'x'") == 0
         assert _count(conn, "SELECT count(*) FROM residents WHERE resident_id = :r", r=world.resident_b1) == 1
@@ -179,8 +200,10 @@ def test_a_row_cannot_be_moved_or_inserted_out_of_scope(web: Engine, env: Env) -
     _, world, _ = env
     with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
         scoped(conn, Scope(world.village_a1))
-        conn.execute(text("UPDATE residents SET area_code = :b, village_code = :b WHERE resident_id = :r"),
-                     {"b": world.village_b1, "r": world.seeker_resident})  # fmt: skip
+        conn.execute(
+            text("UPDATE residents SET area_code = :b, village_code = :b WHERE resident_id = :r"),
+            {"b": world.village_b1, "r": world.seeker_resident},
+        )
     with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
         scoped(conn, Scope(world.township_a[:9]))
         conn.execute(
@@ -193,28 +216,47 @@ def test_village_scope_cannot_touch_a_sibling_village(web: Engine, env: Env) -> 
     with web.begin() as conn:
         scoped(conn, Scope(world.village_a1))
         assert _count(conn, "SELECT count(*) FROM residents WHERE village_code = :v", v=world.village_a2) == 0
-        assert conn.execute(text("UPDATE residents SET status = 'seeking' WHERE village_code = :v"),
-                            {"v": world.village_a2}).rowcount == 0  # fmt: skip
+        assert (
+            conn.execute(
+                text("UPDATE residents SET status = 'seeking' WHERE village_code = :v"),
+                {"v": world.village_a2},
+            ).rowcount
+            == 0
+        )
 
 
 def test_enterprise_hr_cannot_see_or_change_another_enterprises_drafts(web: Engine, env: Env) -> None:
     _, world, _ = env
     with web.begin() as conn:
         scoped(conn, Scope("341522", enterprise_id=world.enterprise_1))
-        assert _count(conn, "SELECT count(*) FROM vacancies WHERE enterprise_id = :e AND status = 'draft'",
-                      e=world.enterprise_1) > 0  # fmt: skip
+        assert (
+            _count(
+                conn,
+                "SELECT count(*) FROM vacancies WHERE enterprise_id = :e AND status = 'draft'",
+                e=world.enterprise_1,
+            )
+            > 0
+        )
         assert (
             _count(conn, "SELECT count(*) FROM vacancies WHERE vacancy_id = :v", v=world.draft_vacancy_2) == 0
         )
-        assert _count(conn, "SELECT count(*) FROM vacancies WHERE enterprise_id <> :e AND status <> 'open'",
-                      e=world.enterprise_1) == 0  # fmt: skip
+        assert (
+            _count(
+                conn,
+                "SELECT count(*) FROM vacancies WHERE enterprise_id <> :e AND status <> 'open'",
+                e=world.enterprise_1,
+            )
+            == 0
+        )
         # the other enterprise's open vacancy is on the public board, but not theirs to change
         assert (
             _count(conn, "SELECT count(*) FROM vacancies WHERE vacancy_id = :v", v=world.open_vacancy_2) == 1
         )
-        for sql in ("UPDATE vacancies SET title = 'x' WHERE vacancy_id = :v",
-                    "UPDATE vacancies SET status = 'open' WHERE vacancy_id = :d",
-                    "DELETE FROM vacancies WHERE vacancy_id = :v"):  # fmt: skip
+        for sql in (
+            "UPDATE vacancies SET title = 'x' WHERE vacancy_id = :v",
+            "UPDATE vacancies SET status = 'open' WHERE vacancy_id = :d",
+            "DELETE FROM vacancies WHERE vacancy_id = :v",
+        ):
             result = conn.execute(text(sql), {"v": world.open_vacancy_2, "d": world.draft_vacancy_2})
             assert result.rowcount == 0, sql
         assert (
@@ -229,8 +271,12 @@ def test_job_seeker_scope_reaches_only_their_own_record(web: Engine, env: Env) -
     with web.begin() as conn:
         scoped(conn, Scope("341522", resident_id=world.seeker_resident))
         assert _count(conn, "SELECT count(*) FROM residents") == 1
-        assert conn.execute(text("UPDATE residents SET name = 'x' WHERE resident_id = :r"),
-                            {"r": world.other_resident_a1}).rowcount == 0  # fmt: skip
+        assert (
+            conn.execute(
+                text("UPDATE residents SET name = 'x' WHERE resident_id = :r"), {"r": world.other_resident_a1}
+            ).rowcount
+            == 0
+        )
         assert _count(conn, "SELECT count(*) FROM vacancies WHERE status <> 'open'") == 0
         assert _count(conn, "SELECT count(*) FROM accounts") == 0
 

@@ -61,12 +61,19 @@ def test_refused_unmasked_requests_are_audited(env: Env) -> None:
     village = world.village_a1
     assert _audits(engine, "unmasked.refused") == [
         (world.account_ids["reviewer"], f"GET /api/v1/residents/{rid}?unmasked=true", "testclient"),
-        (world.account_ids["reviewer"], f"GET /api/v1/residents/export.xlsx?unmasked=true&village={village}",
-         "testclient"),
-        (world.account_ids["reviewer"], "GET /api/v1/outreach/list.xlsx?city=苏州&unmasked=true", "testclient"),
+        (
+            world.account_ids["reviewer"],
+            f"GET /api/v1/residents/export.xlsx?unmasked=true&village={village}",
+            "testclient",
+        ),
+        (
+            world.account_ids["reviewer"],
+            "GET /api/v1/outreach/list.xlsx?city=苏州&unmasked=true",
+            "testclient",
+        ),
         (world.account_ids["hr_1"], "GET /api/v1/outreach/list?city=苏州&unmasked=true", "testclient"),
         (world.account_ids["hr_1"], "GET /api/v1/residents/export.xlsx?unmasked=true", "testclient"),
-    ]  # fmt: skip
+    ]
     # a granted request is audited as before, not as a refusal
     granted = client.get(
         f"/api/v1/residents/{rid}", headers=login(client, "collector_a1"), params={"unmasked": "true"}

@@ -55,15 +55,31 @@ def heap_costs(graph: ModeGraph, seed_nodes: np.ndarray, seed_costs: np.ndarray,
     dist = np.full(n, np.inf)
     a = graph.arcs
     bounded_dijkstra(
-        a.indptr, a.head, a.weight, seed_nodes, seed_costs, limit, NO_STOPS, dist, np.empty(n, np.int64),
+        a.indptr,
+        a.head,
+        a.weight,
+        seed_nodes,
+        seed_costs,
+        limit,
+        NO_STOPS,
+        dist,
+        np.empty(n, np.int64),
         np.empty(n, np.int32),
-    )  # fmt: skip
+    )
     return dist
 
 
-def bucket_costs(graph: ModeGraph, seed_nodes: np.ndarray, seed_costs: np.ndarray, limit: float, *,
-                 width: float | None = None, pool: int | None = None, heads: int | None = None,
-                 needed: np.ndarray = NOT_NEEDED) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def bucket_costs(
+    graph: ModeGraph,
+    seed_nodes: np.ndarray,
+    seed_costs: np.ndarray,
+    limit: float,
+    *,
+    width: float | None = None,
+    pool: int | None = None,
+    heads: int | None = None,
+    needed: np.ndarray = NOT_NEEDED,
+) -> tuple[np.ndarray, np.ndarray]:
     """Every node's cost by the bucket search (inf where untouched), and the touched nodes."""
     n = graph.n_nodes
     a = graph.arcs
@@ -75,10 +91,22 @@ def bucket_costs(graph: ModeGraph, seed_nodes: np.ndarray, seed_costs: np.ndarra
         inv = 1.0 / width
     bucket_heads = np.full(n_buckets if heads is None else heads, EMPTY, np.int32)
     count, _ = bucket_search(
-        a.indptr, a.head, a.weight, dead_ends(graph), seed_nodes, seed_costs, limit, dist, touched, inv,
-        max_weight, bucket_heads, new_pool(len(a.head) + 3 if pool is None else pool), needed,
+        a.indptr,
+        a.head,
+        a.weight,
+        dead_ends(graph),
+        seed_nodes,
+        seed_costs,
+        limit,
+        dist,
+        touched,
+        inv,
+        max_weight,
+        bucket_heads,
+        new_pool(len(a.head) + 3 if pool is None else pool),
+        needed,
         np.flatnonzero(needed).astype(np.int32),
-    )  # fmt: skip
+    )
     assert (bucket_heads == EMPTY).all()  # the caller's buckets are left empty
     nodes = touched[:count]
     assert len(np.unique(nodes)) == count
@@ -104,10 +132,14 @@ def test_bucket_costs_equal_heap_costs_bit_for_bit(case: tuple, variant: str) ->
     }
     options = variants[variant]
     got, _ = bucket_costs(
-        graph, seed_nodes, seed_costs, limit, width=options.get("width"),
+        graph,
+        seed_nodes,
+        seed_costs,
+        limit,
+        width=options.get("width"),
         pool=int(options["pool"]) if "pool" in options else None,
         heads=int(options["heads"]) if "heads" in options else None,
-    )  # fmt: skip
+    )
     assert same_bits(got, want)
 
 
@@ -129,9 +161,16 @@ def test_early_stop_leaves_needed_costs_final(case: tuple, seed: int) -> None:
 def test_early_stop_drains_the_bucket_of_the_largest_needed_cost() -> None:
     # 0 → 1 costs 5.5; 0 → 2 → 1 costs 5.1 + 0.2, found while bucket 5 (width 1) is drained
     graph = build_mode_graph(
-        "test", "time", 3, np.arange(3), np.array([0, 0, 2], np.int32), np.array([1, 2, 1], np.int32),
-        np.ones(3), np.array([5.5, 5.1, 0.2]), np.full(3, -1.0),
-    )  # fmt: skip
+        "test",
+        "time",
+        3,
+        np.arange(3),
+        np.array([0, 0, 2], np.int32),
+        np.array([1, 2, 1], np.int32),
+        np.ones(3),
+        np.array([5.5, 5.1, 0.2]),
+        np.full(3, -1.0),
+    )
     seed = (np.array([0], np.int32), np.array([0.0]))
     needed = np.array([False, True, False])
     got, _ = bucket_costs(graph, *seed, 100.0, width=1.0, needed=needed)

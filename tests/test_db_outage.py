@@ -117,8 +117,12 @@ def _workers(parent: int) -> list[int]:
 def server(demo_url: str, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     """`hongyan serve` on the throwaway cluster, started; stopped afterwards with all its processes."""
     port = _free_port()
-    env = {**os.environ, "HONGYAN_DATABASE_URL": demo_url, "HONGYAN_DATA_DIR": str(tmp_path),
-           "PYTHONPATH": str(REPO)}  # fmt: skip
+    env = {
+        **os.environ,
+        "HONGYAN_DATABASE_URL": demo_url,
+        "HONGYAN_DATA_DIR": str(tmp_path),
+        "PYTHONPATH": str(REPO),
+    }
     log_path = tmp_path / "serve.log"
     proc = start_serve(
         [str(HONGYAN), "serve", "--workers", "2", "--port", str(port)], env=env, cwd=tmp_path, log=log_path
@@ -180,8 +184,14 @@ class Load:
                 stream = response.extensions["network_stream"]
                 port = int(stream.get_extra_info("client_addr")[1])
                 response.read()
-            answer = Answer(client, started, time.monotonic(), response.status_code,
-                            response.headers.get("retry-after"), port)  # fmt: skip
+            answer = Answer(
+                client,
+                started,
+                time.monotonic(),
+                response.status_code,
+                response.headers.get("retry-after"),
+                port,
+            )
         except httpx.HTTPError as exc:
             answer = Answer(client, started, time.monotonic(), None, None, None, repr(exc))
         with self.lock:

@@ -71,9 +71,16 @@ def test_points_reached_equal_bruteforce(case: tuple) -> None:
 def test_one_way_street_is_one_way() -> None:
     # 0 --(100 m, one-way 0→1)--> 1 ; a target on the edge behind the start is unreachable by car.
     graph = build_mode_graph(
-        "car", "length", 2, np.array([1]), np.array([0]), np.array([1]), np.array([100.0]),
-        np.array([100.0]), np.array([-1.0]),
-    )  # fmt: skip
+        "car",
+        "length",
+        2,
+        np.array([1]),
+        np.array([0]),
+        np.array([1]),
+        np.array([100.0]),
+        np.array([100.0]),
+        np.array([-1.0]),
+    )
     targets = PointSet.build(Snapped(np.array([0, 0], np.int32), np.array([20.0, 80.0]), np.zeros(2)), graph)
     search = CircleSearch(graph)
     idx, cost = search.points(search.search(0, 50.0, 1000.0), targets, 1000.0)

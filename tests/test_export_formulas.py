@@ -59,8 +59,9 @@ def test_resident_names_are_text_in_the_residents_export(env: Env) -> None:
         created = client.post("/api/v1/residents", headers=collector, json=body)
         assert created.status_code == 201, created.text
     for who in ("collector_a1", "staff_a", "admin", "reviewer"):
-        response = client.get("/api/v1/residents/export.xlsx", headers=login(client, who),
-                              params={"village": world.village_a1})  # fmt: skip
+        response = client.get(
+            "/api/v1/residents/export.xlsx", headers=login(client, who), params={"village": world.village_a1}
+        )
         assert response.status_code == 200, (who, response.text)
         # names are masked for roles that do not see them ("=*…" must be text too); the work city never is
         _assert_text_only(response.content, *PAYLOADS)
@@ -68,15 +69,19 @@ def test_resident_names_are_text_in_the_residents_export(env: Env) -> None:
 
 def test_a_stored_control_character_does_not_break_the_export(env: Env) -> None:
     client, world, engine = env
-    created = client.post("/api/v1/residents", headers=login(client, "collector_a1"),
-                          json=new_person(901, world.village_a1))  # fmt: skip
+    created = client.post(
+        "/api/v1/residents", headers=login(client, "collector_a1"), json=new_person(901, world.village_a1)
+    )
     assert created.status_code == 201, created.text
     with engine.begin() as conn:  # stored before input was cleaned
-        conn.execute(text("UPDATE residents SET name = :n, work_city = :c WHERE resident_id = :r"),
-                     {"n": "控\u0007制", "c": "\u0001=1+1", "r": created.json()["resident_id"]})  # fmt: skip
+        conn.execute(
+            text("UPDATE residents SET name = :n, work_city = :c WHERE resident_id = :r"),
+            {"n": "控\u0007制", "c": "\u0001=1+1", "r": created.json()["resident_id"]},
+        )
     for who in ("collector_a1", "staff_a", "admin"):
-        response = client.get("/api/v1/residents/export.xlsx", headers=login(client, who),
-                              params={"village": world.village_a1})  # fmt: skip
+        response = client.get(
+            "/api/v1/residents/export.xlsx", headers=login(client, who), params={"village": world.village_a1}
+        )
         assert response.status_code == 200, (who, response.text)
         values = [v for _, _, v in _assert_text_only(response.content, "=1+1") if isinstance(v, str)]
         assert any(v.startswith("控") for v in values) and not any(
@@ -86,16 +91,36 @@ def test_a_stored_control_character_does_not_break_the_export(env: Env) -> None:
 
 def test_project_industry_and_trade_are_text_in_the_outreach_list(env: Env) -> None:
     client, world, engine = env
-    talent = {"kind": "returnee_entrepreneur", "name": "王晓9", "id_number": id_number(509, born="19900101"),
-              "village_code": world.village_a1, "phone": "13712340009", "returned_on": "2024-03-01",
-              "returned_from": "苏州", "industry": DDE, "skills": ["直播带货"],
-              "projects": [{"name": "@SUM(A1)", "stage": "operating", "industry": DDE, "investment_wan": 30,
-                            "jobs_created": 6, "needs": ["用工"]}]}  # fmt: skip
+    talent = {
+        "kind": "returnee_entrepreneur",
+        "name": "王晓9",
+        "id_number": id_number(509, born="19900101"),
+        "village_code": world.village_a1,
+        "phone": "13712340009",
+        "returned_on": "2024-03-01",
+        "returned_from": "苏州",
+        "industry": DDE,
+        "skills": ["直播带货"],
+        "projects": [
+            {
+                "name": "@SUM(A1)",
+                "stage": "operating",
+                "industry": DDE,
+                "investment_wan": 30,
+                "jobs_created": 6,
+                "needs": ["用工"],
+            }
+        ],
+    }
     created = client.post("/api/v1/talents", json=talent, headers=login(client, "staff_a"))
     assert created.status_code == 201, created.text
     with engine.connect() as conn:
-        city = conn.execute(text("SELECT work_city FROM residents WHERE work_city IS NOT NULL "
-                                 "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")).scalar_one()  # fmt: skip
+        city = conn.execute(
+            text(
+                "SELECT work_city FROM residents WHERE work_city IS NOT NULL "
+                "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+            )
+        ).scalar_one()
     response = client.get("/api/v1/outreach/list.xlsx", headers=login(client, "admin"), params={"city": city})
     assert response.status_code == 200, response.text
     cells = _assert_text_only(response.content, DDE, "@SUM(A1)")
@@ -106,8 +131,14 @@ def test_tasks_and_fairs_are_text_in_the_programme_reports(env: Env) -> None:
     client, world, engine = env
     admin = login(client, "admin")
     day = date.today() + timedelta(days=30)
-    task = {"title": HYPERLINK, "lead_unit": "+1", "deadline": day.isoformat(), "content": "-2+3",
-            "partner_units": ["@SUM(A1)"], "deadline_text": DDE}  # fmt: skip
+    task = {
+        "title": HYPERLINK,
+        "lead_unit": "+1",
+        "deadline": day.isoformat(),
+        "content": "-2+3",
+        "partner_units": ["@SUM(A1)"],
+        "deadline_text": DDE,
+    }
     created = client.post("/api/v1/programme/tasks", json=task, headers=admin)
     assert created.status_code == 201, created.text
     noted = client.patch(
@@ -115,10 +146,17 @@ def test_tasks_and_fairs_are_text_in_the_programme_reports(env: Env) -> None:
     )
     assert noted.status_code == 200, noted.text
     with engine.connect() as conn:
-        venue = conn.execute(text("SELECT min(venue_id) FROM fair_venues WHERE area_code LIKE :p"),
-                             {"p": world.township_a[:9] + "%"}).scalar_one()  # fmt: skip
-    fair = {"fair_date": date.today().isoformat(), "kind": "special", "theme": "other", "title": "@SUM(A1)",
-            "venue_id": venue}  # fmt: skip
+        venue = conn.execute(
+            text("SELECT min(venue_id) FROM fair_venues WHERE area_code LIKE :p"),
+            {"p": world.township_a[:9] + "%"},
+        ).scalar_one()
+    fair = {
+        "fair_date": date.today().isoformat(),
+        "kind": "special",
+        "theme": "other",
+        "title": "@SUM(A1)",
+        "venue_id": venue,
+    }
     made = client.post("/api/v1/programme/fairs", json=fair, headers=login(client, "staff_a"))
     assert made.status_code == 201, made.text
     report = client.get("/api/v1/programme/report.xlsx", headers=admin)
@@ -136,8 +174,11 @@ def test_the_error_workbook_and_the_template_hold_no_formula(env: Env) -> None:
     csv_text = (
         ",".join(HEADERS) + "\n" + "\n".join(",".join("" if v is None else str(v) for v in r) for r in rows)
     )
-    response = client.post("/api/v1/registry/import/residents", headers=staff,
-                           files={"file": ("居民.csv", csv_text.encode(), "text/csv")})  # fmt: skip
+    response = client.post(
+        "/api/v1/registry/import/residents",
+        headers=staff,
+        files={"file": ("居民.csv", csv_text.encode(), "text/csv")},
+    )
     assert response.status_code == 422, response.text
     book = base64.b64decode(response.json()["error_workbook"]["content_base64"])
     _assert_text_only(book, "-2+3", "@SUM(A1)", "+1")

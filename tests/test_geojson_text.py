@@ -22,8 +22,12 @@ def _orjson(starts: np.ndarray, polygons: list[list[int]], xy: np.ndarray) -> by
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.lists(st.tuples(MICRO, MICRO), min_size=1, max_size=6), min_size=1, max_size=3),
-                max_size=4))  # fmt: skip
+@given(
+    st.lists(
+        st.lists(st.lists(st.tuples(MICRO, MICRO), min_size=1, max_size=6), min_size=1, max_size=3),
+        max_size=4,
+    )
+)
 def test_same_text_as_orjson(polys: list[list[list[tuple[int, int]]]]) -> None:
     rings = [ring for poly in polys for ring in poly]
     starts = np.cumsum([0] + [len(r) for r in rings]).astype(np.int64)

@@ -180,13 +180,18 @@ def test_behind_a_trusted_proxy_each_client_is_throttled_by_its_own_address(
     try:
         with serve_site(app_settings(demo_db_url, tmp_path)) as base, httpx.Client(base_url=base) as http:
             for _ in range(6):
-                http.post(LOGIN, json={"login": "admin", "password": "wrong password!"},
-                          headers={"X-Forwarded-For": STRANGER})  # fmt: skip
-            throttled = http.post(LOGIN, json={"login": "admin", "password": PASSWORD},
-                                  headers={"X-Forwarded-For": STRANGER})  # fmt: skip
+                http.post(
+                    LOGIN,
+                    json={"login": "admin", "password": "wrong password!"},
+                    headers={"X-Forwarded-For": STRANGER},
+                )
+            throttled = http.post(
+                LOGIN, json={"login": "admin", "password": PASSWORD}, headers={"X-Forwarded-For": STRANGER}
+            )
             assert throttled.status_code == 429 and throttled.headers["Retry-After"]
-            owner = http.post(LOGIN, json={"login": "admin", "password": PASSWORD},
-                              headers={"X-Forwarded-For": OWNER})  # fmt: skip
+            owner = http.post(
+                LOGIN, json={"login": "admin", "password": PASSWORD}, headers={"X-Forwarded-For": OWNER}
+            )
             assert owner.status_code == 200, owner.text
         assert _reasons(engine, STRANGER)[-1] == "throttled" and _reasons(engine, OWNER) == ["ok"]
     finally:

@@ -31,8 +31,9 @@ def _sql(engine: Engine, sql: str, **params: object) -> None:
 
 
 def _matches(client: TestClient, who: str, resident_id: int, **params: object) -> Any:
-    response = client.get(f"/api/v1/residents/{resident_id}/matches", headers=login(client, who),
-                          params={**WIDE, **params})  # fmt: skip
+    response = client.get(
+        f"/api/v1/residents/{resident_id}/matches", headers=login(client, who), params={**WIDE, **params}
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -58,8 +59,12 @@ def test_seeker_gets_ranked_explained_matches(env: Env) -> None:
 def test_same_trade_ranks_above_others(env: Env) -> None:
     client, world, engine = env
     code = _pick_trade(client, world)
-    _sql(engine, "UPDATE residents SET occupation_code = :c, expected_wage = NULL WHERE resident_id = :r",
-         c=code, r=world.seeker_resident)  # fmt: skip
+    _sql(
+        engine,
+        "UPDATE residents SET occupation_code = :c, expected_wage = NULL WHERE resident_id = :r",
+        c=code,
+        r=world.seeker_resident,
+    )
     items = _matches(client, "seeker", world.seeker_resident)["matches"]
     occ = {m["vacancy_id"]: m["explanation"][0] for m in items}
     same = [m for m in items if occ[m["vacancy_id"]]["value"] == "same_code"]
@@ -83,8 +88,11 @@ def _pick_trade(client: TestClient, world: World) -> str:
 def test_swapping_sex_changes_nothing(env: Env) -> None:
     client, world, engine = env
     before = _matches(client, "staff_a", world.seeker_resident)
-    _sql(engine, "UPDATE residents SET sex = CASE sex WHEN 'M' THEN 'F' ELSE 'M' END WHERE resident_id = :r",
-         r=world.seeker_resident)  # fmt: skip
+    _sql(
+        engine,
+        "UPDATE residents SET sex = CASE sex WHEN 'M' THEN 'F' ELSE 'M' END WHERE resident_id = :r",
+        r=world.seeker_resident,
+    )
     assert _matches(client, "staff_a", world.seeker_resident) == before
 
 
@@ -93,8 +101,10 @@ def test_vacancy_age_range_and_certificates_are_hard_filters(env: Env) -> None:
     items = _matches(client, "seeker", world.seeker_resident)["matches"]
     older_only, certified = items[0]["vacancy_id"], items[1]["vacancy_id"]
     with engine.connect() as conn:
-        age = conn.execute(text("SELECT date_part('year', age(birth_date))::int FROM residents WHERE resident_id = :r"),
-                           {"r": world.seeker_resident}).scalar_one()  # fmt: skip
+        age = conn.execute(
+            text("SELECT date_part('year', age(birth_date))::int FROM residents WHERE resident_id = :r"),
+            {"r": world.seeker_resident},
+        ).scalar_one()
     _sql(
         engine,
         "UPDATE vacancies SET min_age = :a, max_age = 70 WHERE vacancy_id = :v",
@@ -120,8 +130,12 @@ def test_vacancy_age_range_and_certificates_are_hard_filters(env: Env) -> None:
 
 def test_returnee_gets_home_positions_first(env: Env) -> None:
     client, world, engine = env
-    _sql(engine, "UPDATE residents SET status = 'working_away', wish_to_return = true, work_city = '上海' "
-         "WHERE resident_id = :r", r=world.seeker_resident)  # fmt: skip
+    _sql(
+        engine,
+        "UPDATE residents SET status = 'working_away', wish_to_return = true, work_city = '上海' "
+        "WHERE resident_id = :r",
+        r=world.seeker_resident,
+    )
     items = _matches(client, "seeker", world.seeker_resident)["matches"]
     bonus = {m["vacancy_id"]: [f for f in m["explanation"] if f["factor"] == "returnee"][0] for m in items}
     home = [v for v, f in bonus.items() if f["points"] == 5]
@@ -134,9 +148,13 @@ def test_returnee_gets_home_positions_first(env: Env) -> None:
 
 def test_matches_are_scoped(env: Env) -> None:
     client, world, _ = env
-    for who, rid in (("seeker", world.other_resident_a1), ("staff_b", world.seeker_resident),
-                     ("collector_a2", world.seeker_resident), ("hr_1", world.seeker_resident),
-                     ("staff_a", world.resident_b1)):  # fmt: skip
+    for who, rid in (
+        ("seeker", world.other_resident_a1),
+        ("staff_b", world.seeker_resident),
+        ("collector_a2", world.seeker_resident),
+        ("hr_1", world.seeker_resident),
+        ("staff_a", world.resident_b1),
+    ):
         r = client.get(f"/api/v1/residents/{rid}/matches", headers=login(client, who), params=WIDE)
         assert r.status_code == 404, who
         assert r.json()["detail"] == f"resident {rid} does not exist or is outside your area"
@@ -168,8 +186,9 @@ def _candidates(client: TestClient, who: str, vacancy_id: int) -> Any:
 def test_hr_sees_masked_ranked_candidates_of_own_vacancy_only(env: Env) -> None:
     client, world, engine = env
     with engine.connect() as conn:
-        own = conn.execute(text("SELECT min(vacancy_id) FROM vacancies WHERE enterprise_id = :e"),
-                           {"e": world.enterprise_1}).scalar_one()  # fmt: skip
+        own = conn.execute(
+            text("SELECT min(vacancy_id) FROM vacancies WHERE enterprise_id = :e"), {"e": world.enterprise_1}
+        ).scalar_one()
         surnames = set(conn.execute(text("SELECT DISTINCT left(name, 1) FROM residents")).scalars())
     r = _candidates(client, "hr_1", own)
     assert r.status_code == 200, r.text
@@ -192,8 +211,10 @@ def test_hr_sees_masked_ranked_candidates_of_own_vacancy_only(env: Env) -> None:
 def test_staff_candidates_stay_in_their_area(env: Env) -> None:
     client, world, engine = env
     with engine.connect() as conn:
-        vac = conn.execute(text("SELECT min(vacancy_id) FROM vacancies WHERE area_code LIKE :p AND status='open'"),
-                           {"p": world.township_a[:9] + "%"}).scalar_one()  # fmt: skip
+        vac = conn.execute(
+            text("SELECT min(vacancy_id) FROM vacancies WHERE area_code LIKE :p AND status='open'"),
+            {"p": world.township_a[:9] + "%"},
+        ).scalar_one()
         areas = dict(conn.execute(text("SELECT resident_id, area_code FROM residents")).all())
     body = _candidates(client, "staff_a", vac).json()
     assert body["count"] > 0
@@ -206,10 +227,14 @@ def test_hr_pool_function_refuses_other_enterprises_sites_in_sql(env: Env, tmp_p
     _, world, owner = env
     web = create_engine(app_database_url(app_settings(owner.url.render_as_string(False), tmp_path)))
     with owner.connect() as conn:
-        site_2 = conn.execute(text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
-                              {"e": world.enterprise_2}).scalar_one()  # fmt: skip
-        site_1 = conn.execute(text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
-                              {"e": world.enterprise_1}).scalar_one()  # fmt: skip
+        site_2 = conn.execute(
+            text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
+            {"e": world.enterprise_2},
+        ).scalar_one()
+        site_1 = conn.execute(
+            text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
+            {"e": world.enterprise_1},
+        ).scalar_one()
     try:
         with web.begin() as conn:
             scoped(conn, Scope("341522", account_id=1, enterprise_id=world.enterprise_1))
@@ -264,8 +289,11 @@ def test_related_trade_lifts_a_score(env: Env) -> None:
     )
     items = _matches(client, "seeker", world.seeker_resident)["matches"]
     target = next(m for m in items if m["explanation"][0]["value"] == "unrelated")
-    r = client.put("/api/v1/matching/related-trades", headers=login(client, "admin"),
-                   json={"code_a": mine, "code_b": target["occupation_code"], "weight": 1.0})  # fmt: skip
+    r = client.put(
+        "/api/v1/matching/related-trades",
+        headers=login(client, "admin"),
+        json={"code_a": mine, "code_b": target["occupation_code"], "weight": 1.0},
+    )
     assert r.status_code == 200, r.text
     after = {m["vacancy_id"]: m for m in _matches(client, "seeker", world.seeker_resident)["matches"]}
     lifted = after[target["vacancy_id"]]
@@ -276,10 +304,14 @@ def test_related_trade_lifts_a_score(env: Env) -> None:
 def test_anonymous_matches_and_no_roads(env: Env, engine: Engine, settings: Any) -> None:
     client, world, owner = env
     with owner.connect() as conn:
-        lon, lat = conn.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM residents WHERE resident_id = :r"),
-                                {"r": world.seeker_resident}).one()  # fmt: skip
-    r = client.get("/api/v1/matches", params={"lon": lon, "lat": lat, **WIDE, "trade": "6-18-02-04",
-                                              "expected_wage": 5000})  # fmt: skip
+        lon, lat = conn.execute(
+            text("SELECT ST_X(geom), ST_Y(geom) FROM residents WHERE resident_id = :r"),
+            {"r": world.seeker_resident},
+        ).one()
+    r = client.get(
+        "/api/v1/matches",
+        params={"lon": lon, "lat": lat, **WIDE, "trade": "6-18-02-04", "expected_wage": 5000},
+    )
     assert r.status_code == 200 and r.json()["matches"]
     bad = client.get("/api/v1/matches", params={"lon": lon, "lat": lat, "trade": "6-18-99-99"})
     assert bad.status_code == 422
@@ -315,15 +347,23 @@ def test_candidate_pool_equals_a_search_over_every_resident(env: Env, tmp_path: 
             {"e": world.enterprise_1},
         ).one()
     for mode, params in (("walk", {"radius_m": 3000}), ("ebike", {"minutes": 15})):
-        r = client.get(f"/api/v1/vacancies/{vac}/candidates", headers=login(client, "admin"),
-                       params={"mode": mode, **params})  # fmt: skip
+        r = client.get(
+            f"/api/v1/vacancies/{vac}/candidates",
+            headers=login(client, "admin"),
+            params={"mode": mode, **params},
+        )
         assert r.status_code == 200, r.text
         service = CircleService(Settings(database_url=engine.url.render_as_string(False), data_dir=tmp_path))
         with engine.connect() as conn:
             net = service.network(conn)
             people = residents_for(service, conn, mode)
-            x, y = conn.execute(text("SELECT ST_X(ST_Transform(geom, :s)), ST_Y(ST_Transform(geom, :s)) "
-                                     "FROM enterprise_sites WHERE site_id = :id"), {"s": net.srid, "id": site}).one()  # fmt: skip
+            x, y = conn.execute(
+                text(
+                    "SELECT ST_X(ST_Transform(geom, :s)), ST_Y(ST_Transform(geom, :s)) "
+                    "FROM enterprise_sites WHERE site_id = :id"
+                ),
+                {"s": net.srid, "id": site},
+            ).one()
         metric, limit = ("length", 3000.0) if mode == "walk" else ("time", 900.0)
         hit = service.reach(net, CircleQuery(0, 0, x, y, mode, metric, limit), people.located, towards=True)
         available = people.available[np.searchsorted(people.located.ids, hit.ids)]

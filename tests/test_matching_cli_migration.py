@@ -23,13 +23,32 @@ def test_related_trades_cli(engine: Engine, db_url: str) -> None:
     listed = runner.invoke(app, ["matching", "related-trades", "list"], env=env)
     assert listed.exit_code == 0, listed.output
     assert "6-18-02-04" in listed.output and "焊工" in listed.output
-    added = runner.invoke(app, ["matching", "related-trades", "set", "6-31-05-00", "4-02-05-01", "--weight", "0.4",
-                                "--note", "包装与搬运", "--by", "tester"], env=env)  # fmt: skip
+    added = runner.invoke(
+        app,
+        [
+            "matching",
+            "related-trades",
+            "set",
+            "6-31-05-00",
+            "4-02-05-01",
+            "--weight",
+            "0.4",
+            "--note",
+            "包装与搬运",
+            "--by",
+            "tester",
+        ],
+        env=env,
+    )
     assert added.exit_code == 0, added.output
     assert "related trades 4-02-05-01 ~ 6-31-05-00: weight 0.4" in added.output
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT weight, note, updated_by FROM related_trades "
-                                "WHERE code_a = '4-02-05-01' AND code_b = '6-31-05-00'")).one()  # fmt: skip
+        row = conn.execute(
+            text(
+                "SELECT weight, note, updated_by FROM related_trades "
+                "WHERE code_a = '4-02-05-01' AND code_b = '6-31-05-00'"
+            )
+        ).one()
     assert tuple(row) == (0.4, "包装与搬运", "tester")
     bad = runner.invoke(
         app, ["matching", "related-trades", "set", "6-18", "6-29-03-04", "--weight", "0.5"], env=env
@@ -38,8 +57,9 @@ def test_related_trades_cli(engine: Engine, db_url: str) -> None:
     assert (
         "6-18 (机械制造基础加工人员) is a medium group; related trades pair detail occupations" in bad.output
     )
-    same = runner.invoke(app, ["matching", "related-trades", "set", "6-29-03-04", "6-29-03-04", "--weight", "1"],
-                         env=env)  # fmt: skip
+    same = runner.invoke(
+        app, ["matching", "related-trades", "set", "6-29-03-04", "6-29-03-04", "--weight", "1"], env=env
+    )
     assert same.exit_code == 2 and "a trade is not related to itself (6-29-03-04)" in same.output
     removed = runner.invoke(
         app, ["matching", "related-trades", "remove", "6-31-05-00", "4-02-05-01"], env=env
@@ -52,8 +72,10 @@ def test_related_trades_cli(engine: Engine, db_url: str) -> None:
 def test_migration_0009_down_and_up(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(SCOPED).scalars().all() == [
-            "circle_snapshots", "shared_labour_needs", "shared_labour_offers",
-        ]  # fmt: skip
+            "circle_snapshots",
+            "shared_labour_needs",
+            "shared_labour_offers",
+        ]
         seeded = conn.execute(text("SELECT count(*) FROM related_trades")).scalar_one()
     assert seeded >= 40
     downgrade(engine, "0006_accounts_rls")

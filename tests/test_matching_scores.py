@@ -16,9 +16,14 @@ WELDER = Profile(age=35, occupation_code="6-18-02-04", occupation_name="焊工",
 
 def job(code: str = "6-18-02-04", *, cost: float = 1000.0, **kw: object) -> Position:
     base = Position(
-        vacancy_id=1, occupation_code=code, occupation_name="焊工", wage_min=5000, wage_max=6500,
-        area_code="341522100001", cost=cost,
-    )  # fmt: skip
+        vacancy_id=1,
+        occupation_code=code,
+        occupation_name="焊工",
+        wage_min=5000,
+        wage_max=6500,
+        area_code="341522100001",
+        cost=cost,
+    )
     return dataclasses.replace(base, **kw)  # type: ignore[arg-type]
 
 
@@ -36,9 +41,12 @@ def test_same_code_beats_minor_group_beats_related_beats_unrelated() -> None:
     scores = [
         score(WELDER, job(code, occupation_name=name), WALK, RELATED).score
         for code, name in (
-            ("6-18-02-04", "焊工"), ("6-18-02-99", "其他热加工"), ("6-29-03-04", "管工"), ("4-09-08-01", "保洁员")
+            ("6-18-02-04", "焊工"),
+            ("6-18-02-99", "其他热加工"),
+            ("6-29-03-04", "管工"),
+            ("4-09-08-01", "保洁员"),
         )
-    ]  # fmt: skip
+    ]
     assert scores[0] > scores[1] > scores[2] > scores[3]
 
 

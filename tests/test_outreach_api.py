@@ -28,10 +28,12 @@ def _away(engine: Engine, prefix: str = "341522") -> list[tuple[int, str, str, b
     """Every resident working away (id, city, occupation, wish, area), read as the owner."""
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT resident_id, work_city, coalesce(occupation_code, ''), wish_to_return, area_code "
-                 "FROM residents WHERE status = 'working_away' AND area_code LIKE :p"),
+            text(
+                "SELECT resident_id, work_city, coalesce(occupation_code, ''), wish_to_return, area_code "
+                "FROM residents WHERE status = 'working_away' AND area_code LIKE :p"
+            ),
             {"p": prefix + "%"},
-        ).all()  # fmt: skip
+        ).all()
     return [(int(r[0]), str(r[1]), str(r[2]), bool(r[3]), str(r[4])) for r in rows]
 
 
@@ -136,9 +138,11 @@ def test_export_reads_back_masked_and_unmasked_with_audit(env: Env) -> None:
             text("SELECT name, phone_cipher FROM residents WHERE resident_id = :r"), {"r": first[0]}
         ).one()
         audits = conn.execute(
-            text("SELECT action, target FROM audit_log WHERE account_id = :a AND action LIKE 'outreach.%' ORDER BY audit_id"),
+            text(
+                "SELECT action, target FROM audit_log WHERE account_id = :a AND action LIKE 'outreach.%' ORDER BY audit_id"
+            ),
             {"a": world.account_ids["admin"]},
-        ).all()  # fmt: skip
+        ).all()
     assert first[1] == name and first[10] == CIPHER.decrypt(bytes(phone_cipher))
     described = f"city:{city} trade:{trade} wish:1"
     assert [tuple(a) for a in audits] == [
@@ -146,8 +150,9 @@ def test_export_reads_back_masked_and_unmasked_with_audit(env: Env) -> None:
         ("outreach.export", f"{described} unmasked:0"),
         ("outreach.export", f"{described} unmasked:1"),
     ]
-    refused = client.get("/api/v1/outreach/list.xlsx", headers=login(client, "reviewer"),
-                         params={**params, "unmasked": "true"})  # fmt: skip
+    refused = client.get(
+        "/api/v1/outreach/list.xlsx", headers=login(client, "reviewer"), params={**params, "unmasked": "true"}
+    )
     assert refused.status_code == 403
     assert refused.json()["detail"] == (
         "an unmasked list (names and phones in full) needs the role county_admin or township_staff or "
@@ -197,8 +202,13 @@ def test_contact_log_is_scoped(env: Env) -> None:
     staff_a, staff_b = login(client, "staff_a"), login(client, "staff_b")
     away_a = _away(engine, world.township_a[:9])[0][0]
     away_b = _away(engine, world.township_b[:9])[0][0]
-    contact = {"resident_id": away_a, "channel": "phone", "outcome": "interested", "note": "想回县里做焊工",
-               "follow_up_on": "2099-01-01"}  # fmt: skip
+    contact = {
+        "resident_id": away_a,
+        "channel": "phone",
+        "outcome": "interested",
+        "note": "想回县里做焊工",
+        "follow_up_on": "2099-01-01",
+    }
     made = client.post("/api/v1/outreach/contacts", headers=staff_a, json=contact)
     assert made.status_code == 201, made.text
     mine = client.get("/api/v1/outreach/contacts", headers=staff_a, params={"resident_id": away_a}).json()
@@ -207,8 +217,9 @@ def test_contact_log_is_scoped(env: Env) -> None:
         mine["contacts"][0]["contacted_by"] == "测试staff_a"
         and mine["contacts"][0]["outcome"] == "interested"
     )
-    listed = client.get("/api/v1/outreach/list", headers=staff_a,
-                        params={"city": _away(engine, world.township_a[:9])[0][1]}).json()  # fmt: skip
+    listed = client.get(
+        "/api/v1/outreach/list", headers=staff_a, params={"city": _away(engine, world.township_a[:9])[0][1]}
+    ).json()
     entry = next(p for p in listed["people"] if p["resident_id"] == away_a)
     assert entry["last_outcome"] == "interested" and entry["follow_up_on"] == "2099-01-01"
     # township B sees neither the contact nor can it log one for A's resident, nor A for B's

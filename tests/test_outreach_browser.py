@@ -23,8 +23,12 @@ from tests.test_web_map_browser import Guard, _rgb, _screenshot
 pytestmark = pytest.mark.browser
 
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
-PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
-                         "has_touch": True}  # fmt: skip
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 
 
 @dataclass(frozen=True)

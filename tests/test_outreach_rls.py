@@ -15,8 +15,15 @@ from geo.scope import Scope, scoped
 from tests.accounts_world import World, app_settings, world_env
 
 Env = tuple[TestClient, World, Engine]
-TABLES = ("outreach_contacts", "parks", "park_tenants", "support_requests", "support_request_steps", "tickets",
-          "ticket_events")  # fmt: skip
+TABLES = (
+    "outreach_contacts",
+    "parks",
+    "park_tenants",
+    "support_requests",
+    "support_request_steps",
+    "tickets",
+    "ticket_events",
+)
 
 
 @pytest.fixture
@@ -83,29 +90,37 @@ def test_township_scope_cannot_change_another_townships_rows(web: Engine, env: E
     b = world.township_b[:9] + "%"
     with web.begin() as conn:
         scoped(conn, Scope(world.township_a[:9]))
-        for sql in ("UPDATE parks SET capacity = 0 WHERE area_code LIKE :b",
-                    "DELETE FROM park_tenants WHERE area_code LIKE :b",
-                    "UPDATE support_requests SET status = 'approved' WHERE area_code LIKE :b",
-                    "UPDATE tickets SET status = 'resolved' WHERE area_code LIKE :b",
-                    "DELETE FROM tickets WHERE area_code LIKE :b"):  # fmt: skip
+        for sql in (
+            "UPDATE parks SET capacity = 0 WHERE area_code LIKE :b",
+            "DELETE FROM park_tenants WHERE area_code LIKE :b",
+            "UPDATE support_requests SET status = 'approved' WHERE area_code LIKE :b",
+            "UPDATE tickets SET status = 'resolved' WHERE area_code LIKE :b",
+            "DELETE FROM tickets WHERE area_code LIKE :b",
+        ):
             assert conn.execute(text(sql), {"b": b}).rowcount == 0, sql
     with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
         scoped(conn, Scope(world.township_a[:9]))
         conn.execute(
-            text("INSERT INTO parks (name, kind, area_code, geom, capacity) "
-                 "VALUES ('冒名园区', 'incubator', :b, ST_SetSRID(ST_MakePoint(116.3, 32.3), 4326), 5)"),
+            text(
+                "INSERT INTO parks (name, kind, area_code, geom, capacity) "
+                "VALUES ('冒名园区', 'incubator', :b, ST_SetSRID(ST_MakePoint(116.3, 32.3), 4326), 5)"
+            ),
             {"b": world.township_b},
-        )  # fmt: skip
-    with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
-        scoped(conn, Scope(world.township_a[:9]))
-        conn.execute(text("UPDATE parks SET area_code = :b WHERE area_code LIKE :a"),
-                     {"a": world.township_a[:9] + "%", "b": world.township_b})  # fmt: skip
+        )
     with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
         scoped(conn, Scope(world.township_a[:9]))
         conn.execute(
-            text("INSERT INTO outreach_contacts (resident_id, area_code, channel, outcome) VALUES (:r, :b, 'phone', 'reached')"),
+            text("UPDATE parks SET area_code = :b WHERE area_code LIKE :a"),
+            {"a": world.township_a[:9] + "%", "b": world.township_b},
+        )
+    with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
+        scoped(conn, Scope(world.township_a[:9]))
+        conn.execute(
+            text(
+                "INSERT INTO outreach_contacts (resident_id, area_code, channel, outcome) VALUES (:r, :b, 'phone', 'reached')"
+            ),
             {"r": world.resident_b1, "b": world.village_b1},
-        )  # fmt: skip
+        )
     with pytest.raises(ProgrammingError, match="permission denied"), web.begin() as conn:
         scoped(conn, Scope(world.township_a[:9]))
         conn.execute(text("UPDATE outreach_contacts SET outcome = 'returned'"))
@@ -148,8 +163,10 @@ def test_ticket_number_opens_exactly_one_ticket_for_reading(web: Engine, env: En
     with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
         conn.execute(text("SELECT set_config('hongyan.ticket_no', 'YC1', true)"))
         conn.execute(
-            text("INSERT INTO tickets (ticket_no, category, unit, area_code, applicant_area, applicant_name, phone_hash, "
-                 "phone_cipher, description, status) SELECT 'YC1', category, unit, area_code, applicant_area, "
-                 "'x', '\\x00', '\\x00', 'x', 'resolved' FROM (VALUES ('job_referral', 'labour_station', "
-                 "'341522100000', '341522100000')) v(category, unit, area_code, applicant_area)")
-        )  # fmt: skip
+            text(
+                "INSERT INTO tickets (ticket_no, category, unit, area_code, applicant_area, applicant_name, phone_hash, "
+                "phone_cipher, description, status) SELECT 'YC1', category, unit, area_code, applicant_area, "
+                "'x', '\\x00', '\\x00', 'x', 'resolved' FROM (VALUES ('job_referral', 'labour_station', "
+                "'341522100000', '341522100000')) v(category, unit, area_code, applicant_area)"
+            )
+        )

@@ -241,8 +241,9 @@ def test_a_cookie_request_needs_one_app_connection_at_a_time(
     w, engine = world
     csrf = _page_login(client)["csrf_token"]
     state = client.app.state  # type: ignore[attr-defined]
-    one = create_engine(app_database_url(app_settings(demo_db_url, tmp_path)), pool_size=1, max_overflow=0,
-                        pool_timeout=3)  # fmt: skip
+    one = create_engine(
+        app_database_url(app_settings(demo_db_url, tmp_path)), pool_size=1, max_overflow=0, pool_timeout=3
+    )
     before, state.app_engine = state.app_engine, one
     try:
         _last_use_back(engine, 5)  # so that the next use writes last_used_at

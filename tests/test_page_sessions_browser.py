@@ -90,9 +90,14 @@ def test_fair_and_dashboard_pages_write_and_download_with_the_cookie_only(
     fair = client.post(
         "/api/v1/programme/fairs",
         headers=staff,
-        json={"fair_date": date.today().isoformat(), "kind": "special", "theme": "other", "title": "会话测试专场",
-              "venue_id": venue},
-    )  # fmt: skip
+        json={
+            "fair_date": date.today().isoformat(),
+            "kind": "special",
+            "theme": "other",
+            "title": "会话测试专场",
+            "venue_id": venue,
+        },
+    )
     assert fair.status_code == 201, fair.text
 
     context, page, guard = _log_in(browser, site, "/fair", "staff_a", **PHONE)

@@ -26,16 +26,27 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 def _seat(engine: Engine, code: str) -> tuple[float, float]:
     with engine.connect() as conn:
         lon, lat = conn.execute(
-            text("SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM admin_areas WHERE code = :c"),
+            text(
+                "SELECT ST_X(ST_PointOnSurface(geom)), ST_Y(ST_PointOnSurface(geom)) FROM admin_areas WHERE code = :c"
+            ),
             {"c": code},
-        ).one()  # fmt: skip
+        ).one()
     return float(lon), float(lat)
 
 
 def _park(engine: Engine, code: str, **over: Any) -> dict[str, Any]:
     lon, lat = _seat(engine, code)
-    return {"name": "测试返乡创业园", "kind": "returnee_park", "area_code": code, "lon": lon, "lat": lat,
-            "capacity": 3, "operator": "测试运营公司", "contact_name": "王主任", "contact_phone": "13912345678"} | over  # fmt: skip
+    return {
+        "name": "测试返乡创业园",
+        "kind": "returnee_park",
+        "area_code": code,
+        "lon": lon,
+        "lat": lat,
+        "capacity": 3,
+        "operator": "测试运营公司",
+        "contact_name": "王主任",
+        "contact_phone": "13912345678",
+    } | over
 
 
 def _one(engine: Engine, sql: str, **params: object) -> Any:
@@ -47,9 +58,11 @@ def test_demo_parks_are_seeded_within_capacity(env: Env) -> None:
     client, _, engine = env
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT p.park_id, p.capacity, coalesce(sum(t.units), 0), count(t.*), p.area_code "
-                 "FROM parks p LEFT JOIN park_tenants t ON t.park_id = p.park_id GROUP BY p.park_id"),
-        ).all()  # fmt: skip
+            text(
+                "SELECT p.park_id, p.capacity, coalesce(sum(t.units), 0), count(t.*), p.area_code "
+                "FROM parks p LEFT JOIN park_tenants t ON t.park_id = p.park_id GROUP BY p.park_id"
+            ),
+        ).all()
         zone = (
             conn.execute(text("SELECT code FROM admin_areas WHERE kind = 'park' AND level = 'township'"))
             .scalars()
@@ -184,8 +197,11 @@ def test_support_request_goes_step_by_step(env: Env) -> None:
         "SELECT min(enterprise_id) FROM enterprises WHERE area_code LIKE :p",
         p=world.township_a[:9] + "%",
     )
-    made = client.post("/api/v1/support-requests", headers=staff,
-                       json={"kind": "guarantee_loan", "enterprise_id": ent, "amount_yuan": 200000})  # fmt: skip
+    made = client.post(
+        "/api/v1/support-requests",
+        headers=staff,
+        json={"kind": "guarantee_loan", "enterprise_id": ent, "amount_yuan": 200000},
+    )
     assert made.status_code == 201, made.text
     rid = made.json()["request_id"]
     skip = client.post(f"/api/v1/support-requests/{rid}/status", headers=reviewer, json={"to": "approved"})
@@ -223,9 +239,11 @@ def test_support_request_goes_step_by_step(env: Env) -> None:
     detail = client.get(f"/api/v1/support-requests/{rid}", headers=staff).json()
     assert detail["status"] == "disbursed"
     assert [(s["from"], s["to"], s["by"]) for s in detail["steps"]] == [
-        (None, "submitted", "测试staff_a"), ("submitted", "reviewing", "测试staff_a"),
-        ("reviewing", "approved", "测试reviewer"), ("approved", "disbursed", "测试reviewer"),
-    ]  # fmt: skip
+        (None, "submitted", "测试staff_a"),
+        ("submitted", "reviewing", "测试staff_a"),
+        ("reviewing", "approved", "测试reviewer"),
+        ("approved", "disbursed", "测试reviewer"),
+    ]
     assert all(a["at"] <= b["at"] for a, b in zip(detail["steps"], detail["steps"][1:], strict=False))
     # township B sees none of it
     assert client.get(f"/api/v1/support-requests/{rid}", headers=login(client, "staff_b")).status_code == 404
@@ -270,10 +288,12 @@ def test_parks_vector_tile_layer(env: Env) -> None:
     client, _, engine = env
     with engine.connect() as conn:
         park_id, name, lon, lat, capacity, occupancy = conn.execute(
-            text("SELECT p.park_id, p.name, ST_X(p.geom), ST_Y(p.geom), p.capacity, "
-                 "(SELECT coalesce(sum(units), 0) FROM park_tenants t WHERE t.park_id = p.park_id AND t.moved_out_on IS NULL) "
-                 "FROM parks p ORDER BY p.park_id LIMIT 1")
-        ).one()  # fmt: skip
+            text(
+                "SELECT p.park_id, p.name, ST_X(p.geom), ST_Y(p.geom), p.capacity, "
+                "(SELECT coalesce(sum(units), 0) FROM park_tenants t WHERE t.park_id = p.park_id AND t.moved_out_on IS NULL) "
+                "FROM parks p ORDER BY p.park_id LIMIT 1"
+            )
+        ).one()
     x, y = _tile_xy(lon, lat, 14)
     tile = client.get(f"/tiles/parks/14/{x}/{y}.pbf")
     assert tile.status_code == 200
@@ -363,15 +383,19 @@ def test_demo_tenants_and_applicants_are_real_talents(env: Env) -> None:
     _, _, engine = env
     with engine.connect() as conn:
         tenants = conn.execute(
-            text("SELECT count(*) FILTER (WHERE talent_id IS NOT NULL), count(*) FILTER (WHERE resident_id IS NOT NULL), "
-                 "count(*) FILTER (WHERE t.talent_id IS NOT NULL AND NOT EXISTS "
-                 "(SELECT 1 FROM talents tl WHERE tl.talent_id = t.talent_id AND tl.area_code LIKE left(t.area_code, 9) || '%')) "
-                 "FROM park_tenants t")
-        ).one()  # fmt: skip
+            text(
+                "SELECT count(*) FILTER (WHERE talent_id IS NOT NULL), count(*) FILTER (WHERE resident_id IS NOT NULL), "
+                "count(*) FILTER (WHERE t.talent_id IS NOT NULL AND NOT EXISTS "
+                "(SELECT 1 FROM talents tl WHERE tl.talent_id = t.talent_id AND tl.area_code LIKE left(t.area_code, 9) || '%')) "
+                "FROM park_tenants t"
+            )
+        ).one()
         applicants = conn.execute(
-            text("SELECT count(*) FILTER (WHERE s.talent_id IS NOT NULL), count(*) FILTER (WHERE s.resident_id IS NOT NULL), "
-                 "count(*) FILTER (WHERE s.talent_id IS NOT NULL AND s.area_code <> "
-                 "(SELECT tl.area_code FROM talents tl WHERE tl.talent_id = s.talent_id)) FROM support_requests s")
-        ).one()  # fmt: skip
+            text(
+                "SELECT count(*) FILTER (WHERE s.talent_id IS NOT NULL), count(*) FILTER (WHERE s.resident_id IS NOT NULL), "
+                "count(*) FILTER (WHERE s.talent_id IS NOT NULL AND s.area_code <> "
+                "(SELECT tl.area_code FROM talents tl WHERE tl.talent_id = s.talent_id)) FROM support_requests s"
+            )
+        ).one()
     assert tenants[0] > 0 and tenants[1] == 0 and tenants[2] == 0
     assert applicants[0] > 0 and applicants[1] == 0 and applicants[2] == 0

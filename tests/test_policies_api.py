@@ -65,9 +65,10 @@ def test_applies_to_needs_login_and_the_record_in_scope(env: Env) -> None:
     )
     assert mine.status_code == 200
     eligible = client.get(
-        f"/api/v1/residents/{world.seeker_resident}/policies", headers=login(client, "staff_a"),
+        f"/api/v1/residents/{world.seeker_resident}/policies",
+        headers=login(client, "staff_a"),
         params={"eligible_only": True},
-    ).json()  # fmt: skip
+    ).json()
     assert {p["policy_id"] for p in mine.json()["policies"]} == {p["policy_id"] for p in eligible["policies"]}
     other = client.get(
         "/api/v1/policies",
@@ -82,11 +83,15 @@ def test_applies_to_needs_login_and_the_record_in_scope(env: Env) -> None:
 
 def _resident_with(engine: Engine, birth: date, status: str) -> int:
     with engine.begin() as conn:
-        return int(conn.execute(
-            text("UPDATE residents SET birth_date = :b, status = :s WHERE resident_id = "
-                 "(SELECT min(resident_id) FROM residents WHERE area_code LIKE '341522%') RETURNING resident_id"),
-            {"b": birth, "s": status},
-        ).scalar_one())  # fmt: skip
+        return int(
+            conn.execute(
+                text(
+                    "UPDATE residents SET birth_date = :b, status = :s WHERE resident_id = "
+                    "(SELECT min(resident_id) FROM residents WHERE area_code LIKE '341522%') RETURNING resident_id"
+                ),
+                {"b": birth, "s": status},
+            ).scalar_one()
+        )
 
 
 def _by_code(body: dict[str, object]) -> dict[str, dict[str, object]]:
@@ -112,11 +117,13 @@ def test_resident_eligibility_by_age_status_and_returnee(env: Env) -> None:
     with engine.begin() as conn:  # registered as a returnee entrepreneur in the talents library
         conn.execute(text("TRUNCATE talents CASCADE"))
         conn.execute(
-            text("INSERT INTO talents (kind, name, sex, birth_date, id_hash, id_cipher, village_code, area_code, "
-                 "returned_on) SELECT 'returnee_entrepreneur', name, sex, birth_date, id_hash, id_cipher, "
-                 "village_code, area_code, current_date FROM residents WHERE resident_id = :r"),
+            text(
+                "INSERT INTO talents (kind, name, sex, birth_date, id_hash, id_cipher, village_code, area_code, "
+                "returned_on) SELECT 'returnee_entrepreneur', name, sex, birth_date, id_hash, id_cipher, "
+                "village_code, area_code, current_date FROM residents WHERE resident_id = :r"
+            ),
             {"r": young},
-        )  # fmt: skip
+        )
     codes = _by_code(client.get(f"/api/v1/residents/{young}/policies", headers=admin).json())
     assert codes["HQ-CY-01"]["eligible"] is True
     old = _resident_with(engine, date(today.year - 62, 1, 1), "working_away")
@@ -134,8 +141,10 @@ def test_resident_eligibility_by_age_status_and_returnee(env: Env) -> None:
 def test_enterprise_eligibility_by_type_and_township(env: Env) -> None:
     client, world, engine = env
     with engine.begin() as conn:
-        conn.execute(text("UPDATE enterprises SET kind = '农民专业合作社', employees = 12 WHERE enterprise_id = :e"),
-                     {"e": world.enterprise_1})  # fmt: skip
+        conn.execute(
+            text("UPDATE enterprises SET kind = '农民专业合作社', employees = 12 WHERE enterprise_id = :e"),
+            {"e": world.enterprise_1},
+        )
     hr = login(client, "hr_1")
     codes = _by_code(client.get(f"/api/v1/enterprises/{world.enterprise_1}/policies", headers=hr).json())
     assert codes["HQ-WG-01"]["eligible"] is True  # 稳岗返还: every enterprise
@@ -148,8 +157,9 @@ def test_enterprise_eligibility_by_type_and_township(env: Env) -> None:
     park = codes["HQ-CD-02"]  # incubator subsidy: development zone and 城关镇 only
     township = next(c for c in park["conditions"] if c["name"] == "所在乡镇")
     with engine.connect() as conn:
-        area = conn.execute(text("SELECT area_code FROM enterprises WHERE enterprise_id = :e"),
-                            {"e": world.enterprise_1}).scalar_one()  # fmt: skip
+        area = conn.execute(
+            text("SELECT area_code FROM enterprises WHERE enterprise_id = :e"), {"e": world.enterprise_1}
+        ).scalar_one()
     assert township["met"] is area.startswith(("341522400", "341522100"))
     other = client.get(f"/api/v1/enterprises/{world.enterprise_2}/policies", headers=hr)
     assert other.status_code == 404
@@ -157,8 +167,12 @@ def test_enterprise_eligibility_by_type_and_township(env: Env) -> None:
 
 def test_only_county_staff_write_policies(env: Env) -> None:
     client, _, engine = env
-    policy = {"code": "T-01", "title": "测试创业补贴", "category": "一次性创业补贴",
-              "eligibility": {"min_age": 18, "max_age": 45}}  # fmt: skip
+    policy = {
+        "code": "T-01",
+        "title": "测试创业补贴",
+        "category": "一次性创业补贴",
+        "eligibility": {"min_age": 18, "max_age": 45},
+    }
     refused = client.post("/api/v1/policies", json=policy, headers=login(client, "staff_a"))
     assert refused.status_code == 403
     assert refused.json()["detail"] == (
@@ -180,8 +194,11 @@ def test_only_county_staff_write_policies(env: Env) -> None:
     assert inverted.json()["detail"] == (
         "年龄范围颠倒 age range is inverted: min_age 50 is greater than max_age 45 (field min_age)"
     )
-    changed = client.patch(f"/api/v1/policies/{policy_id}", json={"amount": "1万元", "eligibility": {"max_age": 55}},
-                           headers=admin)  # fmt: skip
+    changed = client.patch(
+        f"/api/v1/policies/{policy_id}",
+        json={"amount": "1万元", "eligibility": {"max_age": 55}},
+        headers=admin,
+    )
     assert changed.status_code == 200
     assert changed.json()["amount"] == "1万元" and changed.json()["eligibility"]["min_age"] == 18
     assert changed.json()["eligibility"]["max_age"] == 55

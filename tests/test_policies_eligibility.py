@@ -20,19 +20,42 @@ from registry.policies.store import (
 
 TODAY = date(2026, 6, 1)
 PARK, SEAT = "341522400000", "341522100000"
-WORKING_AGE = Policy(title="职业技能培训补贴", category="培训补贴", policy_id=1,
-                     eligibility=Eligibility(min_age=16, max_age=65))  # fmt: skip
-RETURNEE_LOAN = Policy(title="返乡创业担保贷款", category="创业担保贷款", policy_id=2,
-                       eligibility=Eligibility(min_age=18, max_age=60, returnee=True))  # fmt: skip
-SEEKERS = Policy(title="灵活就业社保补贴", category="社保补贴", policy_id=3,
-                 eligibility=Eligibility(statuses=("seeking",)))  # fmt: skip
-PARK_RENT = Policy(title="孵化基地租金补贴", category="场地支持", policy_id=4,
-                   eligibility=Eligibility(applicants=("person", "enterprise"), townships=(PARK,)))  # fmt: skip
-SMALL_FIRMS = Policy(title="以工代训补贴", category="以工代训", policy_id=5,
-                     eligibility=Eligibility(applicants=("enterprise",), enterprise_kinds=("有限责任公司",),
-                                             max_employees=300))  # fmt: skip
-EXPIRED = Policy(title="一次性扩岗补助", category="岗位补贴", policy_id=6, valid_until=date(2025, 12, 31),
-                 eligibility=Eligibility(applicants=("person", "enterprise")))  # fmt: skip
+WORKING_AGE = Policy(
+    title="职业技能培训补贴",
+    category="培训补贴",
+    policy_id=1,
+    eligibility=Eligibility(min_age=16, max_age=65),
+)
+RETURNEE_LOAN = Policy(
+    title="返乡创业担保贷款",
+    category="创业担保贷款",
+    policy_id=2,
+    eligibility=Eligibility(min_age=18, max_age=60, returnee=True),
+)
+SEEKERS = Policy(
+    title="灵活就业社保补贴", category="社保补贴", policy_id=3, eligibility=Eligibility(statuses=("seeking",))
+)
+PARK_RENT = Policy(
+    title="孵化基地租金补贴",
+    category="场地支持",
+    policy_id=4,
+    eligibility=Eligibility(applicants=("person", "enterprise"), townships=(PARK,)),
+)
+SMALL_FIRMS = Policy(
+    title="以工代训补贴",
+    category="以工代训",
+    policy_id=5,
+    eligibility=Eligibility(
+        applicants=("enterprise",), enterprise_kinds=("有限责任公司",), max_employees=300
+    ),
+)
+EXPIRED = Policy(
+    title="一次性扩岗补助",
+    category="岗位补贴",
+    policy_id=6,
+    valid_until=date(2025, 12, 31),
+    eligibility=Eligibility(applicants=("person", "enterprise")),
+)
 
 
 def person(
@@ -80,8 +103,9 @@ def test_status_reason_names_both_statuses() -> None:
     away = conditions(SEEKERS, person(date(1990, 1, 1), status="working_away"))
     assert away["就业状态"] == (False, "就业状态为外出务工，本政策限求职（登记失业）")
     assert conditions(SEEKERS, person(date(1990, 1, 1)))["就业状态"] == (
-        True, "就业状态为求职（登记失业），属于求职（登记失业）",
-    )  # fmt: skip
+        True,
+        "就业状态为求职（登记失业），属于求职（登记失业）",
+    )
 
 
 def test_township_condition_uses_names() -> None:

@@ -40,8 +40,9 @@ def test_chuangye_daikuan_finds_the_guarantee_loans_first(loaded: Engine) -> Non
 
 def _title_bodies(engine: Engine, titles: list[str]) -> list[tuple[str, str]]:
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT title, title || summary || body FROM policies WHERE title = ANY(:t)"),
-                            {"t": titles}).all()  # fmt: skip
+        rows = conn.execute(
+            text("SELECT title, title || summary || body FROM policies WHERE title = ANY(:t)"), {"t": titles}
+        ).all()
     return [(r[0], r[1]) for r in rows]
 
 
@@ -121,16 +122,23 @@ def test_xlsx_load_with_flat_eligibility_columns(engine: Engine, tmp_path: Path)
     ("change", "message"),
     [
         ({"category": "贷款"}, "未知政策类别 unknown category '贷款': use one of"),
-        ({"eligibility": {"min_age": 60, "max_age": 16}},
-         "年龄范围颠倒 age range is inverted: min_age 60 is greater than max_age 16 (file {f}, row 1, field min_age)"),
+        (
+            {"eligibility": {"min_age": 60, "max_age": 16}},
+            "年龄范围颠倒 age range is inverted: min_age 60 is greater than max_age 16 (file {f}, row 1, field min_age)",
+        ),
         ({"eligibility": {"townships": ["341522000000"]}}, "乡镇代码应为霍邱县的12位乡镇代码"),
         ({"eligibility": {"statuses": ["retired"]}}, "未知就业状态 unknown statuses value 'retired'"),
-        ({"valid_from": "2027-01-01", "valid_until": "2026-01-01"},
-         "有效期颠倒 validity is inverted: valid_from 2027-01-01 is after valid_until 2026-01-01"),
+        (
+            {"valid_from": "2027-01-01", "valid_until": "2026-01-01"},
+            "有效期颠倒 validity is inverted: valid_from 2027-01-01 is after valid_until 2026-01-01",
+        ),
         ({"title": " "}, "政策标题不能为空 a policy needs a title (file {f}, row 1, field title)"),
-        ({"valid_from": "2026/01/01"}, "日期格式应为 YYYY-MM-DD, got '2026/01/01' (file {f}, row 1, field valid_from)"),
+        (
+            {"valid_from": "2026/01/01"},
+            "日期格式应为 YYYY-MM-DD, got '2026/01/01' (file {f}, row 1, field valid_from)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_policy_files_say_what_and_where(
     engine: Engine, tmp_path: Path, change: dict[str, object], message: str
 ) -> None:

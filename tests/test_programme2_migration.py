@@ -34,9 +34,11 @@ def _columns(engine: Engine, table: str) -> set[str]:
 def test_down_keeps_talents_as_residents_and_up_restores_the_column(demo: Engine) -> None:
     with demo.connect() as conn:
         with_resident = conn.execute(
-            text("SELECT count(*) FROM park_tenants p JOIN talents t USING (talent_id) "
-                 "WHERE t.resident_id IN (SELECT resident_id FROM residents)")
-        ).scalar_one()  # fmt: skip
+            text(
+                "SELECT count(*) FROM park_tenants p JOIN talents t USING (talent_id) "
+                "WHERE t.resident_id IN (SELECT resident_id FROM residents)"
+            )
+        ).scalar_one()
         tenants = conn.execute(text(PARTY + "park_tenants")).one()
     assert tenants[0] > 0 and with_resident > 0
     downgrade(demo, "0010_programme")
@@ -52,10 +54,12 @@ def test_down_keeps_talents_as_residents_and_up_restores_the_column(demo: Engine
         with pytest.raises(IntegrityError, match="one_party"):
             with conn.begin_nested():
                 conn.execute(
-                    text("INSERT INTO park_tenants (park_id, area_code, talent_id, resident_id, units) "
-                         "VALUES (:p, :a, :t, (SELECT min(resident_id) FROM residents), 1)"),
+                    text(
+                        "INSERT INTO park_tenants (park_id, area_code, talent_id, resident_id, units) "
+                        "VALUES (:p, :a, :t, (SELECT min(resident_id) FROM residents), 1)"
+                    ),
                     {"p": one.park_id, "a": one.area_code, "t": talent},
-                )  # fmt: skip
+                )
         conn.execute(
             text("INSERT INTO park_tenants (park_id, area_code, talent_id, units) VALUES (:p, :a, :t, 1)"),
             {"p": one.park_id, "a": one.area_code, "t": talent},

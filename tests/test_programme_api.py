@@ -26,8 +26,12 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 
 def _venue_in(engine: Engine, township: str) -> int:
     with engine.connect() as conn:
-        return int(conn.execute(text("SELECT min(venue_id) FROM fair_venues WHERE area_code LIKE :p"),
-                                {"p": township[:9] + "%"}).scalar_one())  # fmt: skip
+        return int(
+            conn.execute(
+                text("SELECT min(venue_id) FROM fair_venues WHERE area_code LIKE :p"),
+                {"p": township[:9] + "%"},
+            ).scalar_one()
+        )
 
 
 def _next(weekday: int) -> date:
@@ -36,8 +40,13 @@ def _next(weekday: int) -> date:
 
 
 def _today_fair(client: TestClient, world: World, engine: Engine, headers: dict[str, str]) -> dict[str, Any]:
-    body = {"fair_date": TODAY.isoformat(), "kind": "special", "theme": "other", "title": "测试专场",
-            "venue_id": _venue_in(engine, world.township_a)}  # fmt: skip
+    body = {
+        "fair_date": TODAY.isoformat(),
+        "kind": "special",
+        "theme": "other",
+        "title": "测试专场",
+        "venue_id": _venue_in(engine, world.township_a),
+    }
     response = client.post(f"{API}/fairs", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return dict(response.json())
@@ -56,32 +65,50 @@ def test_a_fair_day_booth_seekers_intention_and_hire_reach_the_dashboard(env: En
     fair = _today_fair(client, world, engine, staff)
     assert fair["kind"] == "special" and fair["booths"] == 0 and fair["status"] == "planned"
     with engine.connect() as conn:
-        vacancy = int(conn.execute(text("SELECT min(vacancy_id) FROM vacancies WHERE enterprise_id = :e"),
-                                   {"e": world.enterprise_1}).scalar_one())  # fmt: skip
-    booth = client.post(f"{API}/fairs/{fair['fair_id']}/booths", json={"booth_no": "A1", "vacancy_ids": [vacancy]},
-                        headers=login(client, "hr_1"))  # fmt: skip
+        vacancy = int(
+            conn.execute(
+                text("SELECT min(vacancy_id) FROM vacancies WHERE enterprise_id = :e"),
+                {"e": world.enterprise_1},
+            ).scalar_one()
+        )
+    booth = client.post(
+        f"{API}/fairs/{fair['fair_id']}/booths",
+        json={"booth_no": "A1", "vacancy_ids": [vacancy]},
+        headers=login(client, "hr_1"),
+    )
     assert booth.status_code == 201, booth.text
     assert booth.json()["enterprise_id"] == world.enterprise_1 and len(booth.json()["positions"]) == 1
-    me = client.post(f"{API}/fairs/{fair['fair_id']}/seekers", json={"phone": "13700001111"},
-                     headers=login(client, "seeker"))  # fmt: skip
+    me = client.post(
+        f"{API}/fairs/{fair['fair_id']}/seekers",
+        json={"phone": "13700001111"},
+        headers=login(client, "seeker"),
+    )
     assert me.status_code == 201 and me.json()["phone"] == "137****1111"
-    walk_in = client.post(f"{API}/fairs/{fair['fair_id']}/seekers", json={"name": "王小明", "phone": "139 1234 5678"},
-                          headers=staff)  # fmt: skip
+    walk_in = client.post(
+        f"{API}/fairs/{fair['fair_id']}/seekers",
+        json={"name": "王小明", "phone": "139 1234 5678"},
+        headers=staff,
+    )
     assert walk_in.status_code == 201 and walk_in.json() == {
-        "registration_id": walk_in.json()["registration_id"], "fair_id": fair["fair_id"], "name": "王**",
-        "phone": "139****5678"}  # fmt: skip
+        "registration_id": walk_in.json()["registration_id"],
+        "fair_id": fair["fair_id"],
+        "name": "王**",
+        "phone": "139****5678",
+    }
     listed = client.get(f"{API}/fairs/{fair['fair_id']}/seekers", headers=staff).json()["seekers"]
     assert {s["phone"] for s in listed} == {"137****1111", "139****5678"}
     assert "13912345678" not in str(listed)
     outcome = {"booth_id": booth.json()["booth_id"], "registration_id": walk_in.json()["registration_id"]}
-    intention = client.post(f"{API}/fairs/{fair['fair_id']}/outcomes", json=outcome | {"kind": "intention"},
-                            headers=staff)  # fmt: skip
+    intention = client.post(
+        f"{API}/fairs/{fair['fair_id']}/outcomes", json=outcome | {"kind": "intention"}, headers=staff
+    )
     assert intention.status_code == 201, intention.text
     after = _metrics(client, admin)
     assert after["intentions"]["actual"] == before["intentions"]["actual"] + 1
     assert after["fairs"]["actual"] == before["fairs"]["actual"] + 1
-    again = client.post(f"{API}/fairs/{fair['fair_id']}/outcomes", json=outcome | {"kind": "intention"},
-                        headers=staff)  # fmt: skip
+    again = client.post(
+        f"{API}/fairs/{fair['fair_id']}/outcomes", json=outcome | {"kind": "intention"}, headers=staff
+    )
     assert again.status_code == 409
     assert (
         again.json()["detail"]
@@ -96,7 +123,12 @@ def test_a_fair_day_booth_seekers_intention_and_hire_reach_the_dashboard(env: En
     assert final["intentions"]["actual"] == after["intentions"]["actual"]
     detail = client.get(f"{API}/fairs/{fair['fair_id']}", headers=staff).json()
     assert (detail["status"], detail["booths"], detail["seekers"], detail["intentions"], detail["hires"]) == (
-        "held", 1, 2, 1, 1)  # fmt: skip
+        "held",
+        1,
+        2,
+        1,
+        1,
+    )
     assert detail["booth_list"][0]["intentions"] == 1 and detail["booth_list"][0]["hires"] == 1
 
 
@@ -159,8 +191,9 @@ def test_a_booth_for_an_unregistered_enterprise_and_a_duplicate_booth(env: Env) 
     first = client.post(url, json={"booth_no": "B2"}, headers=login(client, "hr_2"))
     assert first.status_code == 201
     with engine.connect() as conn:
-        name = conn.execute(text("SELECT name FROM enterprises WHERE enterprise_id = :e"),
-                            {"e": world.enterprise_2}).scalar_one()  # fmt: skip
+        name = conn.execute(
+            text("SELECT name FROM enterprises WHERE enterprise_id = :e"), {"e": world.enterprise_2}
+        ).scalar_one()
     duplicate = client.post(url, json={"enterprise_id": world.enterprise_2}, headers=login(client, "admin"))
     assert duplicate.status_code == 409
     assert duplicate.json()["detail"] == (
@@ -184,8 +217,11 @@ def test_a_task_without_a_lead_unit_and_a_target_below_zero(env: Env) -> None:
         response.json()["detail"]
         == "任务必须有牵头单位 a task needs a lead unit (牵头单位) (field lead_unit)"
     )
-    created = client.post(f"{API}/tasks", json=task | {"lead_unit": "县人社局", "partner_units": ["各乡镇（园区）"]},
-                          headers=admin)  # fmt: skip
+    created = client.post(
+        f"{API}/tasks",
+        json=task | {"lead_unit": "县人社局", "partner_units": ["各乡镇（园区）"]},
+        headers=admin,
+    )
     assert created.status_code == 201 and created.json()["seq"] == 12
     negative = {"year": 2027, "new_jobs": 5100, "fairs": -1, "intentions": 1260}
     response = client.put(f"{API}/targets", json=negative, headers=admin)
@@ -196,15 +232,20 @@ def test_a_task_without_a_lead_unit_and_a_target_below_zero(env: Env) -> None:
     )
     ok = client.put(f"{API}/targets", json=negative | {"fairs": 80}, headers=admin)
     assert ok.status_code == 200
-    assert client.get(f"{API}/targets", params={"year": 2027}, headers=login(client, "staff_b")).json()["targets"][
-        "fairs"] == 80  # fmt: skip
+    assert (
+        client.get(f"{API}/targets", params={"year": 2027}, headers=login(client, "staff_b")).json()[
+            "targets"
+        ]["fairs"]
+        == 80
+    )
 
 
 def test_roles_the_programme_refuses(env: Env) -> None:
     client, world, engine = env
     staff = login(client, "staff_a")
-    targets = client.put(f"{API}/targets", json={"year": 2026, "new_jobs": 1, "fairs": 1, "intentions": 1},
-                         headers=staff)  # fmt: skip
+    targets = client.put(
+        f"{API}/targets", json={"year": 2026, "new_jobs": 1, "fairs": 1, "intentions": 1}, headers=staff
+    )
     assert targets.status_code == 403
     assert (
         targets.json()["detail"]
@@ -213,22 +254,26 @@ def test_roles_the_programme_refuses(env: Env) -> None:
     board = client.get(f"{API}/dashboard", headers=login(client, "hr_1"))
     assert board.status_code == 403
     fair = _today_fair(client, world, engine, staff)
-    reg = client.post(f"{API}/fairs/{fair['fair_id']}/seekers", json={"name": "李四", "phone": "13811112222"},
-                      headers=staff).json()  # fmt: skip
+    reg = client.post(
+        f"{API}/fairs/{fair['fair_id']}/seekers", json={"name": "李四", "phone": "13811112222"}, headers=staff
+    ).json()
     booth = client.post(
         f"{API}/fairs/{fair['fair_id']}/booths", json={}, headers=login(client, "hr_1")
     ).json()
-    by_seeker = client.post(f"{API}/fairs/{fair['fair_id']}/outcomes", headers=login(client, "seeker"),
-                            json={"booth_id": booth["booth_id"], "registration_id": reg["registration_id"],
-                                  "kind": "hire"})  # fmt: skip
+    by_seeker = client.post(
+        f"{API}/fairs/{fair['fair_id']}/outcomes",
+        headers=login(client, "seeker"),
+        json={"booth_id": booth["booth_id"], "registration_id": reg["registration_id"], "kind": "hire"},
+    )
     assert by_seeker.status_code == 403
     assert (
         by_seeker.json()["detail"] == "求职者不能记录就业意向 (job_seeker may not record intentions or hires)"
     )
     task = client.patch(f"{API}/tasks/1", json={"status": "done"}, headers=staff)
     assert task.status_code == 403
-    bad_phone = client.post(f"{API}/fairs/{fair['fair_id']}/seekers", json={"name": "李四", "phone": "12345"},
-                            headers=staff)  # fmt: skip
+    bad_phone = client.post(
+        f"{API}/fairs/{fair['fair_id']}/seekers", json={"name": "李四", "phone": "12345"}, headers=staff
+    )
     assert bad_phone.status_code == 422
     assert (
         bad_phone.json()["detail"]
@@ -243,8 +288,11 @@ def test_tasks_overdue_first_and_progress_notes(env: Env) -> None:
     assert listed["count"] == 11 and listed["overdue"] == 2
     assert [t["seq"] for t in listed["tasks"][:2]] == [2, 5] and listed["tasks"][0]["overdue"]
     assert listed["tasks"][0]["days_overdue"] == (date(2026, 11, 27) - date(2022, 5, 31)).days
-    done = client.patch(f"{API}/tasks/{listed['tasks'][0]['task_id']}", headers=admin,
-                        json={"status": "done", "note": "三级审核全部完成"})  # fmt: skip
+    done = client.patch(
+        f"{API}/tasks/{listed['tasks'][0]['task_id']}",
+        headers=admin,
+        json={"status": "done", "note": "三级审核全部完成"},
+    )
     assert (
         done.status_code == 200 and done.json()["overdue"] is False and done.json()["status_zh"] == "已完成"
     )

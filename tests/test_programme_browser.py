@@ -117,10 +117,21 @@ def test_fair_day_on_a_phone_two_taps_raise_the_dashboard(browser: Browser, site
     world, client = site.world, site.client
     staff = login(client, "staff_a")
     with site.engine.connect() as conn:
-        venue = conn.execute(text("SELECT min(venue_id) FROM fair_venues WHERE area_code LIKE :p"),
-                             {"p": world.township_a[:9] + "%"}).scalar_one()  # fmt: skip
-    fair = client.post(f"{API}/fairs", headers=staff, json={"fair_date": date.today().isoformat(), "kind": "special",
-                       "theme": "other", "title": "现场测试专场", "venue_id": venue}).json()  # fmt: skip
+        venue = conn.execute(
+            text("SELECT min(venue_id) FROM fair_venues WHERE area_code LIKE :p"),
+            {"p": world.township_a[:9] + "%"},
+        ).scalar_one()
+    fair = client.post(
+        f"{API}/fairs",
+        headers=staff,
+        json={
+            "fair_date": date.today().isoformat(),
+            "kind": "special",
+            "theme": "other",
+            "title": "现场测试专场",
+            "venue_id": venue,
+        },
+    ).json()
     booth = client.post(
         f"{API}/fairs/{fair['fair_id']}/booths", json={"booth_no": "A1"}, headers=login(client, "hr_1")
     )

@@ -22,8 +22,18 @@ def _env(url: str, tmp_path: Path) -> dict[str, str]:
 def test_generate_a_year_set_targets_list_tasks_and_write_reports(demo_db_url: str, tmp_path: Path) -> None:
     env = _env(demo_db_url, tmp_path)
     skip = ["--skip", "2027-02-10", "--skip", "2027-02-13"]  # a Wednesday and a Saturday of 春节 2027
-    args = ["programme", "fairs", "generate", "--year", "2027", "--venue", "霍邱县人力资源市场",
-            "--special-venue", "经开区人力资源服务站", *skip]  # fmt: skip
+    args = [
+        "programme",
+        "fairs",
+        "generate",
+        "--year",
+        "2027",
+        "--venue",
+        "霍邱县人力资源市场",
+        "--special-venue",
+        "经开区人力资源服务站",
+        *skip,
+    ]
     made = runner.invoke(app, args, env=env)
     assert made.exit_code == 0, made.output
     assert "2027: 110 fairs scheduled, 0 already there, 0 days past" in made.output
@@ -49,12 +59,42 @@ def test_generate_a_year_set_targets_list_tasks_and_write_reports(demo_db_url: s
             assert specials == ["经开区人力资源服务站"]
     finally:
         engine.dispose()
-    negative = runner.invoke(app, ["programme", "targets", "set", "--year", "2027", "--new-jobs", "-5",
-                                   "--fairs", "76", "--intentions", "1260"], env=env)  # fmt: skip
+    negative = runner.invoke(
+        app,
+        [
+            "programme",
+            "targets",
+            "set",
+            "--year",
+            "2027",
+            "--new-jobs",
+            "-5",
+            "--fairs",
+            "76",
+            "--intentions",
+            "1260",
+        ],
+        env=env,
+    )
     assert negative.exit_code == 2
     assert "目标不能为负数：新增就业（人） = -5 (a target cannot be below zero)" in negative.output
-    ok = runner.invoke(app, ["programme", "targets", "set", "--year", "2027", "--new-jobs", "5100", "--fairs", "76",
-                             "--intentions", "1260"], env=env)  # fmt: skip
+    ok = runner.invoke(
+        app,
+        [
+            "programme",
+            "targets",
+            "set",
+            "--year",
+            "2027",
+            "--new-jobs",
+            "5100",
+            "--fairs",
+            "76",
+            "--intentions",
+            "1260",
+        ],
+        env=env,
+    )
     assert ok.exit_code == 0, ok.output
     overdue = runner.invoke(app, ["programme", "tasks", "list", "--overdue", "--on", "2026-11-27"], env=env)
     assert overdue.exit_code == 0, overdue.output
@@ -64,8 +104,9 @@ def test_generate_a_year_set_targets_list_tasks_and_write_reports(demo_db_url: s
     bad_day = runner.invoke(app, ["programme", "tasks", "list", "--on", "27/11/2026"], env=env)
     assert bad_day.exit_code == 2 and "日期格式应为 YYYY-MM-DD" in bad_day.output
     xlsx = tmp_path / "report.xlsx"
-    wrote = runner.invoke(app, ["programme", "report", "--year", "2026", "--on", "2026-11-27", "--out", str(xlsx)],
-                          env=env)  # fmt: skip
+    wrote = runner.invoke(
+        app, ["programme", "report", "--year", "2026", "--on", "2026-11-27", "--out", str(xlsx)], env=env
+    )
     assert wrote.exit_code == 0, wrote.output
     sheet = load_workbook(BytesIO(xlsx.read_bytes()))["目标完成"]
     assert [c.value for c in sheet[2]][:2] == ["新增就业（人）", 5100]

@@ -35,9 +35,14 @@ def test_county_staff_see_the_countys_own_targets(env: Env) -> None:
     assert board.status_code == 200, board.text
     county = _name(engine, COUNTY)
     assert board.json()["scope"] == {
-        "area_code": COUNTY, "area_name": county, "targets_area_code": COUNTY, "targets_area_name": county,
-        "own_targets": True, "note_zh": f"目标与完成均为{county}", "note_en": f"targets and actuals of {county}",
-    }  # fmt: skip
+        "area_code": COUNTY,
+        "area_name": county,
+        "targets_area_code": COUNTY,
+        "targets_area_name": county,
+        "own_targets": True,
+        "note_zh": f"目标与完成均为{county}",
+        "note_en": f"targets and actuals of {county}",
+    }
 
 
 def test_township_without_targets_is_told_the_targets_are_the_countys(env: Env) -> None:
@@ -53,8 +58,11 @@ def test_township_without_targets_is_told_the_targets_are_the_countys(env: Env) 
     assert {t["code"] for t in body["townships"]} <= {world.township_a}
     # once the county sets township A's own targets, A sees them as its own
     admin = login(client, "admin")
-    put = client.put(f"{API}/targets", headers=admin,
-                     json={"year": 2026, "new_jobs": 300, "fairs": 6, "intentions": 80, "area": world.township_a})  # fmt: skip
+    put = client.put(
+        f"{API}/targets",
+        headers=admin,
+        json={"year": 2026, "new_jobs": 300, "fairs": 6, "intentions": 80, "area": world.township_a},
+    )
     assert put.status_code == 200, put.text
     own = client.get(f"{API}/dashboard", params={"year": 2026, "on": ON}, headers=staff).json()
     assert own["metrics"]["new_jobs"]["target"] == 300 and own["scope"]["own_targets"] is True

@@ -76,9 +76,11 @@ def test_app_role_writes_are_logged_but_it_cannot_write_the_log(demo: Engine, we
     with web.begin() as conn:
         scoped(conn, Scope(township))
         changed = conn.execute(
-            text("UPDATE residents SET income_band = income_band WHERE resident_id = "
-                 "(SELECT min(resident_id) FROM residents)")
-        ).rowcount  # fmt: skip
+            text(
+                "UPDATE residents SET income_band = income_band WHERE resident_id = "
+                "(SELECT min(resident_id) FROM residents)"
+            )
+        ).rowcount
         assert changed == 1
         logged = conn.execute(
             text("SELECT count(*) FROM data_changes WHERE txid = pg_current_xact_id()")

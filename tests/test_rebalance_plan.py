@@ -78,8 +78,19 @@ def test_plan_is_consistent(client: TestClient, small_demo_url: str, level: str,
     assert body["note"] is None and body["flows"], body["totals"]
     assert body["query"]["max_minutes"] == (45.0 if mode == "car" else 30.0)
     f = body["flows"][0]
-    for key in ("from_code", "from_name", "to_code", "to_name", "group", "group_name", "cost",
-                "from_lon", "from_lat", "to_lon", "to_lat"):  # fmt: skip
+    for key in (
+        "from_code",
+        "from_name",
+        "to_code",
+        "to_name",
+        "group",
+        "group_name",
+        "cost",
+        "from_lon",
+        "from_lat",
+        "to_lon",
+        "to_lat",
+    ):
         assert key in f
     assert abs(f["cost"] - f["workers"] * f["minutes"]) <= 0.05 * f["workers"]
     _check_consistent(body, _nets(small_demo_url, level), body["query"]["max_minutes"])

@@ -175,8 +175,12 @@ def test_a_change_committed_after_the_stamp_makes_it_stale(demo: Engine) -> None
         stamp = take_stamp(reader)
         assert stamp is not None and is_current(reader, stamp)
         reader.rollback()
-        writer.execute(text("UPDATE vacancies SET positions = positions + 1 WHERE vacancy_id = "
-                            "(SELECT min(vacancy_id) FROM vacancies)"))  # fmt: skip
+        writer.execute(
+            text(
+                "UPDATE vacancies SET positions = positions + 1 WHERE vacancy_id = "
+                "(SELECT min(vacancy_id) FROM vacancies)"
+            )
+        )
         assert is_current(reader, stamp)  # not committed yet: nothing the reader can see has changed
         reader.rollback()
         writer.commit()
@@ -192,8 +196,12 @@ def test_admin_areas_changes_are_logged_too(demo: Engine) -> None:
         conn.rollback()
     assert stamp is not None
     with demo.begin() as conn:
-        conn.execute(text("UPDATE admin_areas SET name = name || '' WHERE level = 'village' AND code = "
-                          "(SELECT min(code) FROM admin_areas WHERE level = 'village')"))  # fmt: skip
+        conn.execute(
+            text(
+                "UPDATE admin_areas SET name = name || '' WHERE level = 'village' AND code = "
+                "(SELECT min(code) FROM admin_areas WHERE level = 'village')"
+            )
+        )
     with demo.connect() as conn:
         assert not is_current(conn, stamp)
 

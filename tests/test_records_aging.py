@@ -42,9 +42,13 @@ def test_aged_out_person_can_still_change_status_but_not_enter_again(env: Env) -
     with engine.begin() as conn:
         rid = conn.execute(
             OLD_RECORD,
-            {"id_hash": CIPHER.keyed_hash(number), "id_cipher": CIPHER.encrypt(number), "born": born,
-             "village": world.village_a1},
-        ).scalar_one()  # fmt: skip
+            {
+                "id_hash": CIPHER.keyed_hash(number),
+                "id_cipher": CIPHER.encrypt(number),
+                "born": born,
+                "village": world.village_a1,
+            },
+        ).scalar_one()
     collector = login(client, "collector_a1")
     url = f"/api/v1/residents/{rid}"
     r = client.patch(url, headers=collector, json={"status": "not_in_labour_force"})

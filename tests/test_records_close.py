@@ -35,8 +35,9 @@ def _staff_of(engine: Engine, area: str, username: str, n: int) -> None:
 
 def test_hr_closes_its_open_vacancy_and_the_circles_follow(env: Env, demo_db_url: str) -> None:
     client, world, engine = env
-    analyze_circles(engine, CircleService(Settings(database_url=demo_db_url)), mode="walk", metric="length",
-                    limit=3000.0)  # fmt: skip
+    analyze_circles(
+        engine, CircleService(Settings(database_url=demo_db_url)), mode="walk", metric="length", limit=3000.0
+    )
     vid = world.open_vacancy_2
     site_id, positions, area = rows(
         engine, "SELECT site_id, positions, area_code FROM vacancies WHERE vacancy_id = :v", v=vid
@@ -48,8 +49,9 @@ def test_hr_closes_its_open_vacancy_and_the_circles_follow(env: Env, demo_db_url
         assert (r.status_code, r.json()["detail"]) == (404, gone), who
     r = post(client, f"/api/v1/vacancies/{vid}/close", login(client, "collector_a1"), {})
     assert (r.status_code, r.json()["detail"]) == (
-        403, "a village_collector may not close vacancies; that is for county_admin, enterprise_hr, township_staff",
-    )  # fmt: skip
+        403,
+        "a village_collector may not close vacancies; that is for county_admin, enterprise_hr, township_staff",
+    )
     assert scalar(engine, "SELECT status FROM vacancies WHERE vacancy_id = :v", v=vid) == "open"
 
     hr2 = login(client, "hr_2")
@@ -71,8 +73,9 @@ def test_hr_closes_its_open_vacancy_and_the_circles_follow(env: Env, demo_db_url
     assert (again.status_code, again.json()["detail"]) == (409, f"vacancy {vid} is closed already")
     changes = client.get(f"/api/v1/vacancies/{vid}/history", headers=hr2).json()["changes"]
     assert [(c["field"], c["old"], c["new"]) for c in changes][-2:] == [
-        ("status", "open", "closed"), ("close_reason", None, "已招满"),
-    ]  # fmt: skip
+        ("status", "open", "closed"),
+        ("close_reason", None, "已招满"),
+    ]
 
 
 def test_township_staff_closes_a_draft_without_touching_the_circles(env: Env) -> None:
@@ -83,14 +86,18 @@ def test_township_staff_closes_a_draft_without_touching_the_circles(env: Env) ->
     r = post(client, f"/api/v1/vacancies/{vid}/close", login(client, "staff_close"), {"reason": "企业撤回"})
     assert r.status_code == 200, r.text
     assert (r.json()["from_status"], r.json()["to_status"], r.json()["level"], r.json()["live_update"]) == (
-        "draft", "closed", "township", None,
-    )  # fmt: skip
+        "draft",
+        "closed",
+        "township",
+        None,
+    )
     assert scalar(engine, "SELECT status FROM vacancies WHERE vacancy_id = :v", v=vid) == "closed"
     # a closed vacancy cannot be edited or submitted again
     edit = client.patch(f"/api/v1/vacancies/{vid}", headers=login(client, "hr_2"), json={"positions": 2})
     assert (edit.status_code, edit.json()["detail"]) == (
-        409, f"vacancy {vid} is closed: it cannot be edited",
-    )  # fmt: skip
+        409,
+        f"vacancy {vid} is closed: it cannot be edited",
+    )
 
 
 def test_hr_edits_its_enterprise_contact_at_once_and_workforce_through_review(env: Env) -> None:
@@ -108,20 +115,29 @@ def test_hr_edits_its_enterprise_contact_at_once_and_workforce_through_review(en
         f"/api/v1/enterprises/{world.enterprise_2}", headers=hr, json={"contact_name": "李四"}
     )
     assert (other.status_code, other.json()["detail"]) == (
-        404, f"enterprise {world.enterprise_2} does not exist or is outside your area",
-    )  # fmt: skip
+        404,
+        f"enterprise {world.enterprise_2} does not exist or is outside your area",
+    )
     bad = client.patch(url, headers=hr, json={"contact_phone": "12345"})
     assert (bad.status_code, bad.json()["detail"]) == (
-        422, "a mobile number (手机号) has 11 digits starting with 13-19; check the number (field contact_phone)",
-    )  # fmt: skip
+        422,
+        "a mobile number (手机号) has 11 digits starting with 13-19; check the number (field contact_phone)",
+    )
 
     contact = client.patch(url, headers=hr, json={"contact_name": "李四", "contact_phone": "13912345678"})
     assert contact.status_code == 200, contact.text
-    assert (contact.json()["record_status"], contact.json()["contact_name"], contact.json()["contact_phone"]) == (
-        "approved", "李四", "139****5678",
-    )  # fmt: skip
-    stored = rows(engine, "SELECT contact_name, contact_phone_cipher FROM enterprises WHERE enterprise_id = :e",
-                  e=eid)[0]  # fmt: skip
+    assert (
+        contact.json()["record_status"],
+        contact.json()["contact_name"],
+        contact.json()["contact_phone"],
+    ) == (
+        "approved",
+        "李四",
+        "139****5678",
+    )
+    stored = rows(
+        engine, "SELECT contact_name, contact_phone_cipher FROM enterprises WHERE enterprise_id = :e", e=eid
+    )[0]
     assert stored[0] == "李四" and b"13912345678" not in bytes(stored[1])
     assert CIPHER.decrypt(bytes(stored[1])) == "13912345678"
 
@@ -130,8 +146,9 @@ def test_hr_edits_its_enterprise_contact_at_once_and_workforce_through_review(en
     assert (workforce.json()["record_status"], workforce.json()["public"]) == ("submitted", True)
     waits = client.patch(url, headers=hr, json={"employees": 322})
     assert (waits.status_code, waits.json()["detail"]) == (
-        409, f"enterprise {eid} is submitted and waits for review: it cannot be edited now",
-    )  # fmt: skip
+        409,
+        f"enterprise {eid} is submitted and waits for review: it cannot be edited now",
+    )
     township = scalar(engine, "SELECT area_code FROM enterprises WHERE enterprise_id = :e", e=eid)
     _staff_of(engine, township, "staff_ent", 71)
     staff = login(client, "staff_ent")
@@ -141,6 +158,8 @@ def test_hr_edits_its_enterprise_contact_at_once_and_workforce_through_review(en
     changes = [(c["field"], c["old"], c["new"], c["sensitive"]) for c in history["changes"]]
     assert ("contact_phone", None, None, True) in changes
     assert ("contact_name", "", "李四", False) in changes
-    assert changes[-2:] == [("employees", changes[-2][1], "321", False), ("record_status", "approved", "submitted",
-                                                                             False)]  # fmt: skip
+    assert changes[-2:] == [
+        ("employees", changes[-2][1], "321", False),
+        ("record_status", "approved", "submitted", False),
+    ]
     assert history["reviews"][-1]["level"] == "enterprise" and history["reviews"][-1]["action"] == "submit"

@@ -71,8 +71,9 @@ def test_collector_export_is_its_village_and_a_sibling_village_is_empty(env: Env
 
 def test_unmasked_export_for_allowed_roles_only_and_audited(env: Env) -> None:
     client, world, engine = env
-    full = client.get(URL, params={"village": world.village_a1, "unmasked": "true"},
-                      headers=login(client, "collector_a1"))  # fmt: skip
+    full = client.get(
+        URL, params={"village": world.village_a1, "unmasked": "true"}, headers=login(client, "collector_a1")
+    )
     assert full.status_code == 200
     rows = _rows(full.content)
     with engine.connect() as conn:

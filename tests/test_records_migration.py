@@ -21,9 +21,11 @@ def test_downgrade_and_upgrade_again(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(HISTORY_RLS).scalars().all() == ["record_changes", "review_events"]
         assert [tuple(r) for r in conn.execute(APP_PRIVILEGES)] == [
-            ("record_changes", "INSERT"), ("record_changes", "SELECT"),
-            ("review_events", "INSERT"), ("review_events", "SELECT"),
-        ]  # fmt: skip
+            ("record_changes", "INSERT"),
+            ("record_changes", "SELECT"),
+            ("review_events", "INSERT"),
+            ("review_events", "SELECT"),
+        ]
     downgrade(engine, "0006_accounts_rls")
     with engine.begin() as conn:
         assert conn.execute(text("SELECT to_regclass('record_changes')")).scalar() is None

@@ -41,8 +41,11 @@ def _tiled(client: TestClient, lon: float, lat: float, eid: int) -> list[str]:
     if r.status_code == 204:
         return []
     assert r.status_code == 200, r.text
-    return [f["properties"]["enterprise"] for f in features(r.content, "enterprises")
-            if f["properties"]["enterprise_id"] == eid]  # fmt: skip
+    return [
+        f["properties"]["enterprise"]
+        for f in features(r.content, "enterprises")
+        if f["properties"]["enterprise_id"] == eid
+    ]
 
 
 def _approve(client: TestClient, eid: int, staff: dict[str, str], county: dict[str, str]) -> None:
@@ -97,8 +100,10 @@ def test_draft_enterprise_is_public_only_after_county_approval_and_stays_so(env:
     )
     assert edited.status_code == 200, edited.text
     assert (edited.json()["record_status"], edited.json()["name"], edited.json()["public"]) == (
-        "draft", "鸿雁公开测试新厂", True,
-    )  # fmt: skip
+        "draft",
+        "鸿雁公开测试新厂",
+        True,
+    )
     hits = _searched(client, "鸿雁公开测试")
     assert [(h["enterprise_id"], h["name"], h["industry"]) for h in hits] == [(eid, "鸿雁公开测试厂", "纺织")]
     assert _searched(client, "新厂") == []
@@ -126,17 +131,23 @@ def test_vacancy_of_an_unapproved_enterprise_cannot_open(env: Env) -> None:
     client, world, engine = env
     eid, vid = world.enterprise_2, world.draft_vacancy_2
     township = scalar(engine, "SELECT area_code FROM vacancies WHERE vacancy_id = :v", v=vid)[:9] + "000"
-    lon, lat = rows(engine, "SELECT ST_X(s.geom), ST_Y(s.geom) FROM vacancies v JOIN enterprise_sites s "
-                    "ON s.site_id = v.site_id WHERE v.vacancy_id = :v", v=world.open_vacancy_2)[0]  # fmt: skip
+    lon, lat = rows(
+        engine,
+        "SELECT ST_X(s.geom), ST_Y(s.geom) FROM vacancies v JOIN enterprise_sites s "
+        "ON s.site_id = v.site_id WHERE v.vacancy_id = :v",
+        v=world.open_vacancy_2,
+    )[0]
     circle = {"lon": lon, "lat": lat, "radius_m": 300, "reach": "false", "limit": 2000}
     positions = client.get("/api/v1/circle", params=circle).json()["positions"]
     assert world.open_vacancy_2 in [p["vacancy_id"] for p in positions]
     with engine.begin() as conn:  # enterprise 2 becomes a draft nobody approved yet (as if newly registered)
         conn.execute(
-            text("UPDATE enterprises SET record_status = 'draft', first_approved_at = NULL, approved_name = NULL "
-                 "WHERE enterprise_id = :e"),
+            text(
+                "UPDATE enterprises SET record_status = 'draft', first_approved_at = NULL, approved_name = NULL "
+                "WHERE enterprise_id = :e"
+            ),
             {"e": eid},
-        )  # fmt: skip
+        )
         new = NewAccount("staff_vac", "测试乡镇", phone(60), id_number(60), "township_staff", township)
         create_account(conn, new, PASSWORD, cipher=CIPHER, hasher=FAST_HASHER)
     assert post(client, f"/api/v1/vacancies/{vid}/submit", login(client, "hr_2")).status_code == 200

@@ -65,23 +65,35 @@ def test_cross_area_attempts_through_the_endpoints(env: Env) -> None:
     ).json()
     assert a_stats["total"] == 1
     # a collector cannot move a record out of their village
-    moved = client.patch(f"/api/v1/residents/{world.other_resident_a1}", headers=login(client, "collector_a1"),
-                         json={"village_code": world.village_b1})  # fmt: skip
+    moved = client.patch(
+        f"/api/v1/residents/{world.other_resident_a1}",
+        headers=login(client, "collector_a1"),
+        json={"village_code": world.village_b1},
+    )
     assert moved.status_code == 403
     row = rows(
         engine, "SELECT record_status, status, village_code FROM residents WHERE resident_id = :r", r=rid
     )[0]
     assert tuple(row) == ("submitted", "working_away", world.village_a1)
-    assert scalar(engine, "SELECT count(*) FROM record_changes WHERE record_id = :r AND table_name = 'residents'",
-                  r=rid) == 3  # created, draft, submitted  # fmt: skip
+    assert (
+        scalar(
+            engine,
+            "SELECT count(*) FROM record_changes WHERE record_id = :r AND table_name = 'residents'",
+            r=rid,
+        )
+        == 3
+    )  # created, draft, submitted
 
 
 @pytest.fixture
 def web(env: Env, tmp_path: Path) -> Iterator[Engine]:
     """An engine connected as hongyan_web with one pooled connection."""
     _, _, owner = env
-    engine = create_engine(app_database_url(app_settings(owner.url.render_as_string(False), tmp_path)),
-                           pool_size=1, max_overflow=0)  # fmt: skip
+    engine = create_engine(
+        app_database_url(app_settings(owner.url.render_as_string(False), tmp_path)),
+        pool_size=1,
+        max_overflow=0,
+    )
     try:
         yield engine
     finally:
@@ -130,8 +142,9 @@ def test_history_tables_in_sql_as_hongyan_web(env: Env, web: Engine) -> None:
             conn.execute(text(forged), {"r": rid, "area": area, "by": staff_a_id})
     with web.begin() as conn:
         scoped(conn, Scope(world.township_b[:9], account_id=staff_b_id))
-        changed = conn.execute(text("UPDATE residents SET record_status = 'approved' WHERE resident_id = :r"),
-                               {"r": rid})  # fmt: skip
+        changed = conn.execute(
+            text("UPDATE residents SET record_status = 'approved' WHERE resident_id = :r"), {"r": rid}
+        )
         assert changed.rowcount == 0
     with owner.connect() as conn:
         assert conn.execute(
@@ -155,8 +168,13 @@ def test_unmasked_reads_allowed_roles_are_audited(env: Env, caplog: pytest.LogCa
         r = client.get(f"/api/v1/residents/{rid}", headers=login(client, who), params={"unmasked": "true"})
         assert r.status_code == 200, r.text
         assert r.json()["id_number"] == plain_id and r.json()["phone"] == plain_phone
-        audited = scalar(engine, "SELECT count(*) FROM audit_log WHERE account_id = :a AND action = "
-                         "'resident.read_unmasked' AND target = :t", a=world.account_ids[who], t=f"resident:{rid}")  # fmt: skip
+        audited = scalar(
+            engine,
+            "SELECT count(*) FROM audit_log WHERE account_id = :a AND action = "
+            "'resident.read_unmasked' AND target = :t",
+            a=world.account_ids[who],
+            t=f"resident:{rid}",
+        )
         assert audited == 1, who
     for who, role in (("reviewer", "county_reviewer"), ("seeker", "job_seeker"), ("hr_1", "enterprise_hr")):
         target = world.seeker_resident if who == "seeker" else rid
@@ -167,9 +185,18 @@ def test_unmasked_reads_allowed_roles_are_audited(env: Env, caplog: pytest.LogCa
             "(unmasked ID numbers and phones are only for county_admin, and township_staff and village_collector "
             "in their own area)"
         )
-        assert scalar(engine, "SELECT count(*) FROM audit_log WHERE account_id = :a AND action = "
-                      "'resident.read_unmasked'", a=world.account_ids[who]) == 0  # fmt: skip
-    outside = client.get(f"/api/v1/residents/{world.resident_b1}", headers=login(client, "staff_a"),
-                         params={"unmasked": "true"})  # fmt: skip
+        assert (
+            scalar(
+                engine,
+                "SELECT count(*) FROM audit_log WHERE account_id = :a AND action = 'resident.read_unmasked'",
+                a=world.account_ids[who],
+            )
+            == 0
+        )
+    outside = client.get(
+        f"/api/v1/residents/{world.resident_b1}",
+        headers=login(client, "staff_a"),
+        params={"unmasked": "true"},
+    )
     assert outside.status_code == 404
     assert plain_id not in caplog.text and (plain_phone is None or plain_phone not in caplog.text)

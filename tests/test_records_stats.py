@@ -22,8 +22,11 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 
 
 def _by_status(engine: Engine, prefix: str) -> dict[str, int]:
-    found = rows(engine, "SELECT status, count(*) FROM residents WHERE area_code LIKE :p GROUP BY status",
-                 p=prefix + "%")  # fmt: skip
+    found = rows(
+        engine,
+        "SELECT status, count(*) FROM residents WHERE area_code LIKE :p GROUP BY status",
+        p=prefix + "%",
+    )
     return {str(s): int(n) for s, n in found}
 
 
@@ -38,13 +41,24 @@ def _counts(client: TestClient, headers: dict[str, str], **params: str) -> dict[
 def test_counts_as_of_dates_follow_the_history(env: Env) -> None:
     client, world, engine = env
     collector, staff = login(client, "collector_a1"), login(client, "staff_a")
-    away = rows(engine, "SELECT resident_id, work_city FROM residents WHERE village_code = :v AND status = "
-                "'working_away' AND work_city IS NOT NULL ORDER BY resident_id LIMIT 1", v=world.village_a1)[0]  # fmt: skip
-    home = client.patch(f"/api/v1/residents/{away.resident_id}", headers=collector,
-                        json={"status": "employed_local", "work_city": None, "effective_date": "2026-03-01"})  # fmt: skip
+    away = rows(
+        engine,
+        "SELECT resident_id, work_city FROM residents WHERE village_code = :v AND status = "
+        "'working_away' AND work_city IS NOT NULL ORDER BY resident_id LIMIT 1",
+        v=world.village_a1,
+    )[0]
+    home = client.patch(
+        f"/api/v1/residents/{away.resident_id}",
+        headers=collector,
+        json={"status": "employed_local", "work_city": None, "effective_date": "2026-03-01"},
+    )
     assert home.status_code == 200, home.text
-    new = post(client, "/api/v1/residents", collector,
-               new_person(60, world.village_a1) | {"effective_date": "2026-04-15"})  # fmt: skip
+    new = post(
+        client,
+        "/api/v1/residents",
+        collector,
+        new_person(60, world.village_a1) | {"effective_date": "2026-04-15"},
+    )
     assert new.status_code == 201, new.text
 
     now = _by_status(engine, world.township_a[:9])
@@ -65,8 +79,10 @@ def test_counts_as_of_dates_follow_the_history(env: Env) -> None:
         "/api/v1/registry/stats", headers=login(client, "admin"), params={"by": "township"}
     ).json()
     towns = {c["key"]: c["count"] for c in county["counts"]}
-    assert towns[world.township_a] == sum(now.values()) and county["total"] == rows(
-        engine, "SELECT count(*) FROM residents")[0][0]  # fmt: skip
+    assert (
+        towns[world.township_a] == sum(now.values())
+        and county["total"] == rows(engine, "SELECT count(*) FROM residents")[0][0]
+    )
     assert all(c["label"] for c in county["counts"])
     trades = client.get("/api/v1/registry/stats", headers=staff, params={"by": "trade"}).json()["counts"]
     named = [c for c in trades if c["key"] is not None]
@@ -90,8 +106,15 @@ def test_counts_as_of_dates_follow_the_history(env: Env) -> None:
 def test_monthly_moves(env: Env) -> None:
     client, world, engine = env
     collector = login(client, "collector_a1")
-    ids = [r[0] for r in rows(engine, "SELECT resident_id FROM residents WHERE village_code = :v AND status = "
-                              "'working_away' ORDER BY resident_id LIMIT 2", v=world.village_a1)]  # fmt: skip
+    ids = [
+        r[0]
+        for r in rows(
+            engine,
+            "SELECT resident_id FROM residents WHERE village_code = :v AND status = "
+            "'working_away' ORDER BY resident_id LIMIT 2",
+            v=world.village_a1,
+        )
+    ]
     for rid, (status, day) in zip(
         ids, [("employed_local", "2026-03-01"), ("seeking", "2026-03-20")], strict=True
     ):
@@ -99,8 +122,11 @@ def test_monthly_moves(env: Env) -> None:
             f"/api/v1/residents/{rid}", headers=collector, json={"status": status, "effective_date": day}
         )
         assert r.status_code == 200, r.text
-    r = client.patch(f"/api/v1/residents/{ids[1]}", headers=collector,
-                     json={"status": "working_away", "effective_date": "2026-04-02"})  # fmt: skip
+    r = client.patch(
+        f"/api/v1/residents/{ids[1]}",
+        headers=collector,
+        json={"status": "working_away", "effective_date": "2026-04-02"},
+    )
     assert r.status_code == 200, r.text
     params = {"from": "2026-01", "to": "2026-04"}
     series = client.get(

@@ -29,8 +29,11 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 
 def _site_township_staff(engine: Engine, world: World) -> tuple[int, str, str]:
     """A site of enterprise 1, a staff account of its township (created here) and another township's staff."""
-    site_id, area = rows(engine, "SELECT site_id, area_code FROM enterprise_sites WHERE enterprise_id = :e "
-                         "ORDER BY site_id LIMIT 1", e=world.enterprise_1)[0]  # fmt: skip
+    site_id, area = rows(
+        engine,
+        "SELECT site_id, area_code FROM enterprise_sites WHERE enterprise_id = :e ORDER BY site_id LIMIT 1",
+        e=world.enterprise_1,
+    )[0]
     township = area[:9] + "000"
     with engine.begin() as conn:
         new = NewAccount("staff_site", "测试乡镇", phone(50), id_number(50), "township_staff", township)
@@ -41,19 +44,27 @@ def _site_township_staff(engine: Engine, world: World) -> tuple[int, str, str]:
 
 def test_vacancy_draft_review_opens_it_on_the_job_map(env: Env, demo_db_url: str) -> None:
     client, world, engine = env
-    analyze_circles(engine, CircleService(Settings(database_url=demo_db_url)), mode="walk", metric="length",
-                    limit=3000.0)  # fmt: skip
+    analyze_circles(
+        engine, CircleService(Settings(database_url=demo_db_url)), mode="walk", metric="length", limit=3000.0
+    )
     site_id, staff_name, other_name = _site_township_staff(engine, world)
     hr1, hr2 = login(client, "hr_1"), login(client, "hr_2")
     staff, other = login(client, staff_name), login(client, other_name)
     before = scalar(engine, "SELECT positions FROM circle_site_stats WHERE site_id = :s", s=site_id)
     code = scalar(engine, "SELECT min(code) FROM occupations WHERE level = 'detail' AND code LIKE '6-%'")
-    body = {"site_id": site_id, "title": "缝纫工", "occupation_code": code, "positions": 9, "wage_min": 4000,
-            "wage_max": 6000}  # fmt: skip
+    body = {
+        "site_id": site_id,
+        "title": "缝纫工",
+        "occupation_code": code,
+        "positions": 9,
+        "wage_min": 4000,
+        "wage_max": 6000,
+    }
     foreign = post(client, "/api/v1/vacancies", hr2, body)
     assert (foreign.status_code, foreign.json()["detail"]) == (
-        404, f"site {site_id} is not a site of your enterprise {world.enterprise_2}",
-    )  # fmt: skip
+        404,
+        f"site {site_id} is not a site of your enterprise {world.enterprise_2}",
+    )
     bad = post(client, "/api/v1/vacancies", hr1, body | {"wage_min": 7000})
     assert (bad.status_code, bad.json()["detail"]) == (
         422,
@@ -112,10 +123,14 @@ def test_vacancy_draft_review_opens_it_on_the_job_map(env: Env, demo_db_url: str
     assert returned.json()["to_status"] == "returned" and returned.json()["live_update"] is None
     history = client.get(f"/api/v1/vacancies/{vid}/history", headers=hr1).json()
     assert [(c["field"], c["old"], c["new"]) for c in history["changes"]] == [
-        ("record", None, "created"), ("status", None, "draft"), ("status", "draft", "submitted"),
-        ("status", "submitted", "open"), ("positions", "9", "4"), ("status", "open", "submitted"),
+        ("record", None, "created"),
+        ("status", None, "draft"),
+        ("status", "draft", "submitted"),
+        ("status", "submitted", "open"),
+        ("positions", "9", "4"),
+        ("status", "open", "submitted"),
         ("status", "submitted", "returned"),
-    ]  # fmt: skip
+    ]
     assert history["reviews"][-1]["reason"] == "工资标准不明"
 
 
@@ -181,13 +196,15 @@ def test_candidates_list_only_for_accounts_holding_the_enterprise(env: Env) -> N
     county = client.get(url, params={"radius_m": 5000}, headers=login(client, "admin")).json()
     assert county["listing"] == "your_area" and len(county["candidates"]) == len(own["candidates"])
     names = {c["resident_id"]: c["name"] for c in county["candidates"]}
-    real = dict(rows(engine, "SELECT resident_id, name FROM residents WHERE resident_id = ANY(:ids)",
-                     ids=list(names)))  # fmt: skip
+    real = dict(
+        rows(engine, "SELECT resident_id, name FROM residents WHERE resident_id = ANY(:ids)", ids=list(names))
+    )
     assert all(names[r] == mask_name(real[r]) for r in names)
     assert [c["name"] for c in own["candidates"]] == [c["name"] for c in county["candidates"]]
     other = client.get(f"/api/v1/enterprises/{world.enterprise_2}/candidates", headers=login(client, "hr_1"))
     assert (other.status_code, other.json()["detail"]) == (
-        404, f"enterprise {world.enterprise_2} does not exist or is outside your area",
-    )  # fmt: skip
+        404,
+        f"enterprise {world.enterprise_2} does not exist or is outside your area",
+    )
     seeker = client.get(url, headers=login(client, "seeker"))
     assert seeker.status_code == 404

@@ -39,14 +39,24 @@ def test_bad_records_are_refused_with_exact_messages(env: Env) -> None:
     today = date.today()
     good = person_id(3)
     wrong = good[:17] + ("0" if good[17] != "0" else "1")
-    _refused(client, headers, new_person(3, world.village_a1, id_number=wrong), 422,
-             f"ID number check digit is {wrong[17]} but the first 17 digits give {good[17]}: the number is mistyped "
-             "(field id_number)")  # fmt: skip
+    _refused(
+        client,
+        headers,
+        new_person(3, world.village_a1, id_number=wrong),
+        422,
+        f"ID number check digit is {wrong[17]} but the first 17 digits give {good[17]}: the number is mistyped "
+        "(field id_number)",
+    )
     for age in (15, 66):
         born = date(today.year - age, 1, 1)
-        _refused(client, headers, new_person(4, world.village_a1, id_number=person_id(4, born=born)), 422,
-                 f"the ID number gives age {age} (born {born.isoformat()}); the labour-supply database holds "
-                 "people aged 16 to 65 (field id_number)")  # fmt: skip
+        _refused(
+            client,
+            headers,
+            new_person(4, world.village_a1, id_number=person_id(4, born=born)),
+            422,
+            f"the ID number gives age {age} (born {born.isoformat()}); the labour-supply database holds "
+            "people aged 16 to 65 (field id_number)",
+        )
     _refused(
         client,
         headers,
@@ -76,16 +86,26 @@ def test_bad_records_are_refused_with_exact_messages(env: Env) -> None:
         f"{world.township_a} is not a known 村/社区 village code (field village_code)",
     )
     a2_name = scalar(engine, "SELECT name FROM admin_areas WHERE code = :c", c=world.village_a2)
-    _refused(client, headers, new_person(8, world.village_a2), 403,
-             f"village {world.village_a2} ({a2_name}) is outside your area {world.village_a1}: you may only "
-             "record inside it")  # fmt: skip
+    _refused(
+        client,
+        headers,
+        new_person(8, world.village_a2),
+        403,
+        f"village {world.village_a2} ({a2_name}) is outside your area {world.village_a1}: you may only "
+        "record inside it",
+    )
     a1_name = scalar(engine, "SELECT name FROM admin_areas WHERE code = :c", c=world.village_a1)
     lon, lat = rows(
         engine, "SELECT ST_X(seat), ST_Y(seat) FROM admin_areas WHERE code = :c", c=world.village_b1
     )[0]
-    _refused(client, headers, new_person(9, world.village_a1, lon=lon, lat=lat), 422,
-             f"the location ({lon:.6f}, {lat:.6f}) is outside {world.village_a1} ({a1_name}): check the point or "
-             "the area code (field lon)")  # fmt: skip
+    _refused(
+        client,
+        headers,
+        new_person(9, world.village_a1, lon=lon, lat=lat),
+        422,
+        f"the location ({lon:.6f}, {lat:.6f}) is outside {world.village_a1} ({a1_name}): check the point or "
+        "the area code (field lon)",
+    )
     _refused(
         client,
         headers,
@@ -102,15 +122,24 @@ def test_bad_records_are_refused_with_exact_messages(env: Env) -> None:
     )
 
     # duplicates by the keyed hash: in the caller's area the existing record is named (masked) ...
-    existing = rows(engine, "SELECT resident_id, name, village_code, id_cipher FROM residents WHERE resident_id = :r",
-                    r=world.other_resident_a1)[0]  # fmt: skip
+    existing = rows(
+        engine,
+        "SELECT resident_id, name, village_code, id_cipher FROM residents WHERE resident_id = :r",
+        r=world.other_resident_a1,
+    )[0]
     same = CIPHER.decrypt(bytes(existing.id_cipher))
-    _refused(client, headers, new_person(11, world.village_a1, id_number=same.lower()), 409,
-             f"this person is already registered: resident {existing.resident_id} ({mask_name(existing.name)}, "
-             f"{mask_id(same)}, village {existing.village_code})")  # fmt: skip
+    _refused(
+        client,
+        headers,
+        new_person(11, world.village_a1, id_number=same.lower()),
+        409,
+        f"this person is already registered: resident {existing.resident_id} ({mask_name(existing.name)}, "
+        f"{mask_id(same)}, village {existing.village_code})",
+    )
     # ... outside it the record stays hidden, only the fact is told
-    other = CIPHER.decrypt(bytes(scalar(engine, "SELECT id_cipher FROM residents WHERE resident_id = :r",
-                                        r=world.resident_b1)))  # fmt: skip
+    other = CIPHER.decrypt(
+        bytes(scalar(engine, "SELECT id_cipher FROM residents WHERE resident_id = :r", r=world.resident_b1))
+    )
     _refused(
         client,
         headers,
@@ -139,8 +168,12 @@ def test_ages_16_and_65_and_a_gcj02_phone_point_are_accepted(env: Env) -> None:
         0
     ]
     gx, gy = converter("wgs84", "gcj02")(seat[0], seat[1])
-    gps = post(client, "/api/v1/residents", headers,
-               new_person(22, world.village_a1, lon=float(gx), lat=float(gy), datum="gcj02"))  # fmt: skip
+    gps = post(
+        client,
+        "/api/v1/residents",
+        headers,
+        new_person(22, world.village_a1, lon=float(gx), lat=float(gy), datum="gcj02"),
+    )
     assert gps.status_code == 201, gps.text
     body = gps.json()
     assert body["location_source"] == "gps"
@@ -153,6 +186,11 @@ def test_roles_that_may_not_collect(env: Env) -> None:
     client, world, _ = env
     for who in ("reviewer", "hr_1", "seeker"):
         role = {"reviewer": "county_reviewer", "hr_1": "enterprise_hr", "seeker": "job_seeker"}[who]
-        _refused(client, login(client, who), new_person(30, world.village_a1), 403,
-                 f"a {role} may not create or edit residents; that is for county_admin, township_staff, "
-                 "village_collector")  # fmt: skip
+        _refused(
+            client,
+            login(client, who),
+            new_person(30, world.village_a1),
+            403,
+            f"a {role} may not create or edit residents; that is for county_admin, township_staff, "
+            "village_collector",
+        )

@@ -31,17 +31,25 @@ def test_full_path_with_history(env: Env) -> None:
     assert body["record_status"] == "draft" and body["location_source"] == "village_centroid"
     assert body["id_number"] == person_id(1)[:4] + "*" * 10 + person_id(1)[-4:]
     assert body["phone"] == "137****0001" and body["sex"] == "M" and body["birth_year"] == 1990
-    stored = rows(engine, "SELECT name, area_code, record_status, created_by FROM residents WHERE resident_id = :r",
-                  r=rid)[0]  # fmt: skip
+    stored = rows(
+        engine,
+        "SELECT name, area_code, record_status, created_by FROM residents WHERE resident_id = :r",
+        r=rid,
+    )[0]
     assert tuple(stored) == ("王测1", world.village_a1, "draft", world.account_ids["collector_a1"])
 
     # found a job at home on 1 March 2026, new phone: the change is dated, the phone recorded without values
     change = client.patch(
         f"/api/v1/residents/{rid}",
         headers=collector,
-        json={"status": "employed_local", "work_city": None, "employer": "霍邱县鸿雁服饰",
-              "phone": "13900001111", "effective_date": "2026-03-01"},
-    )  # fmt: skip
+        json={
+            "status": "employed_local",
+            "work_city": None,
+            "employer": "霍邱县鸿雁服饰",
+            "phone": "13900001111",
+            "effective_date": "2026-03-01",
+        },
+    )
     assert change.status_code == 200, change.text
     assert change.json()["status"] == "employed_local" and change.json()["phone"] == "139****1111"
 
@@ -64,9 +72,11 @@ def test_full_path_with_history(env: Env) -> None:
     assert ("employer", "", "霍邱县鸿雁服饰", False, "2026-03-01") in changes
     assert ("phone", None, None, True, "2026-03-01") in changes
     assert [c[1:3] for c in changes if c[0] == "record_status"] == [
-        (None, "draft"), ("draft", "submitted"), ("submitted", "township_approved"),
+        (None, "draft"),
+        ("draft", "submitted"),
+        ("submitted", "township_approved"),
         ("township_approved", "approved"),
-    ]  # fmt: skip
+    ]
     ids = world.account_ids
     assert {c["changed_by"] for c in history["changes"]} == {
         ids["collector_a1"],
@@ -74,9 +84,10 @@ def test_full_path_with_history(env: Env) -> None:
         ids["reviewer"],
     }
     assert [(r["action"], r["level"], r["by"]) for r in history["reviews"]] == [
-        ("submit", "village", ids["collector_a1"]), ("approve", "township", ids["staff_a"]),
+        ("submit", "village", ids["collector_a1"]),
+        ("approve", "township", ids["staff_a"]),
         ("approve", "county", ids["reviewer"]),
-    ]  # fmt: skip
+    ]
     # the county reviewer's account is outside the township's scope: its id is shown, its username is not
     assert {r["by_username"] for r in history["reviews"]} == {"collector_a1", "staff_a", None}
     # no plain ID number or phone anywhere in the history
@@ -128,8 +139,12 @@ def test_return_with_reason_then_resubmit(env: Env) -> None:
     again = post(client, f"/api/v1/residents/{rid}/review", reviewer, {"decision": "approve"})
     assert again.status_code == 409
     assert again.json()["detail"] == f"resident {rid} is returned: there is nothing to review"
-    reasons = rows(engine, "SELECT level, reason FROM review_events WHERE record_id = :r AND action = 'return' "
-                   "ORDER BY event_id", r=rid)  # fmt: skip
+    reasons = rows(
+        engine,
+        "SELECT level, reason FROM review_events WHERE record_id = :r AND action = 'return' "
+        "ORDER BY event_id",
+        r=rid,
+    )
     assert [tuple(r) for r in reasons] == [("township", "缺少手机号核实"), ("county", "村组信息不全")]
 
 
@@ -139,15 +154,23 @@ def test_edit_of_an_approved_demo_record_is_a_dated_draft(env: Env) -> None:
     rid = world.other_resident_a1
     before = scalar(engine, "SELECT status FROM residents WHERE resident_id = :r", r=rid)
     new_status = "seeking" if before != "seeking" else "farming"
-    r = client.patch(f"/api/v1/residents/{rid}", headers=collector,
-                     json={"status": new_status, "effective_date": "2026-02-10"})  # fmt: skip
+    r = client.patch(
+        f"/api/v1/residents/{rid}",
+        headers=collector,
+        json={"status": new_status, "effective_date": "2026-02-10"},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["record_status"] == "draft" and r.json()["status"] == new_status
-    history = rows(engine, "SELECT field, old_value, new_value, effective_date::text FROM record_changes "
-                   "WHERE record_id = :r AND table_name = 'residents' ORDER BY change_id", r=rid)  # fmt: skip
+    history = rows(
+        engine,
+        "SELECT field, old_value, new_value, effective_date::text FROM record_changes "
+        "WHERE record_id = :r AND table_name = 'residents' ORDER BY change_id",
+        r=rid,
+    )
     assert [tuple(h) for h in history] == [
-        ("status", before, new_status, "2026-02-10"), ("record_status", "approved", "draft", "2026-02-10"),
-    ]  # fmt: skip
+        ("status", before, new_status, "2026-02-10"),
+        ("record_status", "approved", "draft", "2026-02-10"),
+    ]
     unchanged = client.patch(f"/api/v1/residents/{rid}", headers=collector, json={"status": new_status})
     assert unchanged.status_code == 200
     assert scalar(engine, "SELECT count(*) FROM record_changes WHERE record_id = :r", r=rid) == 2

@@ -30,22 +30,42 @@ def demo(demo_db_url: str) -> Iterator[Engine]:
         engine.dispose()
 
 
-def run(engine: Engine, data: bytes, *, source: str = "居民.xlsx", mode: str = "all_or_nothing",
-        scope: str = "341522", database: str = "residents", **options: Any) -> ImportReport:  # fmt: skip
+def run(
+    engine: Engine,
+    data: bytes,
+    *,
+    source: str = "居民.xlsx",
+    mode: str = "all_or_nothing",
+    scope: str = "341522",
+    database: str = "residents",
+    **options: Any,
+) -> ImportReport:
     """One import in one transaction on the owner engine."""
     with engine.begin() as conn:
-        return import_file(conn, database, data, source=source, mode=mode, scope=scope, cipher=CIPHER,
-                           max_upload_mb=200, **options)  # fmt: skip
+        return import_file(
+            conn,
+            database,
+            data,
+            source=source,
+            mode=mode,
+            scope=scope,
+            cipher=CIPHER,
+            max_upload_mb=200,
+            **options,
+        )
 
 
 def stored(engine: Engine, names: list[str]) -> dict[str, Any]:
     """Imported residents by name."""
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT name, id_cipher, phone_cipher, sex, birth_date, village_code, area_code, status, "
-                 "wish_to_return, income_band, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM residents "
-                 "WHERE name = ANY(:n)"), {"n": names},
-        ).all()  # fmt: skip
+            text(
+                "SELECT name, id_cipher, phone_cipher, sex, birth_date, village_code, area_code, status, "
+                "wish_to_return, income_band, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM residents "
+                "WHERE name = ANY(:n)"
+            ),
+            {"n": names},
+        ).all()
     return {r.name: r for r in rows}
 
 
@@ -254,8 +274,16 @@ def test_header_only_xlsx_and_size_limit(demo: Engine) -> None:
         run(demo, xlsx(HEADERS, []))
     assert str(caught.value) == "文件只有表头，没有数据行 (file 居民.xlsx)"
     with demo.begin() as conn, pytest.raises(Exception) as too_big:
-        import_file(conn, "residents", b"x" * (1024 * 1024 + 1), source="居民.csv", mode="commit_valid",
-                    scope="341522", cipher=CIPHER, max_upload_mb=1)  # fmt: skip
+        import_file(
+            conn,
+            "residents",
+            b"x" * (1024 * 1024 + 1),
+            source="居民.csv",
+            mode="commit_valid",
+            scope="341522",
+            cipher=CIPHER,
+            max_upload_mb=1,
+        )
     assert str(too_big.value) == (
         "文件 1.0 MB，超过上传上限 1 MB（HONGYAN_MAX_UPLOAD_MB）：请拆成几个文件分别导入 (file 居民.csv)"
     )

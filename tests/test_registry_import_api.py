@@ -31,10 +31,21 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
     yield from world_env(demo_db_url, tmp_path)
 
 
-def upload(client: TestClient, who: str, data: bytes, *, database: str = "residents", name: str = "居民.xlsx",
-           **params: str) -> tuple[int, dict[str, object]]:  # fmt: skip
-    response = client.post(f"/api/v1/registry/import/{database}", headers=login(client, who), params=params,
-                           files={"file": (name, data, XLSX)})  # fmt: skip
+def upload(
+    client: TestClient,
+    who: str,
+    data: bytes,
+    *,
+    database: str = "residents",
+    name: str = "居民.xlsx",
+    **params: str,
+) -> tuple[int, dict[str, object]]:
+    response = client.post(
+        f"/api/v1/registry/import/{database}",
+        headers=login(client, who),
+        params=params,
+        files={"file": (name, data, XLSX)},
+    )
     return response.status_code, response.json()
 
 
@@ -123,8 +134,10 @@ def test_township_officer_cannot_import_into_another_township(env: Env) -> None:
         assert status == (422 if mode == "all_or_nothing" else 200)
     assert names_in_db(engine) == ["测试1"]  # only commit_valid wrote, and only township A's row
     with engine.connect() as conn:
-        in_b = conn.execute(text("SELECT count(*) FROM residents WHERE name LIKE '测试%' AND area_code LIKE :p"),
-                            {"p": world.township_b[:9] + "%"}).scalar_one()  # fmt: skip
+        in_b = conn.execute(
+            text("SELECT count(*) FROM residents WHERE name LIKE '测试%' AND area_code LIKE :p"),
+            {"p": world.township_b[:9] + "%"},
+        ).scalar_one()
     assert in_b == 0
 
 
@@ -137,16 +150,27 @@ def test_row_level_security_refuses_the_writer_outside_scope(
         with app_engine.begin() as conn:
             scoped(conn, Scope(world.township_a[:9], account_id=world.account_ids["staff_a"]))
             ctx = load_context(conn, scope=world.township_a[:9], cipher=CIPHER)
-            values = {"name": "越权", "id_number": person(9, world.village_b1)[1], "phone": None,
-                      "village_code": world.village_b1, "status": "seeking", "education": None,
-                      "occupation_code": None, "work_city": None, "wish_to_return": None, "income_band": None}  # fmt: skip
+            values = {
+                "name": "越权",
+                "id_number": person(9, world.village_b1)[1],
+                "phone": None,
+                "village_code": world.village_b1,
+                "status": "seeking",
+                "education": None,
+                "occupation_code": None,
+                "work_city": None,
+                "wish_to_return": None,
+                "income_band": None,
+            }
             assert residents.check(values, ctx) == []
             with pytest.raises(ProgrammingError, match="row-level security"):
                 residents.write(conn, [ValidRow(2, values)], ctx)
         with app_engine.begin() as conn:
             scoped(conn, Scope(world.township_a[:9], account_id=world.account_ids["staff_a"]))
-            visible = conn.execute(text("SELECT count(*) FROM residents WHERE area_code LIKE :p"),
-                                   {"p": world.township_b[:9] + "%"}).scalar_one()  # fmt: skip
+            visible = conn.execute(
+                text("SELECT count(*) FROM residents WHERE area_code LIKE :p"),
+                {"p": world.township_b[:9] + "%"},
+            ).scalar_one()
             assert visible == 0
     finally:
         app_engine.dispose()
@@ -156,8 +180,9 @@ def test_row_level_security_refuses_the_writer_outside_scope(
 def test_person_registered_in_another_area_is_reported_and_all_or_nothing_undone(env: Env) -> None:
     client, world, engine = env
     with engine.connect() as conn:
-        cipher_b = conn.execute(text("SELECT id_cipher FROM residents WHERE resident_id = :r"),
-                                {"r": world.resident_b1}).scalar_one()  # fmt: skip
+        cipher_b = conn.execute(
+            text("SELECT id_cipher FROM residents WHERE resident_id = :r"), {"r": world.resident_b1}
+        ).scalar_one()
     rows = [
         person(1, world.village_a1),
         person(2, world.village_a1, 身份证号=CIPHER.decrypt(bytes(cipher_b))),
@@ -225,24 +250,55 @@ def test_enterprises_with_sites_then_their_vacancies(env: Env) -> None:
         "坐标系",
     ]
     firms = [
-        [credit(1), "霍邱测试服装有限公司", "纺织服装", "有限责任公司", 120, "一厂", world.village_a1, None, None, None],
+        [
+            credit(1),
+            "霍邱测试服装有限公司",
+            "纺织服装",
+            "有限责任公司",
+            120,
+            "一厂",
+            world.village_a1,
+            None,
+            None,
+            None,
+        ],
         [credit(1), "霍邱测试服装有限公司", None, None, None, "二厂", world.village_a2, None, None, None],
         [credit(2), "霍邱测试食品有限公司", "食品", None, 30, None, world.village_a1, None, None, None],
         [credit(2), "霍邱测试食品有限公司", None, None, None, None, world.village_a1, None, None, None],
-        [credit(3)[:17] + ("0" if credit(3)[17] != "0" else "1"), "坏代码", None, None, None, None, world.village_a1,
-         None, None, None],
-    ]  # fmt: skip
-    status, body = upload(client, "staff_a", xlsx(head, firms, sheet="企业"), database="enterprises", name="企业.xlsx",
-                          mode="commit_valid")  # fmt: skip
+        [
+            credit(3)[:17] + ("0" if credit(3)[17] != "0" else "1"),
+            "坏代码",
+            None,
+            None,
+            None,
+            None,
+            world.village_a1,
+            None,
+            None,
+            None,
+        ],
+    ]
+    status, body = upload(
+        client,
+        "staff_a",
+        xlsx(head, firms, sheet="企业"),
+        database="enterprises",
+        name="企业.xlsx",
+        mode="commit_valid",
+    )
     assert status == 200 and body["written"] == 3
     assert [e["text"] for e in body["errors"]] == [  # type: ignore[union-attr]
         "第 5 行「场所名称」：与第 4 行重复（同一企业的同名场所），第 5 行未导入",
         "第 6 行「统一社会信用代码」：统一社会信用代码有误：含不使用的字符或校验位不符",
     ]
     with engine.connect() as conn:
-        sites = conn.execute(text("SELECT e.name, e.area_code, s.name, s.area_code FROM enterprises e JOIN enterprise_sites s "
-                                  "USING (enterprise_id) WHERE e.credit_code = ANY(:c) ORDER BY s.site_id"),
-                             {"c": [credit(1), credit(2)]}).all()  # fmt: skip
+        sites = conn.execute(
+            text(
+                "SELECT e.name, e.area_code, s.name, s.area_code FROM enterprises e JOIN enterprise_sites s "
+                "USING (enterprise_id) WHERE e.credit_code = ANY(:c) ORDER BY s.site_id"
+            ),
+            {"c": [credit(1), credit(2)]},
+        ).all()
     assert [tuple(r) for r in sites] == [
         ("霍邱测试服装有限公司", world.village_a1, "一厂", world.village_a1),
         ("霍邱测试服装有限公司", world.village_a1, "二厂", world.village_a2),
@@ -279,8 +335,14 @@ def test_enterprises_with_sites_then_their_vacancies(env: Env) -> None:
     assert status == 422 and body["errors"][0]["text"] == (  # type: ignore[index]
         f"第 2 行「统一社会信用代码」：统一社会信用代码 {credit(1)} 的企业不在库中或不在您的管辖范围内：请先导入企业"
     )
-    status, body = upload(client, "staff_a", xlsx(vhead, jobs, sheet="岗位"), database="vacancies", name="岗位.xlsx",
-                          mode="commit_valid")  # fmt: skip
+    status, body = upload(
+        client,
+        "staff_a",
+        xlsx(vhead, jobs, sheet="岗位"),
+        database="vacancies",
+        name="岗位.xlsx",
+        mode="commit_valid",
+    )
     assert status == 200 and body["written"] == 2
     assert [e["text"] for e in body["errors"]] == [  # type: ignore[union-attr]
         "第 4 行「场所名称」：该企业没有名为「三厂」的场所，已有：「一厂」、「二厂」",
@@ -289,13 +351,18 @@ def test_enterprises_with_sites_then_their_vacancies(env: Env) -> None:
     ]
     with engine.connect() as conn:
         posted = conn.execute(
-            text("SELECT v.title, s.name, v.area_code, v.full_time, v.status FROM vacancies v "
-                 "JOIN enterprise_sites s USING (site_id) JOIN enterprises e ON e.enterprise_id = v.enterprise_id "
-                 "WHERE e.credit_code = ANY(:c) ORDER BY v.vacancy_id"), {"c": [credit(1), credit(2)]},
-        ).all()  # fmt: skip
+            text(
+                "SELECT v.title, s.name, v.area_code, v.full_time, v.status FROM vacancies v "
+                "JOIN enterprise_sites s USING (site_id) JOIN enterprises e ON e.enterprise_id = v.enterprise_id "
+                "WHERE e.credit_code = ANY(:c) ORDER BY v.vacancy_id"
+            ),
+            {"c": [credit(1), credit(2)]},
+        ).all()
     # the township's enterprises wait for the county: their vacancies stay drafts (tests/test_intake_review.py)
-    assert [tuple(r) for r in posted] == [("缝纫工", "二厂", world.village_a2, True, "draft"),
-                      ("包装工", "霍邱测试食品有限公司", world.village_a1, False, "draft")]  # fmt: skip
+    assert [tuple(r) for r in posted] == [
+        ("缝纫工", "二厂", world.village_a2, True, "draft"),
+        ("包装工", "霍邱测试食品有限公司", world.village_a1, False, "draft"),
+    ]
 
 
 def test_imported_people_enter_the_review_workflow_at_the_importers_level(env: Env) -> None:
@@ -314,10 +381,27 @@ def test_imported_people_enter_the_review_workflow_at_the_importers_level(env: E
             )
         ).all()
     assert [tuple(g) for g in got] == [
-        ("测试11", "submitted", "village_centroid", "submit", "village", "submitted", "表格导入", "collector_a1"),
-        ("测试12", "township_approved", "village_centroid", "approve", "township", "township_approved",
-         "表格导入", "staff_a"),
-    ]  # fmt: skip
+        (
+            "测试11",
+            "submitted",
+            "village_centroid",
+            "submit",
+            "village",
+            "submitted",
+            "表格导入",
+            "collector_a1",
+        ),
+        (
+            "测试12",
+            "township_approved",
+            "village_centroid",
+            "approve",
+            "township",
+            "township_approved",
+            "表格导入",
+            "staff_a",
+        ),
+    ]
     # the village's file waits for its township; the township's file waits for the county
     town_queue = client.get("/api/v1/review/queue", headers=login(client, "staff_a")).json()["items"]
     assert [(i["label"], i["status"]) for i in town_queue if i["kind"] == "residents"] == [

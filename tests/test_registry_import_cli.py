@@ -27,8 +27,17 @@ def test_template_then_import_with_an_error_workbook(demo_db_url: str, tmp_path:
     vs = villages(engine, "")
     township = vs[0][:9] + "000"
     template = tmp_path / "模板.xlsx"
-    result = run(demo_db_url, tmp_path, "registry", "template", "residents", "--out", str(template),
-                 "--as-area", township)  # fmt: skip
+    result = run(
+        demo_db_url,
+        tmp_path,
+        "registry",
+        "template",
+        "residents",
+        "--out",
+        str(template),
+        "--as-area",
+        township,
+    )
     assert result.exit_code == 0, result.output
     listed = load_workbook(template)["村社区列表"]
     assert [str(r[0]).split()[0] for r in listed.iter_rows(min_row=2, values_only=True)] == villages(
@@ -48,8 +57,18 @@ def test_template_then_import_with_an_error_workbook(demo_db_url: str, tmp_path:
         book.cell(3, len(HEADERS) + 1).value
         == "身份证号：年龄 11 岁，不在 16–65 岁之间（出生日期 2015-03-01）"
     )
-    result = run(demo_db_url, tmp_path, "registry", "import", "residents", str(filled), "--as-area", township,
-                 "--mode", "commit_valid")  # fmt: skip
+    result = run(
+        demo_db_url,
+        tmp_path,
+        "registry",
+        "import",
+        "residents",
+        str(filled),
+        "--as-area",
+        township,
+        "--mode",
+        "commit_valid",
+    )
     assert result.exit_code == 1 and "共 2 行，导入 1 行，1 行有错误未导入" in flat(result.output)
     gbk = tmp_path / "居民.csv"
     gbk.write_bytes(csv_bytes(HEADERS, [person(3, vs[0]), person(4, vs[0])], encoding="gbk"))

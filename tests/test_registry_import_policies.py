@@ -28,9 +28,29 @@ from tests.records_world import scalar
 
 Env = tuple[TestClient, World, Engine]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = ["政策编号", "政策标题*", "政策类别*", "发文单位", "发文日期", "摘要", "正文", "补贴标准", "经办单位", "咨询电话",
-           "生效日期", "失效日期", "申请对象", "最低年龄", "最高年龄", "就业状态", "限返乡人员", "学历要求", "企业类型",
-           "职工人数上限", "适用乡镇"]  # fmt: skip
+HEADERS = [
+    "政策编号",
+    "政策标题*",
+    "政策类别*",
+    "发文单位",
+    "发文日期",
+    "摘要",
+    "正文",
+    "补贴标准",
+    "经办单位",
+    "咨询电话",
+    "生效日期",
+    "失效日期",
+    "申请对象",
+    "最低年龄",
+    "最高年龄",
+    "就业状态",
+    "限返乡人员",
+    "学历要求",
+    "企业类型",
+    "职工人数上限",
+    "适用乡镇",
+]
 
 
 @pytest.fixture
@@ -41,12 +61,28 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 def policy(code: str | None, title: str, **changes: Any) -> list[Any]:
     """A person policy row in the template's column order; changes by header (without *)."""
     row: dict[str, Any] = {
-        "政策编号": code, "政策标题*": title, "政策类别*": "一次性创业补贴", "发文单位": "霍邱县人社局",
-        "发文日期": "2026-01-05", "摘要": "返乡创业一次性补贴", "正文": "首次创办小微企业的返乡人员", "补贴标准": "5000 元",
-        "经办单位": "县就业服务中心", "咨询电话": "0564-6012345", "生效日期": "2026-01-01", "失效日期": "2028-12-31",
-        "申请对象": "个人", "最低年龄": 18, "最高年龄": 60, "就业状态": "外出务工、求职（登记失业）", "限返乡人员": "是",
-        "学历要求": None, "企业类型": None, "职工人数上限": None, "适用乡镇": None,
-    }  # fmt: skip
+        "政策编号": code,
+        "政策标题*": title,
+        "政策类别*": "一次性创业补贴",
+        "发文单位": "霍邱县人社局",
+        "发文日期": "2026-01-05",
+        "摘要": "返乡创业一次性补贴",
+        "正文": "首次创办小微企业的返乡人员",
+        "补贴标准": "5000 元",
+        "经办单位": "县就业服务中心",
+        "咨询电话": "0564-6012345",
+        "生效日期": "2026-01-01",
+        "失效日期": "2028-12-31",
+        "申请对象": "个人",
+        "最低年龄": 18,
+        "最高年龄": 60,
+        "就业状态": "外出务工、求职（登记失业）",
+        "限返乡人员": "是",
+        "学历要求": None,
+        "企业类型": None,
+        "职工人数上限": None,
+        "适用乡镇": None,
+    }
     row.update({k if k in row else f"{k}*": v for k, v in changes.items()})
     return [row[h] for h in HEADERS]
 
@@ -54,16 +90,27 @@ def policy(code: str | None, title: str, **changes: Any) -> list[Any]:
 def upload(
     client: TestClient, who: str, data: bytes, *, name: str = "政策.xlsx", **params: str
 ) -> tuple[int, Any]:
-    response = client.post("/api/v1/registry/import/policies", headers=login(client, who), params=params,
-                           files={"file": (name, data, XLSX)})  # fmt: skip
+    response = client.post(
+        "/api/v1/registry/import/policies",
+        headers=login(client, who),
+        params=params,
+        files={"file": (name, data, XLSX)},
+    )
     return response.status_code, response.json()
 
 
 def stored(engine: Engine, prefix: str = "T-") -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(
-            "SELECT code, title, category, applicants, min_age, max_age, statuses, returnee, townships, "
-            "valid_until::text FROM policies WHERE code LIKE :p ORDER BY code"), {"p": prefix + "%"})]  # fmt: skip
+        return [
+            tuple(r)
+            for r in conn.execute(
+                text(
+                    "SELECT code, title, category, applicants, min_age, max_age, statuses, returnee, townships, "
+                    "valid_until::text FROM policies WHERE code LIKE :p ORDER BY code"
+                ),
+                {"p": prefix + "%"},
+            )
+        ]
 
 
 def test_county_template_round_trip_and_reimport_replaces_by_code(env: Env) -> None:
@@ -79,22 +126,53 @@ def test_county_template_round_trip_and_reimport_replaces_by_code(env: Env) -> N
     )
     assert formulas["M2"] == '"个人,企业,个人和企业"' and formulas["Q2"] == '"是,否"'
     with engine.connect() as conn:
-        town_name = conn.execute(text("SELECT name FROM admin_areas WHERE code = :c"),
-                                 {"c": world.township_b}).scalar_one()  # fmt: skip
+        town_name = conn.execute(
+            text("SELECT name FROM admin_areas WHERE code = :c"), {"c": world.township_b}
+        ).scalar_one()
     rows = [
         policy("T-1", "返乡创业一次性补贴（测试）"),
-        policy("T-2", "小微企业稳岗返还（测试）", 政策类别="稳岗返还", 申请对象="企业", 最低年龄=None, 最高年龄=None,
-               就业状态=None, 限返乡人员=None, 企业类型="有限责任公司、个体工商户", 职工人数上限=300,
-               适用乡镇=f"{world.township_a}、{town_name}"),
-    ]  # fmt: skip
+        policy(
+            "T-2",
+            "小微企业稳岗返还（测试）",
+            政策类别="稳岗返还",
+            申请对象="企业",
+            最低年龄=None,
+            最高年龄=None,
+            就业状态=None,
+            限返乡人员=None,
+            企业类型="有限责任公司、个体工商户",
+            职工人数上限=300,
+            适用乡镇=f"{world.township_a}、{town_name}",
+        ),
+    ]
     status, body = upload(client, "admin", fill_template(response.content, rows))
     assert status == 200 and (body["written"], body["errors"]) == (2, []), body
     assert stored(engine) == [
-        ("T-1", "返乡创业一次性补贴（测试）", "一次性创业补贴", ["person"], 18, 60, ["working_away", "seeking"], True,
-         [], "2028-12-31"),
-        ("T-2", "小微企业稳岗返还（测试）", "稳岗返还", ["enterprise"], None, None, [], None,
-         [world.township_a, world.township_b], "2028-12-31"),
-    ]  # fmt: skip
+        (
+            "T-1",
+            "返乡创业一次性补贴（测试）",
+            "一次性创业补贴",
+            ["person"],
+            18,
+            60,
+            ["working_away", "seeking"],
+            True,
+            [],
+            "2028-12-31",
+        ),
+        (
+            "T-2",
+            "小微企业稳岗返还（测试）",
+            "稳岗返还",
+            ["enterprise"],
+            None,
+            None,
+            [],
+            None,
+            [world.township_a, world.township_b],
+            "2028-12-31",
+        ),
+    ]
     # the public search finds the imported policy
     found = client.get("/api/v1/policies", params={"q": "稳岗返还"}).json()
     assert "小微企业稳岗返还（测试）" in [p["title"] for p in found["policies"]]
@@ -154,8 +232,16 @@ def test_township_and_village_staff_are_refused(env: Env, demo_db_url: str, tmp_
         assert (status, body["detail"]) == (403, expected)
     # the operator's import for a township is refused too, before any row is read
     with engine.begin() as conn, pytest.raises(PermissionDenied) as refused:
-        import_file(conn, "policies", data, source="政策.xlsx", mode="commit_valid", scope=world.township_a[:9],
-                    cipher=CIPHER, max_upload_mb=10)  # fmt: skip
+        import_file(
+            conn,
+            "policies",
+            data,
+            source="政策.xlsx",
+            mode="commit_valid",
+            scope=world.township_a[:9],
+            cipher=CIPHER,
+            max_upload_mb=10,
+        )
     assert refused.value.message == f"只有县级人社部门可以导入政策；导入范围 {world.township_a[:9]} 不是全县"
     # and in SQL under the app role, a township's transaction cannot write a policy
     app_engine = create_engine(app_database_url(app_settings(demo_db_url, tmp_path)))
@@ -184,12 +270,27 @@ def test_the_loader_reads_the_template_and_reports_where(env: Env, tmp_path: Pat
     assert err.value.message == (
         f"min_age 应为非负整数 must be a non-negative whole number, got '-1' (file {bad}, row 3, field 最低年龄)"
     )
-    env_vars = {"HONGYAN_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-                "HONGYAN_DATA_DIR": str(tmp_path), "COLUMNS": "200"}  # fmt: skip
+    env_vars = {
+        "HONGYAN_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "HONGYAN_DATA_DIR": str(tmp_path),
+        "COLUMNS": "200",
+    }
     result = CliRunner().invoke(app, ["registry", "policies", "load", str(good)], env=env_vars)
     assert result.exit_code == 0, result.output
     # loaded again: the coded policy replaced by its code, the uncoded one by its title, nothing added twice
     assert "0 new, 2 replaced" in result.output
     assert scalar(engine, "SELECT count(*) FROM policies WHERE title = '无编号政策'") == 1
-    assert stored(engine) == [("T-1", "模板政策", "一次性创业补贴", ["person"], 18, 60, ["working_away", "seeking"],
-                               True, [], "2028-12-31")]  # fmt: skip
+    assert stored(engine) == [
+        (
+            "T-1",
+            "模板政策",
+            "一次性创业补贴",
+            ["person"],
+            18,
+            60,
+            ["working_away", "seeking"],
+            True,
+            [],
+            "2028-12-31",
+        )
+    ]

@@ -26,9 +26,28 @@ from tests.intake_files import csv_bytes, fill_template, xlsx
 
 Env = tuple[TestClient, World, Engine]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = ["人才类别*", "姓名*", "身份证号*", "手机号", "村/社区代码*", "学历", "职称", "技能", "证书", "行业",
-           "返乡日期", "返乡前务工城市", "项目名称", "项目阶段", "项目行业", "投资额（万元）", "带动就业人数", "项目需求",
-           "入驻园区代码", "项目简介"]  # fmt: skip
+HEADERS = [
+    "人才类别*",
+    "姓名*",
+    "身份证号*",
+    "手机号",
+    "村/社区代码*",
+    "学历",
+    "职称",
+    "技能",
+    "证书",
+    "行业",
+    "返乡日期",
+    "返乡前务工城市",
+    "项目名称",
+    "项目阶段",
+    "项目行业",
+    "投资额（万元）",
+    "带动就业人数",
+    "项目需求",
+    "入驻园区代码",
+    "项目简介",
+]
 BORN = "19860303"
 
 
@@ -40,12 +59,27 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 def talent(n: int, village: str, **changes: Any) -> list[Any]:
     """A returnee entrepreneur row with one project, in the template's column order; changes by header."""
     row: dict[str, Any] = {
-        "人才类别*": "返乡创业人员", "姓名*": f"人才{n}", "身份证号*": id_number(n, born=BORN),
-        "手机号": f"1375555{n:04d}", "村/社区代码*": village, "学历": "大专", "职称": None, "技能": "水产养殖、电商",
-        "证书": None, "行业": "稻虾共养", "返乡日期": "2023-04-01", "返乡前务工城市": "苏州",
-        "项目名称": f"人才{n}稻虾基地", "项目阶段": "运营", "项目行业": "稻虾共养", "投资额（万元）": "35.5",
-        "带动就业人数": 12, "项目需求": "资金、用工", "入驻园区代码": None, "项目简介": "稻虾共养",
-    }  # fmt: skip
+        "人才类别*": "返乡创业人员",
+        "姓名*": f"人才{n}",
+        "身份证号*": id_number(n, born=BORN),
+        "手机号": f"1375555{n:04d}",
+        "村/社区代码*": village,
+        "学历": "大专",
+        "职称": None,
+        "技能": "水产养殖、电商",
+        "证书": None,
+        "行业": "稻虾共养",
+        "返乡日期": "2023-04-01",
+        "返乡前务工城市": "苏州",
+        "项目名称": f"人才{n}稻虾基地",
+        "项目阶段": "运营",
+        "项目行业": "稻虾共养",
+        "投资额（万元）": "35.5",
+        "带动就业人数": 12,
+        "项目需求": "资金、用工",
+        "入驻园区代码": None,
+        "项目简介": "稻虾共养",
+    }
     row.update({k if k in row else f"{k}*": v for k, v in changes.items()})
     return [row[h] for h in HEADERS]
 
@@ -53,21 +87,27 @@ def talent(n: int, village: str, **changes: Any) -> list[Any]:
 def upload(
     client: TestClient, who: str, data: bytes, *, name: str = "人才.xlsx", **params: str
 ) -> tuple[int, Any]:
-    response = client.post("/api/v1/registry/import/talents", headers=login(client, who), params=params,
-                           files={"file": (name, data, XLSX)})  # fmt: skip
+    response = client.post(
+        "/api/v1/registry/import/talents",
+        headers=login(client, who),
+        params=params,
+        files={"file": (name, data, XLSX)},
+    )
     return response.status_code, response.json()
 
 
 def stored(engine: Engine) -> list[tuple[Any, ...]]:
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT t.name, t.kind, t.village_code, t.area_code, t.sex, t.birth_date::text, t.id_cipher, t.phone_cipher, "
-            "t.skills, t.returned_on::text, t.resident_id, "
-            "coalesce(array_agg(p.name || '/' || p.stage || '/' || p.investment_wan || '/' || p.jobs_created || '/' "
-            "|| array_to_string(p.needs, '+') ORDER BY p.project_id) FILTER (WHERE p.project_id IS NOT NULL), '{}') "
-            "FROM talents t LEFT JOIN talent_projects p USING (talent_id) WHERE t.name LIKE '人才%' "
-            "GROUP BY t.talent_id ORDER BY t.talent_id"
-        )).all()  # fmt: skip
+        rows = conn.execute(
+            text(
+                "SELECT t.name, t.kind, t.village_code, t.area_code, t.sex, t.birth_date::text, t.id_cipher, t.phone_cipher, "
+                "t.skills, t.returned_on::text, t.resident_id, "
+                "coalesce(array_agg(p.name || '/' || p.stage || '/' || p.investment_wan || '/' || p.jobs_created || '/' "
+                "|| array_to_string(p.needs, '+') ORDER BY p.project_id) FILTER (WHERE p.project_id IS NOT NULL), '{}') "
+                "FROM talents t LEFT JOIN talent_projects p USING (talent_id) WHERE t.name LIKE '人才%' "
+                "GROUP BY t.talent_id ORDER BY t.talent_id"
+            )
+        ).all()
     return [tuple(r) for r in rows]
 
 
@@ -87,27 +127,67 @@ def test_template_round_trip_with_projects_and_a_linked_resident(env: Env) -> No
     assert formulas["N2"] == '"创意,筹备,运营,扩张"'
     assert wb["说明"]["A1"].value == "创新创业人才库 · 人才与项目 导入模板"
     with engine.connect() as conn:
-        resident_id_cipher = conn.execute(text("SELECT id_cipher FROM residents WHERE resident_id = :r"),
-                                          {"r": world.other_resident_a1}).scalar_one()  # fmt: skip
+        resident_id_cipher = conn.execute(
+            text("SELECT id_cipher FROM residents WHERE resident_id = :r"), {"r": world.other_resident_a1}
+        ).scalar_one()
     resident_id = CIPHER.decrypt(bytes(resident_id_cipher))
     rows = [
         talent(1, world.village_a1),
-        talent(1, world.village_a1, 项目名称="人才1电商服务站", 项目阶段="筹备", 带动就业人数=None, 项目需求="场地",
-               **{"投资额（万元）": None}),
-        talent(2, world.village_a2, 人才类别="技能人才", 身份证号=resident_id, 手机号=None, 返乡日期=None, 项目名称=None,
-               项目阶段=None, 项目行业=None, 带动就业人数=None, 项目需求=None, 项目简介=None, 技能="电工",
-               证书="电工（四级/中级工）", **{"投资额（万元）": None}),
-    ]  # fmt: skip
+        talent(
+            1,
+            world.village_a1,
+            项目名称="人才1电商服务站",
+            项目阶段="筹备",
+            带动就业人数=None,
+            项目需求="场地",
+            **{"投资额（万元）": None},
+        ),
+        talent(
+            2,
+            world.village_a2,
+            人才类别="技能人才",
+            身份证号=resident_id,
+            手机号=None,
+            返乡日期=None,
+            项目名称=None,
+            项目阶段=None,
+            项目行业=None,
+            带动就业人数=None,
+            项目需求=None,
+            项目简介=None,
+            技能="电工",
+            证书="电工（四级/中级工）",
+            **{"投资额（万元）": None},
+        ),
+    ]
     status, body = upload(client, "staff_a", fill_template(response.content, rows))
     assert status == 200, body
     assert (body["rows"], body["written"], body["errors"], body["detail"]) == (3, 3, [], "共 3 行，全部导入")
     got = stored(engine)
     assert [(r[0], r[1], r[2], r[3], r[4], r[5], r[8], r[9], r[11]) for r in got] == [
-        ("人才1", "returnee_entrepreneur", world.village_a1, world.village_a1, "M", "1986-03-03",
-         ["水产养殖", "电商"], "2023-04-01", ["人才1稻虾基地/operating/35.50/12/资金+用工", "人才1电商服务站/preparing/0.00/0/场地"]),
-        ("人才2", "skilled", world.village_a2, world.village_a2, "M" if int(resident_id[16]) % 2 else "F",
-         f"{resident_id[6:10]}-{resident_id[10:12]}-{resident_id[12:14]}", ["电工"], None, []),
-    ]  # fmt: skip
+        (
+            "人才1",
+            "returnee_entrepreneur",
+            world.village_a1,
+            world.village_a1,
+            "M",
+            "1986-03-03",
+            ["水产养殖", "电商"],
+            "2023-04-01",
+            ["人才1稻虾基地/operating/35.50/12/资金+用工", "人才1电商服务站/preparing/0.00/0/场地"],
+        ),
+        (
+            "人才2",
+            "skilled",
+            world.village_a2,
+            world.village_a2,
+            "M" if int(resident_id[16]) % 2 else "F",
+            f"{resident_id[6:10]}-{resident_id[10:12]}-{resident_id[12:14]}",
+            ["电工"],
+            None,
+            [],
+        ),
+    ]
     assert CIPHER.decrypt(bytes(got[0][6])) == id_number(1, born=BORN)
     assert CIPHER.decrypt(bytes(got[0][7])) == "13755550001" and got[1][7] is None
     assert got[0][10] is None and got[1][10] == world.other_resident_a1  # a resident too: linked
@@ -120,8 +200,11 @@ def test_template_round_trip_with_projects_and_a_linked_resident(env: Env) -> No
 def test_bad_rows_have_exact_messages_in_both_modes(env: Env) -> None:
     client, world, engine = env
     with engine.connect() as conn:
-        parks = conn.execute(text("SELECT code, name FROM admin_areas WHERE level = 'township' AND kind = 'park' "
-                                  "ORDER BY code")).all()  # fmt: skip
+        parks = conn.execute(
+            text(
+                "SELECT code, name FROM admin_areas WHERE level = 'township' AND kind = 'park' ORDER BY code"
+            )
+        ).all()
     assert parks, "the demo county has a development zone"
     good_id = id_number(7, born=BORN)
     wrong = "0" if good_id[17] != "0" else "1"
@@ -178,8 +261,11 @@ def test_gbk_csv_and_utf8_bom_csv(env: Env) -> None:
     gbk = csv_bytes(HEADERS, [talent(1, world.village_a1)], encoding="gbk")
     status, body = upload(client, "collector_a1", gbk, name="人才.csv")
     assert status == 200 and body["written"] == 1, body
-    bom = csv_bytes(HEADERS, [talent(2, world.village_a1, 人才类别="专业技术人才", 职称="工程师", 返乡日期=None)],
-                    encoding="utf-8-sig")  # fmt: skip
+    bom = csv_bytes(
+        HEADERS,
+        [talent(2, world.village_a1, 人才类别="专业技术人才", 职称="工程师", 返乡日期=None)],
+        encoding="utf-8-sig",
+    )
     status, body = upload(client, "collector_a1", bom, name="人才.csv")
     assert status == 200 and body["written"] == 1, body
     assert [(r[0], r[1], r[8]) for r in stored(engine)] == [
@@ -205,8 +291,11 @@ def test_other_areas_are_refused_by_the_page_and_by_the_database(
     # a talent registered by the county in township B: township A's import of the same person is refused
     status, body = upload(client, "admin", xlsx(HEADERS, [talent(2, world.village_b1)], sheet="人才"))
     assert status == 200 and body["written"] == 1
-    status, body = upload(client, "staff_a", xlsx(HEADERS, [talent(3, world.village_a1),
-                                                              talent(2, world.village_a1)], sheet="人才"))  # fmt: skip
+    status, body = upload(
+        client,
+        "staff_a",
+        xlsx(HEADERS, [talent(3, world.village_a1), talent(2, world.village_a1)], sheet="人才"),
+    )
     assert status == 422 and body["written"] == 0
     assert [e["text"] for e in body["errors"]] == [
         "第 3 行「身份证号」：此身份证号已在其他地区的人才库登记，不能重复导入"
@@ -227,8 +316,11 @@ def test_other_areas_are_refused_by_the_page_and_by_the_database(
             ctx = load_context(conn, scope=world.township_a[:9], cipher=CIPHER)
             talents.prepare(conn, ctx)
             values: dict[str, Any] = {f.key: None for f in talents.FIELDS} | {
-                "kind": "skilled", "name": "越权", "id_number": id_number(5, born=BORN), "village_code": world.village_b1,
-            }  # fmt: skip
+                "kind": "skilled",
+                "name": "越权",
+                "id_number": id_number(5, born=BORN),
+                "village_code": world.village_b1,
+            }
             assert talents.check(values, ctx) == []
             with pytest.raises(ProgrammingError, match="row-level security"):
                 talents.write(conn, [ValidRow(2, values)], ctx)

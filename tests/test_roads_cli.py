@@ -32,9 +32,11 @@ def test_import_then_export_gpkg_and_geojson(db_url: str, engine: Engine, tmp_pa
     assert "3,219" in out and "4,275" in out and "44 (kept, flagged)" in out
     with engine.connect() as conn:
         stored = conn.execute(
-            text("SELECT edge_id, source, target, length_m, highway, oneway, name, ST_AsBinary(geom) AS wkb "
-                 "FROM road_edges ORDER BY edge_id")
-        ).all()  # fmt: skip
+            text(
+                "SELECT edge_id, source, target, length_m, highway, oneway, name, ST_AsBinary(geom) AS wkb "
+                "FROM road_edges ORDER BY edge_id"
+            )
+        ).all()
     for name in ("roads.gpkg", "roads.geojson"):
         target = tmp_path / "out" / name
         code, out = run(db_url, tmp_path, "export", "roads", "--out", str(target))

@@ -26,10 +26,29 @@ HELSINKI_EDGES = 4275
 HELSINKI_MAIN_NODES = 3097
 HELSINKI_ISLANDS = 44
 ROADS = {
-    "motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link", "secondary",
-    "secondary_link", "tertiary", "tertiary_link", "unclassified", "residential", "living_street",
-    "service", "road", "track", "path", "footway", "pedestrian", "cycleway", "steps", "bridleway",
-}  # fmt: skip
+    "motorway",
+    "motorway_link",
+    "trunk",
+    "trunk_link",
+    "primary",
+    "primary_link",
+    "secondary",
+    "secondary_link",
+    "tertiary",
+    "tertiary_link",
+    "unclassified",
+    "residential",
+    "living_street",
+    "service",
+    "road",
+    "track",
+    "path",
+    "footway",
+    "pedestrian",
+    "cycleway",
+    "steps",
+    "bridleway",
+}
 MODE_YES = {"yes", "designated", "permissive", "destination", "customers", "delivery"}
 
 

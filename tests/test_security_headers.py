@@ -18,10 +18,18 @@ from web_map.site import WEB_ROOT, create_site
 
 TOWN = "341522100000"
 ROUTES = [
-    "/", "/policies", "/outreach", "/outreach.html", "/service", "/service.html", "/dashboard", "/fair",
-    "/import", "/docs",
+    "/",
+    "/policies",
+    "/outreach",
+    "/outreach.html",
+    "/service",
+    "/service.html",
+    "/dashboard",
+    "/fair",
+    "/import",
+    "/docs",
     *sorted(f"/static/{p.name}" for p in WEB_ROOT.glob("*.html")),
-]  # fmt: skip
+]
 HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
@@ -77,10 +85,14 @@ def test_page_has_the_policy_and_no_inline_script(client: TestClient, path: str)
     assert "'unsafe-inline'" not in response.headers["content-security-policy"]
     assert "'unsafe-eval'" not in response.headers["content-security-policy"]
     for name, value in {
-        "object-src": {"'none'"}, "base-uri": {"'none'"}, "frame-ancestors": {"'none'"},
-        "form-action": {"'self'"}, "connect-src": {"'self'"}, "default-src": {"'self'"},
+        "object-src": {"'none'"},
+        "base-uri": {"'none'"},
+        "frame-ancestors": {"'none'"},
+        "form-action": {"'self'"},
+        "connect-src": {"'self'"},
+        "default-src": {"'self'"},
         "img-src": {"'self'", "data:", "blob:"},
-    }.items():  # fmt: skip
+    }.items():
         assert policy[name] == value, name
     page = _Inline()
     page.feed(response.text)

@@ -111,8 +111,11 @@ def _seed(client: TestClient, engine: Engine, seeded: Seeded) -> None:
         "JOIN enterprise_sites s ON s.site_id = v.site_id JOIN admin_areas t ON t.code = :t "
         "WHERE v.status = 'open' AND e.record_status = 'approved' AND e.area_code LIKE :p "
         "AND ST_Intersects(s.geom, t.geom) AND e.enterprise_id NOT IN (:e1, :e2) ORDER BY 1 LIMIT 4",
-        t=world.township_a, p=world.township_a[:9] + "%", e1=world.enterprise_1, e2=world.enterprise_2,
-    )  # fmt: skip
+        t=world.township_a,
+        p=world.township_a[:9] + "%",
+        e1=world.enterprise_1,
+        e2=world.enterprise_2,
+    )
     assert len(open_here) == len(PAYLOADS)
     for i, ((eid,), payload) in enumerate(zip(open_here, PAYLOADS, strict=True)):
         name = f"在招企{i}{payload}"

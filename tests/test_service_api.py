@@ -23,8 +23,13 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 
 
 def _form(area: str, **over: str) -> dict[str, Any]:
-    return {"category": "job_referral", "name": "李四", "phone": PHONE, "area_code": area,
-            "description": "会电焊，想在家门口找工作"} | over  # fmt: skip
+    return {
+        "category": "job_referral",
+        "name": "李四",
+        "phone": PHONE,
+        "area_code": area,
+        "description": "会电焊，想在家门口找工作",
+    } | over
 
 
 def test_intake_routes_by_category_and_township(env: Env) -> None:
@@ -45,8 +50,10 @@ def test_intake_routes_by_category_and_township(env: Env) -> None:
             text("SELECT phone_cipher, phone_hash, applicant_area, status FROM tickets WHERE ticket_no = :n"),
             {"n": body["ticket_no"]},
         ).one()
-        raw = conn.execute(text("SELECT count(*) FROM tickets WHERE position(:p in description || applicant_name) > 0"),
-                           {"p": PHONE}).scalar_one()  # fmt: skip
+        raw = conn.execute(
+            text("SELECT count(*) FROM tickets WHERE position(:p in description || applicant_name) > 0"),
+            {"p": PHONE},
+        ).scalar_one()
     assert PHONE.encode() not in bytes(row.phone_cipher) and CIPHER.decrypt(bytes(row.phone_cipher)) == PHONE
     assert bytes(row.phone_hash) == CIPHER.keyed_hash(PHONE) and raw == 0
     assert row.applicant_area == world.village_a1 and row.status == "submitted"
@@ -79,13 +86,20 @@ def test_bad_intake_is_refused(env: Env) -> None:
     cases = [
         (_form(world.village_a1, category=""), "choose a category (事项类别) (field category)"),
         (_form(world.village_a1, category="ufo"), "unknown category 'ufo' (field category)"),
-        (_form(world.village_a1, phone="12345"),
-         "a mobile number (手机号) has 11 digits starting with 13-19; check the number (field phone)"),
+        (
+            _form(world.village_a1, phone="12345"),
+            "a mobile number (手机号) has 11 digits starting with 13-19; check the number (field phone)",
+        ),
         (_form(world.village_a1, name=""), "give your name (姓名), at most 40 characters (field name)"),
-        (_form("341522000000"), "choose your township or village; '341522000000' is not one (field area_code)"),
-        (_form(world.village_a1, description="  "),
-         "describe the matter (事项说明) in 1 to 1000 characters (field description)"),
-    ]  # fmt: skip
+        (
+            _form("341522000000"),
+            "choose your township or village; '341522000000' is not one (field area_code)",
+        ),
+        (
+            _form(world.village_a1, description="  "),
+            "describe the matter (事项说明) in 1 to 1000 characters (field description)",
+        ),
+    ]
     for form, message in cases:
         response = client.post("/api/v1/service/tickets", json=form)
         assert response.status_code == 422, form
@@ -131,9 +145,11 @@ def test_staff_queue_and_steps(env: Env) -> None:
     ).json()
     assert seen["status"] == "resolved"
     assert [(e["from"], e["to"], e["by_staff"]) for e in seen["events"]] == [
-        (None, "submitted", False), ("submitted", "accepted", True), ("accepted", "processing", True),
+        (None, "submitted", False),
+        ("submitted", "accepted", True),
+        ("accepted", "processing", True),
         ("processing", "resolved", True),
-    ]  # fmt: skip
+    ]
     collector = client.get("/api/v1/tickets", headers=login(client, "collector_a1")).json()["tickets"]
     assert number not in {t["ticket_no"] for t in collector}
     county = client.post(

@@ -74,8 +74,11 @@ def _insert(engine: Engine, table: str, site: int, code: str, workers: int, date
         f"WHERE site_id = :site RETURNING {key}"
     )
     with engine.begin() as conn:
-        return int(conn.execute(text(sql), {"site": site, "code": code, "workers": workers, "a": dates[0],
-                                            "b": dates[1]}).scalar_one())  # fmt: skip
+        return int(
+            conn.execute(
+                text(sql), {"site": site, "code": code, "workers": workers, "a": dates[0], "b": dates[1]}
+            ).scalar_one()
+        )
 
 
 def test_planted_welders_matched_near_unmet_far(env: Env) -> None:
@@ -110,12 +113,21 @@ def test_planted_welders_matched_near_unmet_far(env: Env) -> None:
         "needed": 11,
         "placed": 3,
     }
-    assert plan["idle"] == [{"offer_id": plan["idle"][0]["offer_id"], "enterprise": plan["idle"][0]["enterprise"],
-                             "occupation": "焊工", "workers": 2}]  # fmt: skip
+    assert plan["idle"] == [
+        {
+            "offer_id": plan["idle"][0]["offer_id"],
+            "enterprise": plan["idle"][0]["enterprise"],
+            "occupation": "焊工",
+            "workers": 2,
+        }
+    ]
     # CLI: the same plan county-wide
     runner = CliRunner()
-    out = runner.invoke(cli, ["plan", "shared-employment", "--mode", "ebike", "--max-minutes", "20"],
-                        env={"HONGYAN_DATABASE_URL": engine.url.render_as_string(False)})  # fmt: skip
+    out = runner.invoke(
+        cli,
+        ["plan", "shared-employment", "--mode", "ebike", "--max-minutes", "20"],
+        env={"HONGYAN_DATABASE_URL": engine.url.render_as_string(False)},
+    )
     assert out.exit_code == 0, out.output
     assert "placed 3 of 11 needed (5 offered)" in out.output
 
@@ -126,14 +138,26 @@ def test_plan_is_optimal_against_highs(env: Env, tmp_path: Path, seed: int) -> N
     rng = np.random.default_rng(seed)
     with engine.connect() as conn:
         town = conn.execute(text("SELECT left(min(area_code), 9) FROM enterprise_sites")).scalar_one()
-        sites = conn.execute(text("SELECT site_id FROM enterprise_sites WHERE area_code LIKE :p ORDER BY site_id"),
-                             {"p": town + "%"}).scalars().all()  # fmt: skip
+        sites = (
+            conn.execute(
+                text("SELECT site_id FROM enterprise_sites WHERE area_code LIKE :p ORDER BY site_id"),
+                {"p": town + "%"},
+            )
+            .scalars()
+            .all()
+        )
     trades = [WELDER, "6-29-03-04", "6-18-01-12", "4-09-08-01"]
     for table, n in (("shared_labour_offers", 8), ("shared_labour_needs", 10)):
         for _ in range(n):
             start = date(2031, 1, 1 + int(rng.integers(0, 20)))
-            _insert(engine, table, int(rng.choice(sites)), str(rng.choice(trades)), int(rng.integers(1, 8)),
-                    (start, date(2031, 2, 1 + int(rng.integers(0, 20)))))  # fmt: skip
+            _insert(
+                engine,
+                table,
+                int(rng.choice(sites)),
+                str(rng.choice(trades)),
+                int(rng.integers(1, 8)),
+                (start, date(2031, 2, 1 + int(rng.integers(0, 20)))),
+            )
     service = CircleService(Settings(database_url=engine.url.render_as_string(False), data_dir=tmp_path))
     with engine.connect() as conn:
         plan = plan_shared(service, conn, mode="ebike", max_minutes=20, today=TODAY)
@@ -161,8 +185,13 @@ def _most_placeable(supply: Any, demand: Any, allowed: Any) -> int:
     a_ub = np.zeros((len(supply) + len(demand), n))
     a_ub[ii, np.arange(n)] = 1
     a_ub[len(supply) + jj, np.arange(n)] = 1
-    res = linprog(-np.ones(n), A_ub=a_ub, b_ub=np.concatenate([supply, demand]).astype(float), bounds=(0, None),
-                  method="highs")  # fmt: skip
+    res = linprog(
+        -np.ones(n),
+        A_ub=a_ub,
+        b_ub=np.concatenate([supply, demand]).astype(float),
+        bounds=(0, None),
+        method="highs",
+    )
     assert res.status == 0
     return round(-res.fun)
 
@@ -175,25 +204,45 @@ def _ids(engine: Engine, key: str, table: str) -> list[int]:
 def test_post_offers_and_needs(env: Env) -> None:
     client, world, engine = env
     with engine.connect() as conn:
-        own = conn.execute(text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
-                           {"e": world.enterprise_1}).scalar_one()  # fmt: skip
-        other = conn.execute(text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
-                             {"e": world.enterprise_2}).scalar_one()  # fmt: skip
+        own = conn.execute(
+            text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
+            {"e": world.enterprise_1},
+        ).scalar_one()
+        other = conn.execute(
+            text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
+            {"e": world.enterprise_2},
+        ).scalar_one()
     hr = login(client, "hr_1")
-    body = {"site_id": own, "occupation_code": WELDER, "workers": 4, "date_from": "2030-12-01",
-            "date_to": "2031-02-28", "note": "淡季"}  # fmt: skip
+    body = {
+        "site_id": own,
+        "occupation_code": WELDER,
+        "workers": 4,
+        "date_from": "2030-12-01",
+        "date_to": "2031-02-28",
+        "note": "淡季",
+    }
     r = client.post("/api/v1/shared-employment/offers", headers=hr, json=body)
     assert r.status_code == 201, r.text
     assert r.json()["enterprise_id"] == world.enterprise_1 and r.json()["offer_id"] > 0
     assert client.post("/api/v1/shared-employment/needs", headers=hr, json=body).status_code == 201
     cases = [
-        ({**body, "site_id": other}, 404, f"site {other} does not exist or does not belong to your enterprise"),
-        ({**body, "occupation_code": "6-99-99-99"}, 422,
-         "unknown occupation code '6-99-99-99': use a code of the 2022 classification (field occupation_code)"),
-        ({**body, "date_from": "2031-03-01"}, 422,
-         "date_from 2031-03-01 is after date_to 2031-02-28 (field date_from/date_to)"),
+        (
+            {**body, "site_id": other},
+            404,
+            f"site {other} does not exist or does not belong to your enterprise",
+        ),
+        (
+            {**body, "occupation_code": "6-99-99-99"},
+            422,
+            "unknown occupation code '6-99-99-99': use a code of the 2022 classification (field occupation_code)",
+        ),
+        (
+            {**body, "date_from": "2031-03-01"},
+            422,
+            "date_from 2031-03-01 is after date_to 2031-02-28 (field date_from/date_to)",
+        ),
         ({**body, "workers": 0}, 422, "workers must be between 1 and 10000, got 0 (field workers)"),
-    ]  # fmt: skip
+    ]
     for payload, status, detail in cases:
         r = client.post("/api/v1/shared-employment/offers", headers=hr, json=payload)
         assert (r.status_code, r.json()["detail"]) == (status, detail)
@@ -234,10 +283,12 @@ def test_shared_tables_are_scoped(env: Env, tmp_path: Path) -> None:
     sites = {}
     with owner.connect() as conn:
         for key, ent in (("1", world.enterprise_1), ("2", world.enterprise_2)):
-            sites[key] = conn.execute(text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"),
-                                      {"e": ent}).scalar_one()  # fmt: skip
-        area_1 = conn.execute(text("SELECT area_code FROM enterprise_sites WHERE site_id = :s"),
-                              {"s": sites["1"]}).scalar_one()  # fmt: skip
+            sites[key] = conn.execute(
+                text("SELECT min(site_id) FROM enterprise_sites WHERE enterprise_id = :e"), {"e": ent}
+            ).scalar_one()
+        area_1 = conn.execute(
+            text("SELECT area_code FROM enterprise_sites WHERE site_id = :s"), {"s": sites["1"]}
+        ).scalar_one()
     offer_1 = _insert(owner, "shared_labour_offers", sites["1"], WELDER, 3, SEASON)
     _insert(owner, "shared_labour_needs", sites["1"], WELDER, 3, JANUARY)
     other_town = "341522400" if not area_1.startswith("341522400") else "341522100"
@@ -252,9 +303,13 @@ def test_shared_tables_are_scoped(env: Env, tmp_path: Path) -> None:
             assert conn.execute(text("SELECT count(*) FROM shared_labour_needs")).scalar_one() == 0
         with pytest.raises(ProgrammingError, match="row-level security"), web.begin() as conn:
             scoped(conn, Scope("341522", account_id=1, enterprise_id=world.enterprise_2))
-            conn.execute(text("INSERT INTO shared_labour_offers (enterprise_id, site_id, occupation_code, workers, "
-                              "date_from, date_to, area_code) VALUES (:e, :s, :c, 1, '2031-01-01', '2031-01-02', :a)"),
-                         {"e": world.enterprise_1, "s": sites["1"], "c": WELDER, "a": area_1})  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO shared_labour_offers (enterprise_id, site_id, occupation_code, workers, "
+                    "date_from, date_to, area_code) VALUES (:e, :s, :c, 1, '2031-01-01', '2031-01-02', :a)"
+                ),
+                {"e": world.enterprise_1, "s": sites["1"], "c": WELDER, "a": area_1},
+            )
         with web.begin() as conn:
             scoped(conn, Scope(area_1[:9], account_id=1))
             assert conn.execute(text("SELECT offer_id FROM shared_labour_offers")).scalars().all() == [
@@ -267,8 +322,10 @@ def test_shared_tables_are_scoped(env: Env, tmp_path: Path) -> None:
 def test_township_plan_sees_only_its_own_area(env: Env) -> None:
     client, world, owner = env
     with owner.connect() as conn:
-        site_a = conn.execute(text("SELECT min(site_id) FROM enterprise_sites WHERE area_code LIKE :p"),
-                              {"p": world.township_a[:9] + "%"}).scalar_one()  # fmt: skip
+        site_a = conn.execute(
+            text("SELECT min(site_id) FROM enterprise_sites WHERE area_code LIKE :p"),
+            {"p": world.township_a[:9] + "%"},
+        ).scalar_one()
     offer = _insert(owner, "shared_labour_offers", site_a, WELDER, 2, SEASON)
     need = _insert(owner, "shared_labour_needs", site_a, WELDER, 2, JANUARY)
     mine = client.get("/api/v1/plan/shared-employment", headers=login(client, "staff_a")).json()
@@ -295,18 +352,26 @@ def test_planted_need_80_km_away_on_a_long_road_is_unmet_with_the_reason(
     with engine.begin() as conn:
         load_occupations(conn)
         for code, level, parent in (("341522000000", "county", None), (town, "township", "341522000000")):
-            conn.execute(text("INSERT INTO admin_areas (code, name, level, parent_code, geom) VALUES "
-                              "(:c, :n, :l, :p, ST_Multi(ST_MakeEnvelope(115.9, 32.2, 117.0, 32.5, 4326)))"),
-                         {"c": code, "n": f"地区{code}", "l": level, "p": parent})  # fmt: skip
+            conn.execute(
+                text(
+                    "INSERT INTO admin_areas (code, name, level, parent_code, geom) VALUES "
+                    "(:c, :n, :l, :p, ST_Multi(ST_MakeEnvelope(115.9, 32.2, 117.0, 32.5, 4326)))"
+                ),
+                {"c": code, "n": f"地区{code}", "l": level, "p": parent},
+            )
         sites = {}
         for name, at_km in (("铸造厂", 0.5), ("近处机械厂", 4.5), ("远处钢构厂", 80.5)):
-            eid = conn.execute(text("INSERT INTO enterprises (name, area_code) VALUES (:n, :a) RETURNING enterprise_id"),
-                               {"n": name, "a": town}).scalar_one()  # fmt: skip
+            eid = conn.execute(
+                text("INSERT INTO enterprises (name, area_code) VALUES (:n, :a) RETURNING enterprise_id"),
+                {"n": name, "a": town},
+            ).scalar_one()
             sites[name] = conn.execute(
-                text("INSERT INTO enterprise_sites (enterprise_id, area_code, geom) VALUES "
-                     "(:e, :a, ST_SetSRID(ST_MakePoint(:x, :y), 4326)) RETURNING site_id"),
+                text(
+                    "INSERT INTO enterprise_sites (enterprise_id, area_code, geom) VALUES "
+                    "(:e, :a, ST_SetSRID(ST_MakePoint(:x, :y), 4326)) RETURNING site_id"
+                ),
                 {"e": eid, "a": town, "x": lon0 + at_km * km, "y": lat + 0.0005},
-            ).scalar_one()  # fmt: skip
+            ).scalar_one()
     _insert(engine, "shared_labour_offers", sites["铸造厂"], WELDER, 5, SEASON)
     near = _insert(engine, "shared_labour_needs", sites["近处机械厂"], WELDER, 3, JANUARY)
     far = _insert(engine, "shared_labour_needs", sites["远处钢构厂"], WELDER, 4, JANUARY)
@@ -315,6 +380,12 @@ def test_planted_need_80_km_away_on_a_long_road_is_unmet_with_the_reason(
         plan = plan_shared(service, conn, mode="car", max_minutes=45, today=TODAY)
     assert [(a["need_id"], a["workers"], a["minutes"]) for a in plan["assignments"]] == [(near, 3, 3.0)]
     assert plan["unmet"] == [
-        {"need_id": far, "enterprise": "远处钢构厂", "site_id": sites["远处钢构厂"], "occupation": "焊工", "workers": 4,
-         "reason": "最近的富余员工驾车 60 分钟，超过 45 分钟上限 nearest compatible offer is 60 min away, over the limit"}
-    ]  # fmt: skip
+        {
+            "need_id": far,
+            "enterprise": "远处钢构厂",
+            "site_id": sites["远处钢构厂"],
+            "occupation": "焊工",
+            "workers": 4,
+            "reason": "最近的富余员工驾车 60 分钟，超过 45 分钟上限 nearest compatible offer is 60 min away, over the limit",
+        }
+    ]

@@ -32,8 +32,17 @@ MENU = [
     ("import", "import", "数据导入"),
 ]
 # every page is served here, by clean URL and by .html where it had one
-PAGES = ["/", "/policies", "/fair", "/dashboard", "/outreach", "/outreach.html", "/service", "/service.html",
-         "/import"]  # fmt: skip
+PAGES = [
+    "/",
+    "/policies",
+    "/fair",
+    "/dashboard",
+    "/outreach",
+    "/outreach.html",
+    "/service",
+    "/service.html",
+    "/import",
+]
 
 
 @pytest.fixture
@@ -115,12 +124,14 @@ def test_the_maps_menu_on_a_phone_opens_each_page(browser: Browser, site: Site) 
     assert page.inner_text("#site-menu a[data-page=dashboard] strong") == "Targets dashboard"
     page.click("#lang-switch")  # back to Chinese; closes the menu (a click outside it)
     assert page.locator("#site-menu").is_hidden()
-    for name, path, title in [("dashboard", "/dashboard", "鸿雁回归 · 目标进度看板"),
-                              ("outreach", "/outreach", "鸿雁回归 · 外出务工流向 · 霍邱县"),
-                              ("service", "/service", "一窗受理 · 霍邱县人社服务"),
-                              ("policies", "/policies", "稳岗就业政策 · 霍邱县"),
-                              ("fair", "/fair", "招聘会现场 · 鸿雁回归"),
-                              ("import", "/import", "表格导入 · 鸿雁 · 霍邱县")]:  # fmt: skip
+    for name, path, title in [
+        ("dashboard", "/dashboard", "鸿雁回归 · 目标进度看板"),
+        ("outreach", "/outreach", "鸿雁回归 · 外出务工流向 · 霍邱县"),
+        ("service", "/service", "一窗受理 · 霍邱县人社服务"),
+        ("policies", "/policies", "稳岗就业政策 · 霍邱县"),
+        ("fair", "/fair", "招聘会现场 · 鸿雁回归"),
+        ("import", "/import", "表格导入 · 鸿雁 · 霍邱县"),
+    ]:
         page.goto(site.base + "/")
         page.click("#menu-toggle")
         page.click(f"#site-menu a[data-page={name}]")

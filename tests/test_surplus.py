@@ -31,14 +31,22 @@ def _inputs(rng: np.random.Generator, n_res: int, n_sites: int) -> CircleInputs:
     site_group = rng.integers(0, 4, (n_sites, len(groups))) * (rng.random((n_sites, len(groups))) < 0.6)
     village = np.array([f"3415221000{k:02d}" for k in rng.integers(1, 4, n_res)], dtype=object)
     return CircleInputs(
-        resident_ids=np.arange(1, n_res + 1, dtype=np.int64), rx=np.zeros(n_res), ry=np.zeros(n_res),
-        available=rng.random(n_res) < 0.7, resident_group=rng.integers(0, len(groups), n_res).astype(np.int32),
-        village=village, township=np.array(["341522100000"] * n_res, dtype=object),
-        site_ids=np.arange(1, n_sites + 1, dtype=np.int64), sx=np.zeros(n_sites), sy=np.zeros(n_sites),
+        resident_ids=np.arange(1, n_res + 1, dtype=np.int64),
+        rx=np.zeros(n_res),
+        ry=np.zeros(n_res),
+        available=rng.random(n_res) < 0.7,
+        resident_group=rng.integers(0, len(groups), n_res).astype(np.int32),
+        village=village,
+        township=np.array(["341522100000"] * n_res, dtype=object),
+        site_ids=np.arange(1, n_sites + 1, dtype=np.int64),
+        sx=np.zeros(n_sites),
+        sy=np.zeros(n_sites),
         site_area=np.array(["341522100001"] * n_sites, dtype=object),
-        site_township=np.array(["341522100000"] * n_sites, dtype=object), groups=groups,
-        site_positions=site_group.sum(axis=1).astype(np.int64), site_group_positions=site_group.astype(np.int64),
-    )  # fmt: skip
+        site_township=np.array(["341522100000"] * n_sites, dtype=object),
+        groups=groups,
+        site_positions=site_group.sum(axis=1).astype(np.int64),
+        site_group_positions=site_group.astype(np.int64),
+    )
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -106,14 +114,14 @@ def test_snapshot_shares_sum_to_positions_on_the_demo(
                 text(
                     "SELECT level, sum(spatial_availability) FROM circle_snapshots WHERE \"group\" = 'all' "
                     "GROUP BY level"
-                )  # fmt: skip
+                )
             ).all()
         )
         positions = conn.execute(
             text(
                 "SELECT sum(positions) FROM vacancies WHERE status = 'open' "
                 "AND (valid_until IS NULL OR valid_until >= current_date)"
-            )  # fmt: skip
+            )
         ).scalar_one()
         per_group = conn.execute(
             text(
@@ -139,7 +147,7 @@ def test_cli_snapshots_api_and_trend(snap_engine: Engine, demo_db_url: str, tmp_
             text(
                 "SELECT area_code FROM circle_snapshots WHERE level = 'township' AND \"group\" = 'all' "
                 "ORDER BY positions DESC, area_code LIMIT 1"
-            )  # fmt: skip
+            )
         ).scalar_one()
     with snap_engine.begin() as conn:  # the township's employers fill their vacancies
         conn.execute(

@@ -29,11 +29,27 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 
 
 def _talent(village: str, n: int, **extra: Any) -> dict[str, Any]:
-    return {"kind": "returnee_entrepreneur", "name": f"王晓{n}", "id_number": id_number(500 + n, born="19900101"),
-            "village_code": village, "phone": f"1371234{n:04d}", "returned_on": "2024-03-01", "returned_from": "苏州",
-            "industry": "电子商务", "skills": ["直播带货"],
-            "projects": [{"name": f"农特产品网店{n}", "stage": "operating", "industry": "电子商务",
-                          "investment_wan": 30, "jobs_created": 6, "needs": ["资金", "场地"]}]} | extra  # fmt: skip
+    return {
+        "kind": "returnee_entrepreneur",
+        "name": f"王晓{n}",
+        "id_number": id_number(500 + n, born="19900101"),
+        "village_code": village,
+        "phone": f"1371234{n:04d}",
+        "returned_on": "2024-03-01",
+        "returned_from": "苏州",
+        "industry": "电子商务",
+        "skills": ["直播带货"],
+        "projects": [
+            {
+                "name": f"农特产品网店{n}",
+                "stage": "operating",
+                "industry": "电子商务",
+                "investment_wan": 30,
+                "jobs_created": 6,
+                "needs": ["资金", "场地"],
+            }
+        ],
+    } | extra
 
 
 def test_staff_create_read_update_delete_in_their_area(env: Env) -> None:
@@ -51,17 +67,26 @@ def test_staff_create_read_update_delete_in_their_area(env: Env) -> None:
     assert CIPHER.decrypt(bytes(row.id_cipher)) == id_number(501, born="19900101")
     assert b"13712340001" not in bytes(row.phone_cipher)
     talent_id = body["talent_id"]
-    changed = client.patch(f"/api/v1/talents/{talent_id}", json={"title": "电子商务师", "village_code": world.village_a2},
-                           headers=staff)  # fmt: skip
+    changed = client.patch(
+        f"/api/v1/talents/{talent_id}",
+        json={"title": "电子商务师", "village_code": world.village_a2},
+        headers=staff,
+    )
     assert changed.status_code == 200 and changed.json()["title"] == "电子商务师"
     with engine.connect() as conn:
         assert conn.execute(text("SELECT area_code FROM talent_projects")).scalar_one() == world.village_a2
-    project = client.post(f"/api/v1/talents/{talent_id}/projects", headers=staff,
-                          json={"name": "稻虾共养基地", "stage": "idea", "needs": ["技术"]})  # fmt: skip
+    project = client.post(
+        f"/api/v1/talents/{talent_id}/projects",
+        headers=staff,
+        json={"name": "稻虾共养基地", "stage": "idea", "needs": ["技术"]},
+    )
     assert project.status_code == 201 and len(project.json()["projects"]) == 2
     pid = project.json()["projects"][1]["project_id"]
-    moved = client.patch(f"/api/v1/talents/{talent_id}/projects/{pid}", json={"stage": "operating", "jobs_created": 9},
-                         headers=staff)  # fmt: skip
+    moved = client.patch(
+        f"/api/v1/talents/{talent_id}/projects/{pid}",
+        json={"stage": "operating", "jobs_created": 9},
+        headers=staff,
+    )
     assert moved.json()["projects"][1]["stage"] == "operating"
     assert client.delete(f"/api/v1/talents/{talent_id}/projects/{pid}", headers=staff).status_code == 200
     listed = client.get("/api/v1/talents", params={"q": "网店"}, headers=staff).json()
@@ -133,12 +158,27 @@ def test_talents_rls_directly_in_sql(env: Env, demo_db_url: str) -> None:
                 scoped(conn, Scope(world.township_a[:9], account_id=1))
                 areas = conn.execute(text("SELECT area_code FROM talents")).scalars().all()
                 assert areas == [world.village_a1]
-                assert conn.execute(text("SELECT count(*) FROM talent_projects WHERE area_code LIKE :p"),
-                                    {"p": world.township_b[:9] + "%"}).scalar_one() == 0  # fmt: skip
-                assert conn.execute(text("UPDATE talents SET title = 'x' WHERE area_code = :b RETURNING 1"),
-                                    {"b": world.village_b1}).all() == []  # fmt: skip
-                assert conn.execute(text("DELETE FROM talent_projects WHERE area_code = :b RETURNING 1"),
-                                    {"b": world.village_b1}).all() == []  # fmt: skip
+                assert (
+                    conn.execute(
+                        text("SELECT count(*) FROM talent_projects WHERE area_code LIKE :p"),
+                        {"p": world.township_b[:9] + "%"},
+                    ).scalar_one()
+                    == 0
+                )
+                assert (
+                    conn.execute(
+                        text("UPDATE talents SET title = 'x' WHERE area_code = :b RETURNING 1"),
+                        {"b": world.village_b1},
+                    ).all()
+                    == []
+                )
+                assert (
+                    conn.execute(
+                        text("DELETE FROM talent_projects WHERE area_code = :b RETURNING 1"),
+                        {"b": world.village_b1},
+                    ).all()
+                    == []
+                )
             with pytest.raises(ProgrammingError, match="row-level security"), conn.begin():
                 scoped(conn, Scope(world.township_a[:9], account_id=1))
                 conn.execute(
@@ -155,21 +195,45 @@ def test_talents_rls_directly_in_sql(env: Env, demo_db_url: str) -> None:
 @pytest.mark.parametrize(
     ("change", "status", "detail"),
     [
-        ({"kind": "farmer"}, 422,
-         "未知人才类别 unknown talent kind 'farmer': use one of returnee_entrepreneur, skilled, professional (field kind)"),
+        (
+            {"kind": "farmer"},
+            422,
+            "未知人才类别 unknown talent kind 'farmer': use one of returnee_entrepreneur, skilled, professional (field kind)",
+        ),
         ({"id_number": "341522199001015001"}, 422, "ID number check digit is 1 but the first 17 digits give"),
-        ({"id_number": "3415221990"}, 422,
-         "an ID number (身份证号) has 18 characters, this one has 10: check for missing digits (field id_number)"),
-        ({"returned_on": None}, 422, "返乡创业人员需填写返乡日期 a returnee entrepreneur needs returned_on (field returned_on)"),
-        ({"phone": "12345"}, 422, "a mobile number (手机号) has 11 digits starting with 13-19; check the number"),
-        ({"projects": [{"name": "x", "stage": "idea", "needs": ["钱"]}]}, 422,
-         "未知需求 unknown need '钱': use one of 资金、场地、用工、技术、政策 (field needs)"),
-        ({"projects": [{"name": "x", "stage": "done"}]}, 422,
-         "未知项目阶段 unknown stage 'done': use one of idea, preparing, operating, expanding (field stage)"),
-        ({"village_code": "341522100000"}, 422, "a talent belongs to a village, but 341522100000 is a township"),
+        (
+            {"id_number": "3415221990"},
+            422,
+            "an ID number (身份证号) has 18 characters, this one has 10: check for missing digits (field id_number)",
+        ),
+        (
+            {"returned_on": None},
+            422,
+            "返乡创业人员需填写返乡日期 a returnee entrepreneur needs returned_on (field returned_on)",
+        ),
+        (
+            {"phone": "12345"},
+            422,
+            "a mobile number (手机号) has 11 digits starting with 13-19; check the number",
+        ),
+        (
+            {"projects": [{"name": "x", "stage": "idea", "needs": ["钱"]}]},
+            422,
+            "未知需求 unknown need '钱': use one of 资金、场地、用工、技术、政策 (field needs)",
+        ),
+        (
+            {"projects": [{"name": "x", "stage": "done"}]},
+            422,
+            "未知项目阶段 unknown stage 'done': use one of idea, preparing, operating, expanding (field stage)",
+        ),
+        (
+            {"village_code": "341522100000"},
+            422,
+            "a talent belongs to a village, but 341522100000 is a township",
+        ),
         ({"nickname": "x"}, 422, "未知字段 unknown talent field 'nickname'"),
     ],
-)  # fmt: skip
+)
 def test_bad_talent_input(env: Env, change: dict[str, Any], status: int, detail: str) -> None:
     client, world, engine = env
     body = _talent(world.village_a1, 8) | change
@@ -207,8 +271,12 @@ def test_duplicate_id_and_bad_park(env: Env) -> None:
 def test_demo_holds_valid_synthetic_talents(small_demo_url: str) -> None:
     engine = create_engine(small_demo_url)
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT t.kind, t.id_cipher, t.id_hash, t.returned_on, r.resident_id IS NOT NULL "
-                                 "FROM talents t LEFT JOIN residents r ON r.id_hash = t.id_hash")).all()  # fmt: skip
+        rows = conn.execute(
+            text(
+                "SELECT t.kind, t.id_cipher, t.id_hash, t.returned_on, r.resident_id IS NOT NULL "
+                "FROM talents t LEFT JOIN residents r ON r.id_hash = t.id_hash"
+            )
+        ).all()
         projects = conn.execute(text("SELECT count(*), count(park_code) FROM talent_projects")).one()
     engine.dispose()
     from registry.personal import validate_id_number

@@ -28,8 +28,13 @@ def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
 
 
 def _ticket(client: TestClient, world: World, phone: str = "13712345678") -> str:
-    form = {"category": "job_referral", "name": "李四", "phone": phone, "area_code": world.village_a1,
-            "description": "会电焊，想在家门口找工作"}  # fmt: skip
+    form = {
+        "category": "job_referral",
+        "name": "李四",
+        "phone": phone,
+        "area_code": world.village_a1,
+        "description": "会电焊，想在家门口找工作",
+    }
     response = client.post("/api/v1/service/tickets", json=form)
     assert response.status_code == 201, response.text
     return str(response.json()["ticket_no"])

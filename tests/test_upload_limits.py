@@ -128,9 +128,13 @@ def test_xxe_and_billion_laughs_workbooks_are_refused(env: Env) -> None:
     client, world, engine = env
     good = xlsx(HEADERS, [person(1, world.village_a1)])
     xxe = '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-    laughs = '<!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)
-    ) + "]>"  # fmt: skip
+    laughs = (
+        '<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(
+            f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10 if i > 1 else "&lol;" * 10}">' for i in range(1, 10)
+        )
+        + "]>"
+    )
     before = residents(engine)
     for part, doctype in (
         (SHEET, xxe),
@@ -204,8 +208,10 @@ def test_a_chunked_upload_is_cut_off_at_the_limit_in_the_app(demo_db_url: str, t
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://hongyan") as client:
                 token = await client.post("/api/v1/auth/login", json=STAFF)
-                headers = {"Authorization": f"Bearer {token.json()['token']}",
-                           "Content-Type": "multipart/form-data; boundary=hongyan"}  # fmt: skip
+                headers = {
+                    "Authorization": f"Bearer {token.json()['token']}",
+                    "Content-Type": "multipart/form-data; boundary=hongyan",
+                }
                 return await client.post(URL, headers=headers, content=_chunks(sent, 300 * 1024 * 1024))
 
     response = asyncio.run(run())
@@ -232,8 +238,14 @@ def test_a_chunked_upload_to_the_live_server_is_refused(demo_db_url: str, tmp_pa
 
     with serve_site(settings) as base, httpx.Client(base_url=base, timeout=60) as client:
         token = client.post("/api/v1/auth/login", json=STAFF).json()["token"]
-        response = client.post(URL, content=chunks(), headers={
-            "Authorization": f"Bearer {token}", "Content-Type": "multipart/form-data; boundary=hongyan"})  # fmt: skip
+        response = client.post(
+            URL,
+            content=chunks(),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Content-Type": "multipart/form-data; boundary=hongyan",
+            },
+        )
     assert "content-length" not in response.request.headers  # sent chunked
     assert response.status_code == 413
     assert "HONGYAN_MAX_UPLOAD_MB" in response.json()["detail"]

@@ -198,8 +198,10 @@ def test_a_rolled_back_change_is_never_seen(world: tuple[Engine, CircleService])
     engine, service = world
     q, before = _seat_circle(engine, service, 2000.0)
     with engine.connect() as writer:
-        writer.execute(text("UPDATE vacancies SET title = '未提交' WHERE vacancy_id = :v"),
-                       {"v": before["positions"][0]["vacancy_id"]})  # fmt: skip
+        writer.execute(
+            text("UPDATE vacancies SET title = '未提交' WHERE vacancy_id = :v"),
+            {"v": before["positions"][0]["vacancy_id"]},
+        )
         with engine.connect() as conn:  # while the writer's transaction is open
             during = positions_in_circle(service, conn, q, JobFilters(), limit=2000, with_reach=False)
         writer.rollback()
@@ -215,10 +217,12 @@ def test_a_moved_site_is_snapped_again(world: tuple[Engine, CircleService]) -> N
     far = _far_site(before, nearest["site_id"])
     with engine.begin() as conn:  # move the nearest site onto a farther one's spot
         conn.execute(
-            text("UPDATE enterprise_sites SET geom = (SELECT geom FROM enterprise_sites WHERE site_id = :f) "
-                 "WHERE site_id = :s"),
+            text(
+                "UPDATE enterprise_sites SET geom = (SELECT geom FROM enterprise_sites WHERE site_id = :f) "
+                "WHERE site_id = :s"
+            ),
             {"f": far["site_id"], "s": nearest["site_id"]},
-        )  # fmt: skip
+        )
     with engine.connect() as conn:
         after = positions_in_circle(service, conn, q, JobFilters(), limit=2000, with_reach=False)
     moved = [p for p in after["positions"] if p["site_id"] == nearest["site_id"]]
@@ -265,10 +269,12 @@ def test_the_change_log_records_ids_or_one_row_for_many(world: tuple[Engine, Cir
     ids = np.arange(900_001, 900_006)
     with engine.begin() as conn:
         conn.execute(
-            text("INSERT INTO enterprises (enterprise_id, name, area_code, record_status) "
-                 "SELECT i, '企业' || i, '341522100000', 'approved' FROM unnest(CAST(:ids AS bigint[])) i"),
+            text(
+                "INSERT INTO enterprises (enterprise_id, name, area_code, record_status) "
+                "SELECT i, '企业' || i, '341522100000', 'approved' FROM unnest(CAST(:ids AS bigint[])) i"
+            ),
             {"ids": ids.tolist()},
-        )  # fmt: skip
+        )
         rows = conn.execute(
             text(
                 "SELECT table_name, row_id FROM row_changes WHERE txid = pg_current_xact_id() ORDER BY row_id"
@@ -295,8 +301,17 @@ def test_merging_changed_rows_keeps_the_board_sorted(big: bool) -> None:
         site = rng.integers(1, 50, n) + base
         vid = np.arange(first_id, first_id + n) + base
         shown = np.fromiter(((int(v), int(s)) for v, s in zip(vid, site, strict=True)), object, n)
-        return BoardRows(vid, site, site * 10, np.ones(n, np.int64), np.full(n, 5000.0), np.ones(n, np.int8),
-                         np.full(n, NO_END, np.int32), np.zeros((4, n), np.int32), shown)  # fmt: skip
+        return BoardRows(
+            vid,
+            site,
+            site * 10,
+            np.ones(n, np.int64),
+            np.full(n, 5000.0),
+            np.ones(n, np.int8),
+            np.full(n, NO_END, np.int32),
+            np.zeros((4, n), np.int32),
+            shown,
+        )
 
     old, new = _sorted(rows(300, 1)), rows(40, 1000)
     keep = rng.random(300) > 0.2

@@ -48,7 +48,7 @@ TILE_SQL: dict[str, str] = {
         "r.highway, r.name, r.oneway",
         "road_edges r",
         f" AND r.highway IN ({MAJOR_ROADS}, 'tertiary', 'tertiary_link')",
-    ),  # fmt: skip
+    ),
     "water": _tile("water", "w", "w.name, w.kind", "water_areas w"),
     "enterprises": _tile(
         "enterprises",
@@ -59,21 +59,21 @@ TILE_SQL: dict[str, str] = {
         "enterprise_sites s JOIN public_enterprises e ON e.enterprise_id = s.enterprise_id"
         " LEFT JOIN LATERAL (SELECT count(*) AS vacancies, sum(o.positions) AS positions"
         " FROM vacancies o WHERE o.site_id = s.site_id AND o.status = 'open') v ON true",
-    ),  # fmt: skip
+    ),
     "parks": _tile(
         "parks",
         "p",
         "p.park_id, p.name, p.kind, p.capacity, p.unit, coalesce(o.occupancy, 0) AS occupancy",
         "parks p LEFT JOIN LATERAL (SELECT sum(t.units) AS occupancy FROM park_tenants t"
         " WHERE t.park_id = p.park_id AND t.moved_out_on IS NULL) o ON true",
-    ),  # fmt: skip
+    ),
     "heat": _tile(
         "heat",
         "h",
         "h.h3, h.resolution, h.seekers, h.positions, h.positions - h.seekers AS balance",
         "heat_hexagons h",
         " AND h.resolution = :resolution",
-    ),  # fmt: skip
+    ),
 }
 
 

@@ -21,7 +21,7 @@ def create(
         ...,
         help="角色 county_admin, county_reviewer, township_staff, village_collector, "
         "enterprise_hr or job_seeker",
-    ),  # fmt: skip
+    ),
     username: str = typer.Option(..., help="用户名 login name"),
     name: str = typer.Option(..., help="真实姓名 real name"),
     phone: str = typer.Option(..., help="手机号 mobile number (stored encrypted)"),

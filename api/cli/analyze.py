@@ -44,10 +44,14 @@ def circles(
     with connected_engine(settings) as engine, Progress(console=console) as bar:
         task = bar.add_task("circles", total=1.0)
         summary = analyze_circles(
-            engine, service, mode=mode, metric="time" if minutes is not None else "length", limit=limit,
+            engine,
+            service,
+            mode=mode,
+            metric="time" if minutes is not None else "length",
+            limit=limit,
             decay="gaussian" if decay == "gaussian" else "none",
             progress=lambda msg, frac: bar.update(task, completed=frac, description=msg),
-        )  # fmt: skip
+        )
     console.print(
         f"run {summary.run_id}: {summary.residents:,} residents ({summary.residents_on_network:,} on the network), "
         f"{summary.sites:,} sites with {summary.positions:,} open positions; "
@@ -58,9 +62,13 @@ def circles(
     if snapshot_day is not None:
         with connected_engine(settings) as engine:
             snap = take_snapshot(
-                engine, service, mode=mode, metric="time" if minutes is not None else "length", limit=limit,
+                engine,
+                service,
+                mode=mode,
+                metric="time" if minutes is not None else "length",
+                limit=limit,
                 day=snapshot_day,
-            )  # fmt: skip
+            )
         console.print(
             f"snapshot {snap.day.isoformat()}: {snap.rows:,} rows for {snap.groups} groups; "
             f"{snap.positions:,} positions, {snap.unallocated:,.0f} with no seeker within reach; {snap.seconds:.1f} s"

@@ -23,8 +23,15 @@ def list_pairs(ctx: typer.Context) -> None:
     for col in ("code_a", "name_a", "code_b", "name_b", "weight", "note", "updated_by"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["code_a"], r["name_a"] or "", r["code_b"], r["name_b"] or "", f"{r['weight']:g}",
-                      r["note"], r["updated_by"])  # fmt: skip
+        table.add_row(
+            r["code_a"],
+            r["name_a"] or "",
+            r["code_b"],
+            r["name_b"] or "",
+            f"{r['weight']:g}",
+            r["note"],
+            r["updated_by"],
+        )
     console.print(table)
 
 

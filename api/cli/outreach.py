@@ -108,9 +108,15 @@ def parks(
         )
     for p in rows:
         table.add_row(
-            str(p["park_id"]), p["name"], p["kind_name"], p["area_name"] or p["area_code"],
-            f"{p['capacity']} {p['unit']}", str(p["occupancy"]), str(p["tenants"]), p["operator"],
-        )  # fmt: skip
+            str(p["park_id"]),
+            p["name"],
+            p["kind_name"],
+            p["area_name"] or p["area_code"],
+            f"{p['capacity']} {p['unit']}",
+            str(p["occupancy"]),
+            str(p["tenants"]),
+            p["operator"],
+        )
     console.print(table)
     for t in totals:
         rate = f"{t['rate']:.0%}" if t["rate"] is not None else "—"

@@ -46,9 +46,13 @@ def print_plan(plan: RebalancePlan, *, limit: int) -> None:
         table.add_column(col, justify="right" if col in ("workers", "minutes", "worker-min") else "left")
     for f in flows:
         table.add_row(
-            f"{f.from_name} {f.from_code}", f"{f.to_name} {f.to_code}", f"{f.group} {f.group_name}",
-            str(f.workers), f"{f.minutes:.1f}", f"{f.cost:,.0f}",
-        )  # fmt: skip
+            f"{f.from_name} {f.from_code}",
+            f"{f.to_name} {f.to_code}",
+            f"{f.group} {f.group_name}",
+            str(f.workers),
+            f"{f.minutes:.1f}",
+            f"{f.cost:,.0f}",
+        )
     console.print(table)
     unmet = sorted(plan.unmet, key=lambda u: -u.positions)[:limit]
     if unmet:
@@ -80,16 +84,23 @@ def shared_employment(
     settings = get_settings(ctx)
     on = parse_day(day)
     with connected_engine(settings) as engine, engine.connect() as conn:
-        plan = plan_shared(CircleService(settings), conn, mode=mode, max_minutes=max_minutes, day=on,
-                           today=date.today())  # fmt: skip
+        plan = plan_shared(
+            CircleService(settings), conn, mode=mode, max_minutes=max_minutes, day=on, today=date.today()
+        )
     if plan["note"]:
         console.print(plan["note"])
     table = Table(title=f"共享用工 assignments ({plan['mode']}, ≤ {plan['max_minutes']:g} min)")
     for col in ("from", "to", "trade", "workers", "minutes", "dates"):
         table.add_column(col)
     for a in plan["assignments"]:
-        table.add_row(a["from_enterprise"], a["to_enterprise"], a["need_occupation"] or "", str(a["workers"]),
-                      f"{a['minutes']:.1f}", f"{a['date_from']}–{a['date_to']}")  # fmt: skip
+        table.add_row(
+            a["from_enterprise"],
+            a["to_enterprise"],
+            a["need_occupation"] or "",
+            str(a["workers"]),
+            f"{a['minutes']:.1f}",
+            f"{a['date_from']}–{a['date_to']}",
+        )
     console.print(table)
     for u in plan["unmet"]:
         console.print(

@@ -88,9 +88,14 @@ def fairs_generate(
             raise InvalidInput(f"没有场地 {ref!r} (no such venue: use its name or id)", field="--venue")
 
         main = pick(venue) if venue else int(venues[0]["venue_id"])
-        done = schedule_year(conn, year, venue_id=main, special_venue_ids=[pick(v) for v in special_venue],
-                             skip=[_day(s, "--skip") for s in skip],
-                             today=_day(today, "--today") if today else date.today())  # fmt: skip
+        done = schedule_year(
+            conn,
+            year,
+            venue_id=main,
+            special_venue_ids=[pick(v) for v in special_venue],
+            skip=[_day(s, "--skip") for s in skip],
+            today=_day(today, "--today") if today else date.today(),
+        )
     console.print(
         f"{year}: {done.created} fairs scheduled, {done.existing} already there, {done.past} days past"
     )

@@ -66,11 +66,19 @@ def import_command(
     check_size(path.stat().st_size, max_mb=settings.max_upload_mb, source=str(path))
     with connected_engine(settings) as engine, engine.begin() as conn:
         report = import_file(
-            conn, database, path.read_bytes(), source=path.name, mode=mode, scope=scope,
-            cipher=PersonalDataCipher(settings.secret_key), max_upload_mb=settings.max_upload_mb,
-            encoding=encoding, datum=datum, limits=WorkbookLimits.from_settings(settings),
+            conn,
+            database,
+            path.read_bytes(),
+            source=path.name,
+            mode=mode,
+            scope=scope,
+            cipher=PersonalDataCipher(settings.secret_key),
+            max_upload_mb=settings.max_upload_mb,
+            encoding=encoding,
+            datum=datum,
+            limits=WorkbookLimits.from_settings(settings),
             timeout_s=settings.import_timeout_s,
-        )  # fmt: skip
+        )
     console.print(report.summary)
     if report.error_workbook is None:
         return

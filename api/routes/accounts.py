@@ -105,9 +105,15 @@ def new_account(
 ) -> dict[str, Any]:
     """新建账号 Create an account (county administrator only, inside the administrator's area)."""
     new = NewAccount(
-        body.username, body.name, body.phone, body.id_number, body.role, body.area, body.enterprise_id,
+        body.username,
+        body.name,
+        body.phone,
+        body.id_number,
+        body.role,
+        body.area,
+        body.enterprise_id,
         body.resident_id,
-    )  # fmt: skip
+    )
     account = create_account(conn, new, body.password, cipher=cipher)
     audit(
         conn, admin, "account.create", target=f"account:{account.account_id}", source=client_address(request)

@@ -135,8 +135,14 @@ def new_fair(body: FairBody, account: CurrentAccount, conn: ScopedConnection) ->
 def generate(body: GenerateBody, account: CurrentAccount, conn: ScopedConnection) -> dict[str, int]:
     """生成全年日程 Schedule the year's "2+N" calendar from today on (county staff); twice creates nothing."""
     require(account, COUNTY_ROLES, "生成全年招聘会日程", "generate the year's calendar")
-    done = schedule_year(conn, body.year, venue_id=body.venue_id, special_venue_ids=body.special_venue_ids,
-                         skip=body.skip, today=date.today())  # fmt: skip
+    done = schedule_year(
+        conn,
+        body.year,
+        venue_id=body.venue_id,
+        special_venue_ids=body.special_venue_ids,
+        skip=body.skip,
+        today=date.today(),
+    )
     return {"created": done.created, "existing": done.existing, "past": done.past}
 
 
@@ -198,7 +204,14 @@ def outcome(
     fair_id: FairId, body: OutcomeBody, request: Request, account: CurrentAccount, conn: ScopedConnection
 ) -> dict[str, Any]:
     """记录就业意向/录用 Record an intention or a hire on the fair day (staff of the fair's area)."""
-    out = record_outcome(conn, account, fair_id, booth_id=body.booth_id, registration_id=body.registration_id,
-                         kind=body.kind, today=date.today())  # fmt: skip
+    out = record_outcome(
+        conn,
+        account,
+        fair_id,
+        booth_id=body.booth_id,
+        registration_id=body.registration_id,
+        kind=body.kind,
+        today=date.today(),
+    )
     audit(conn, account, f"fair.{body.kind}", target=f"fair:{fair_id}", source=client_address(request))
     return out

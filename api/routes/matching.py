@@ -108,9 +108,17 @@ def candidates_for_vacancy(
         }
 
     result = vacancy_candidates(
-        circles, scoped, public, vacancy_id, hr=hr, personal=personal, mode=mode, radius_m=radius_m,
-        minutes=minutes, today=date.today(),
-    )  # fmt: skip
+        circles,
+        scoped,
+        public,
+        vacancy_id,
+        hr=hr,
+        personal=personal,
+        mode=mode,
+        radius_m=radius_m,
+        minutes=minutes,
+        today=date.today(),
+    )
     audit(
         scoped, account, "vacancy.candidates", target=f"vacancy:{vacancy_id}", source=client_address(request)
     )
@@ -154,10 +162,16 @@ def put_related_trade(
 ) -> dict[str, Any]:
     """设置相关工种 Add or change a pair (county staff only)."""
     county_only(account)
-    row = set_related(scoped, body.code_a, body.code_b, weight=body.weight, note=body.note,
-                      updated_by=account.username)  # fmt: skip
-    audit(scoped, account, "related_trades.set", target=f"{row['code_a']}~{row['code_b']}",
-          source=client_address(request))  # fmt: skip
+    row = set_related(
+        scoped, body.code_a, body.code_b, weight=body.weight, note=body.note, updated_by=account.username
+    )
+    audit(
+        scoped,
+        account,
+        "related_trades.set",
+        target=f"{row['code_a']}~{row['code_b']}",
+        source=client_address(request),
+    )
     return row
 
 

@@ -32,10 +32,15 @@ POLICY_WRITERS = frozenset({"county_admin", "county_reviewer"})
 APPLIES_TO = re.compile(r"^(resident|enterprise):([1-9][0-9]{0,17})$")
 PublicConnection = Annotated[Connection, Depends(app_transaction, scope="function")]
 POLICY_EXAMPLE = {
-    "code": "HQ-CY-09", "title": "返乡创业人员创业担保贷款", "category": "创业担保贷款", "amount": "最高20万元",
-    "summary": "返乡创业人员可申请创业担保贷款", "valid_from": "2026-01-01", "valid_until": "2027-12-31",
+    "code": "HQ-CY-09",
+    "title": "返乡创业人员创业担保贷款",
+    "category": "创业担保贷款",
+    "amount": "最高20万元",
+    "summary": "返乡创业人员可申请创业担保贷款",
+    "valid_from": "2026-01-01",
+    "valid_until": "2027-12-31",
     "eligibility": {"applicants": ["person"], "min_age": 18, "max_age": 60, "returnee": True},
-}  # fmt: skip
+}
 
 
 def policy_json(policy: Policy) -> dict[str, Any]:
@@ -49,10 +54,16 @@ def assessment_json(assessment: Assessment) -> dict[str, Any]:
     """A policy with its conditions checked: eligible, and each condition met or not with its reason."""
     p = assessment.policy
     return {
-        "policy_id": p.policy_id, "code": p.code, "title": p.title, "category": p.category, "amount": p.amount,
-        "summary": p.summary, "contact_unit": p.contact_unit, "eligible": assessment.eligible,
+        "policy_id": p.policy_id,
+        "code": p.code,
+        "title": p.title,
+        "category": p.category,
+        "amount": p.amount,
+        "summary": p.summary,
+        "contact_unit": p.contact_unit,
+        "eligible": assessment.eligible,
         "conditions": [{"name": c.name, "met": c.met, "reason": c.reason} for c in assessment.conditions],
-    }  # fmt: skip
+    }
 
 
 def _writer(account: Account) -> Account:
@@ -174,8 +185,12 @@ def for_resident(
     audit(
         conn, account, "resident.policies", target=f"resident:{resident_id}", source=client_address(request)
     )
-    return {"resident_id": resident_id, "on": _on(on).isoformat(), "policies": [assessment_json(a) for a in found],
-            "eligible": sum(a.eligible for a in found)}  # fmt: skip
+    return {
+        "resident_id": resident_id,
+        "on": _on(on).isoformat(),
+        "policies": [assessment_json(a) for a in found],
+        "eligible": sum(a.eligible for a in found),
+    }
 
 
 @router.get("/enterprises/{enterprise_id}/policies", operation_id="enterprise_policies")
@@ -198,5 +213,9 @@ def for_enterprise(
         target=f"enterprise:{enterprise_id}",
         source=client_address(request),
     )
-    return {"enterprise_id": enterprise_id, "on": _on(on).isoformat(),
-            "policies": [assessment_json(a) for a in found], "eligible": sum(a.eligible for a in found)}  # fmt: skip
+    return {
+        "enterprise_id": enterprise_id,
+        "on": _on(on).isoformat(),
+        "policies": [assessment_json(a) for a in found],
+        "eligible": sum(a.eligible for a in found),
+    }

@@ -133,8 +133,16 @@ def tasks(
 @router.post("/tasks", operation_id="create_task", status_code=201)
 def new_task(body: TaskBody, account: CurrentAccount, conn: ScopedConnection) -> dict[str, Any]:
     """新增任务 Add a task (county staff); a task needs a lead unit."""
-    task = NewTask(body.title, body.lead_unit, body.deadline, body.content, body.partner_units,
-                   body.deadline_text, body.status, body.seq)  # fmt: skip
+    task = NewTask(
+        body.title,
+        body.lead_unit,
+        body.deadline,
+        body.content,
+        body.partner_units,
+        body.deadline_text,
+        body.status,
+        body.seq,
+    )
     return create_task(conn, account, task)
 
 
@@ -172,8 +180,11 @@ def report_xlsx(
     """年度进展报告 The report as an Excel workbook (Chinese headers)."""
     _staff(account)
     y, day = _when(year, on)
-    return _download(programme_workbook(gather(conn, y, on=day, area_code=account.area_code)),
-                     f"hongyan-programme-{y}.xlsx", XLSX)  # fmt: skip
+    return _download(
+        programme_workbook(gather(conn, y, on=day, area_code=account.area_code)),
+        f"hongyan-programme-{y}.xlsx",
+        XLSX,
+    )
 
 
 @router.get("/tasks/report.html", operation_id="supervision_report_html", response_class=HTMLResponse)
@@ -181,8 +192,11 @@ def supervision_html(account: CurrentAccount, conn: ScopedConnection, on: On = N
     """督查通报 The leading group's supervision report (HTML), overdue tasks first."""
     _staff(account)
     day = on or date.today()
-    return _download(supervision_report(list_tasks(conn, on=day), on=day), f"duchatongbao-{day}.html",
-                     "text/html; charset=utf-8")  # fmt: skip
+    return _download(
+        supervision_report(list_tasks(conn, on=day), on=day),
+        f"duchatongbao-{day}.html",
+        "text/html; charset=utf-8",
+    )
 
 
 @router.get("/tasks/report.xlsx", operation_id="supervision_report_xlsx")

@@ -26,8 +26,15 @@ ResidentId = Annotated[Id, Path(ge=1, description="居民编号 resident id")]
 
 def step_body(kind: str, record_id: int, step: Step) -> dict[str, Any]:
     """The response to a review step."""
-    return {"kind": kind, "record_id": record_id, "action": step.action, "level": step.level,
-            "from_status": step.from_status, "to_status": step.to_status, "reason": step.reason}  # fmt: skip
+    return {
+        "kind": kind,
+        "record_id": record_id,
+        "action": step.action,
+        "level": step.level,
+        "from_status": step.from_status,
+        "to_status": step.to_status,
+        "reason": step.reason,
+    }
 
 
 @router.post("/residents", operation_id="create_resident", status_code=201)

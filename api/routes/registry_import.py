@@ -98,11 +98,16 @@ def _result(report: ImportReport) -> ImportResult:
             filename=f"{stem}.错误.xlsx", content_base64=base64.b64encode(report.error_workbook).decode()
         )
     return ImportResult(
-        detail=report.summary, database=report.database, mode=report.mode, rows=report.rows, valid=report.valid,
-        written=report.written, rejected=report.rejected,
+        detail=report.summary,
+        database=report.database,
+        mode=report.mode,
+        rows=report.rows,
+        valid=report.valid,
+        written=report.written,
+        rejected=report.rejected,
         errors=[RowErrorOut(row=e.row, field=e.field, message=e.message, text=e.text) for e in report.errors],
         error_workbook=book,
-    )  # fmt: skip
+    )
 
 
 @router.get(
@@ -158,11 +163,26 @@ async def import_upload(
     finally:
         await form.close()
     report = await run_in_threadpool(
-        import_file, conn, database, data, source=source, mode=mode, scope=account.scope.prefix, cipher=cipher,
-        max_upload_mb=settings.max_upload_mb, encoding=encoding, datum=datum,
-        limits=WorkbookLimits.from_settings(settings), timeout_s=settings.import_timeout_s,
-    )  # fmt: skip
-    audit(conn, account, "registry.import", target=f"{database}:{report.written}/{report.rows}",
-          source=client_address(request))  # fmt: skip
+        import_file,
+        conn,
+        database,
+        data,
+        source=source,
+        mode=mode,
+        scope=account.scope.prefix,
+        cipher=cipher,
+        max_upload_mb=settings.max_upload_mb,
+        encoding=encoding,
+        datum=datum,
+        limits=WorkbookLimits.from_settings(settings),
+        timeout_s=settings.import_timeout_s,
+    )
+    audit(
+        conn,
+        account,
+        "registry.import",
+        target=f"{database}:{report.written}/{report.rows}",
+        source=client_address(request),
+    )
     failed = report.mode == "all_or_nothing" and bool(report.errors)
     return JSONResponse(_result(report).model_dump(), status_code=422 if failed else 200)

@@ -32,12 +32,27 @@ from registry.talents.validate import project_from, talent_from
 router = APIRouter(prefix="/api/v1", tags=["talents"])
 TalentId = Annotated[Id, Path(ge=1)]
 TALENT_EXAMPLE = {
-    "kind": "returnee_entrepreneur", "name": "王晓明", "id_number": "34152219880512001X",
-    "village_code": "341522100001", "phone": "13900000001", "skills": ["电子商务"], "industry": "电子商务",
-    "returned_on": "2024-03-01", "returned_from": "苏州",
-    "projects": [{"name": "农特产品网店", "stage": "operating", "industry": "电子商务", "investment_wan": 30,
-                  "jobs_created": 6, "needs": ["资金", "场地"], "park_code": "341522400000"}],
-}  # fmt: skip
+    "kind": "returnee_entrepreneur",
+    "name": "王晓明",
+    "id_number": "34152219880512001X",
+    "village_code": "341522100001",
+    "phone": "13900000001",
+    "skills": ["电子商务"],
+    "industry": "电子商务",
+    "returned_on": "2024-03-01",
+    "returned_from": "苏州",
+    "projects": [
+        {
+            "name": "农特产品网店",
+            "stage": "operating",
+            "industry": "电子商务",
+            "investment_wan": 30,
+            "jobs_created": 6,
+            "needs": ["资金", "场地"],
+            "park_code": "341522400000",
+        }
+    ],
+}
 PROJECT_EXAMPLE = {
     "name": "稻虾共养基地",
     "stage": "preparing",

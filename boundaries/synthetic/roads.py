@@ -19,11 +19,18 @@ TRUNKS: tuple[tuple[str, tuple[str | tuple[float, float], ...]], ...] = (
     (
         "G328",
         (
-            (115.84, 32.40), "341522101", "341522104", "341522109", "341522204", "341522100",
-            "341522127", "341522126", (116.58, 32.33),
+            (115.84, 32.40),
+            "341522101",
+            "341522104",
+            "341522109",
+            "341522204",
+            "341522100",
+            "341522127",
+            "341522126",
+            (116.58, 32.33),
         ),
     ),
-)  # fmt: skip
+)
 # Provincial roads that leave the county from a township seat (the first two bridge the Huai River).
 EXITS: tuple[tuple[str, str, tuple[float, float]], ...] = (
     ("S310", "341522128", (116.075, 32.575)),

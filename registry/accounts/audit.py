@@ -26,9 +26,13 @@ def audit_refused(engine: Engine, account: Account, action: str, *, target: str,
         set_lookup(conn, "account_id", str(account.account_id))
         conn.execute(
             q.INSERT_AUDIT,
-            {"account_id": account.account_id, "action": action, "target": target[:MAX_TARGET],
-             "source": source},
-        )  # fmt: skip
+            {
+                "account_id": account.account_id,
+                "action": action,
+                "target": target[:MAX_TARGET],
+                "source": source,
+            },
+        )
 
 
 def operator() -> str:

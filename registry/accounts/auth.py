@@ -135,9 +135,14 @@ def log_in(
             conn.execute(q.RECORD_SUCCESS, {"id": ok.account_id, "new_hash": new_hash})
         conn.execute(
             q.INSERT_LOGIN_EVENT,
-            {"account_id": None if row is None else row.account_id, "login_hash": login_hash, "source": source,
-             "success": ok is not None, "reason": reason},
-        )  # fmt: skip
+            {
+                "account_id": None if row is None else row.account_id,
+                "login_hash": login_hash,
+                "source": source,
+                "success": ok is not None,
+                "reason": reason,
+            },
+        )
         if ok is not None:
             issued = _issue(conn, _account(ok), source=source, seconds=policy.session_seconds)
     if wait:

@@ -43,12 +43,17 @@ def record_import_steps(conn: Connection, kind: Kind, step: Step, moved: Sequenc
     conn.execute(
         q.IMPORT_REVIEW_EVENTS,
         {
-            "table_name": kind, "action": step.action, "level": step.level, "to_status": step.to_status,
-            "reason": step.reason, "record_ids": [m.record_id for m in moved],
-            "area_codes": [m.area_code for m in moved], "enterprise_ids": [m.enterprise_id for m in moved],
+            "table_name": kind,
+            "action": step.action,
+            "level": step.level,
+            "to_status": step.to_status,
+            "reason": step.reason,
+            "record_ids": [m.record_id for m in moved],
+            "area_codes": [m.area_code for m in moved],
+            "enterprise_ids": [m.enterprise_id for m in moved],
             "from_statuses": [m.from_status for m in moved],
         },
-    )  # fmt: skip
+    )
 
 
 def record_import_changes(conn: Connection, kind: Kind, changes: Sequence[Changed], *, on: date) -> None:
@@ -58,9 +63,13 @@ def record_import_changes(conn: Connection, kind: Kind, changes: Sequence[Change
     conn.execute(
         q.IMPORT_CHANGES,
         {
-            "table_name": kind, "effective_date": on, "record_ids": [c.record_id for c in changes],
-            "area_codes": [c.area_code for c in changes], "enterprise_ids": [c.enterprise_id for c in changes],
-            "fields": [c.field for c in changes], "old_values": [as_text(c.old) for c in changes],
+            "table_name": kind,
+            "effective_date": on,
+            "record_ids": [c.record_id for c in changes],
+            "area_codes": [c.area_code for c in changes],
+            "enterprise_ids": [c.enterprise_id for c in changes],
+            "fields": [c.field for c in changes],
+            "old_values": [as_text(c.old) for c in changes],
             "new_values": [as_text(c.new) for c in changes],
         },
-    )  # fmt: skip
+    )

@@ -44,8 +44,12 @@ class WorkbookLimits:
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkbookLimits:
         """The limits configured by HONGYAN_MAX_XLSX_*."""
-        return cls(settings.max_xlsx_cells, settings.max_xlsx_shared_strings, settings.max_xlsx_uncompressed_mb,
-                   settings.max_xlsx_ratio)  # fmt: skip
+        return cls(
+            settings.max_xlsx_cells,
+            settings.max_xlsx_shared_strings,
+            settings.max_xlsx_uncompressed_mb,
+            settings.max_xlsx_ratio,
+        )
 
 
 def check_workbook(data: bytes, *, source: str, limits: WorkbookLimits) -> None:

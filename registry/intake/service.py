@@ -58,8 +58,10 @@ def check_mode(mode: str) -> Mode:
         return "all_or_nothing"
     if mode == "commit_valid":
         return "commit_valid"
-    raise InvalidInput(f"导入模式 {mode!r} 无效，可选 all_or_nothing（全部或全不）或 commit_valid（导入有效行）",
-                       field="mode")  # fmt: skip
+    raise InvalidInput(
+        f"导入模式 {mode!r} 无效，可选 all_or_nothing（全部或全不）或 commit_valid（导入有效行）",
+        field="mode",
+    )
 
 
 def import_file(
@@ -89,8 +91,15 @@ def import_file(
     spec = get_spec(database)
     chosen = check_mode(mode)
     deadline = Deadline(timeout_s, source=source) if timeout_s is not None else None
-    table = read_table(data, source=source, max_mb=max_upload_mb, encoding=encoding, sheet=spec.sheet,
-                       limits=limits, deadline=deadline)  # fmt: skip
+    table = read_table(
+        data,
+        source=source,
+        max_mb=max_upload_mb,
+        encoding=encoding,
+        sheet=spec.sheet,
+        limits=limits,
+        deadline=deadline,
+    )
     ctx = load_context(conn, scope=scope, cipher=cipher, datum=datum)
     if today is not None:
         ctx.today = today

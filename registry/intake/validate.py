@@ -136,9 +136,12 @@ def _duplicates(spec: TableSpec, rows: list[ValidRow]) -> tuple[list[ValidRow], 
             kept.append(r)
         elif key in first:
             errors.append(
-                RowError(r.row, spec.field(spec.duplicate_field).label,
-                         f"与第 {first[key]} 行重复（{spec.duplicate_what}），第 {r.row} 行未导入")
-            )  # fmt: skip
+                RowError(
+                    r.row,
+                    spec.field(spec.duplicate_field).label,
+                    f"与第 {first[key]} 行重复（{spec.duplicate_what}），第 {r.row} 行未导入",
+                )
+            )
         else:
             first[key] = r.row
             kept.append(r)

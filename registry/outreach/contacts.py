@@ -22,9 +22,13 @@ CHANNELS = {
     "other": "其他",
 }
 OUTCOMES = {
-    "no_answer": "未接通", "reached": "已联系", "interested": "有意向", "not_interested": "无意向",
-    "will_return": "确定返乡", "returned": "已返乡",
-}  # fmt: skip
+    "no_answer": "未接通",
+    "reached": "已联系",
+    "interested": "有意向",
+    "not_interested": "无意向",
+    "will_return": "确定返乡",
+    "returned": "已返乡",
+}
 MAX_NOTE = 500
 
 
@@ -54,10 +58,18 @@ def log_contact(conn: Connection, account: Account, contact: NewContact) -> dict
         raise NotFound(f"resident {contact.resident_id} does not exist or is outside your area")
     row = conn.execute(
         q.INSERT_CONTACT,
-        {"resident_id": contact.resident_id, "area_code": resident.area_code, "account_id": account.account_id, "actor": account.name,
-         "contacted_at": when, "channel": contact.channel, "outcome": contact.outcome,
-         "note": contact.note.strip(), "follow_up_on": contact.follow_up_on},
-    ).one()  # fmt: skip
+        {
+            "resident_id": contact.resident_id,
+            "area_code": resident.area_code,
+            "account_id": account.account_id,
+            "actor": account.name,
+            "contacted_at": when,
+            "channel": contact.channel,
+            "outcome": contact.outcome,
+            "note": contact.note.strip(),
+            "follow_up_on": contact.follow_up_on,
+        },
+    ).one()
     return {"contact_id": row.contact_id, "contacted_at": row.contacted_at.isoformat()}
 
 
@@ -69,9 +81,17 @@ def list_contacts(
         raise InvalidInput(f"limit must be between 1 and 1000, got {limit}", field="limit")
     rows = conn.execute(q.LIST_CONTACTS, {"resident": resident_id, "due": due_only, "limit": limit})
     return [
-        {"contact_id": r.contact_id, "resident_id": r.resident_id, "area_code": r.area_code,
-         "account_id": r.account_id, "contacted_by": r.contacted_by, "contacted_at": r.contacted_at.isoformat(),
-         "channel": r.channel, "outcome": r.outcome, "note": r.note,
-         "follow_up_on": r.follow_up_on.isoformat() if r.follow_up_on else None}
+        {
+            "contact_id": r.contact_id,
+            "resident_id": r.resident_id,
+            "area_code": r.area_code,
+            "account_id": r.account_id,
+            "contacted_by": r.contacted_by,
+            "contacted_at": r.contacted_at.isoformat(),
+            "channel": r.channel,
+            "outcome": r.outcome,
+            "note": r.note,
+            "follow_up_on": r.follow_up_on.isoformat() if r.follow_up_on else None,
+        }
         for r in rows
-    ]  # fmt: skip
+    ]

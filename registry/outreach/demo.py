@@ -37,7 +37,16 @@ def seed_contacts(conn: Connection, *, seed: int, count: int = 60) -> int:
     people = conn.execute(WISHING, {"n": count}).all()
     for person in people:
         channel, outcome, note, follow = rng.choice(CHOICES)
-        conn.execute(INSERT, {"resident_id": person.resident_id, "area_code": person.area_code,
-                              "days": rng.randrange(1, 60), "channel": channel, "outcome": outcome, "note": note,
-                              "follow": follow})  # fmt: skip
+        conn.execute(
+            INSERT,
+            {
+                "resident_id": person.resident_id,
+                "area_code": person.area_code,
+                "days": rng.randrange(1, 60),
+                "channel": channel,
+                "outcome": outcome,
+                "note": note,
+                "follow": follow,
+            },
+        )
     return len(people)

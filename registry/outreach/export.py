@@ -14,22 +14,44 @@ PEOPLE_SHEET = "外出人员"
 POSITIONS_SHEET = "家乡岗位"
 PROJECTS_SHEET = "创业项目用工"
 PEOPLE_COLUMNS = (
-    ("resident_id", "编号"), ("name", "姓名"), ("sex", "性别"), ("birth_year", "出生年"),
-    ("village_name", "村（社区）"), ("village_code", "村代码"), ("occupation_code", "职业代码"),
-    ("occupation_name", "职业"), ("work_city", "务工城市"), ("wish_to_return", "返乡意愿"), ("phone", "手机号"),
-    ("home_positions", "家乡同职业岗位数"), ("last_contacted_at", "最近联系"), ("last_outcome", "联系结果"),
+    ("resident_id", "编号"),
+    ("name", "姓名"),
+    ("sex", "性别"),
+    ("birth_year", "出生年"),
+    ("village_name", "村（社区）"),
+    ("village_code", "村代码"),
+    ("occupation_code", "职业代码"),
+    ("occupation_name", "职业"),
+    ("work_city", "务工城市"),
+    ("wish_to_return", "返乡意愿"),
+    ("phone", "手机号"),
+    ("home_positions", "家乡同职业岗位数"),
+    ("last_contacted_at", "最近联系"),
+    ("last_outcome", "联系结果"),
     ("follow_up_on", "下次跟进"),
-)  # fmt: skip
+)
 POSITION_COLUMNS = (
-    ("vacancy_id", "岗位编号"), ("title", "岗位"), ("occupation_code", "职业代码"), ("occupation_name", "职业"),
-    ("positions", "人数"), ("wage_min", "最低月薪"), ("wage_max", "最高月薪"), ("area_name", "所在地"),
+    ("vacancy_id", "岗位编号"),
+    ("title", "岗位"),
+    ("occupation_code", "职业代码"),
+    ("occupation_name", "职业"),
+    ("positions", "人数"),
+    ("wage_min", "最低月薪"),
+    ("wage_max", "最高月薪"),
+    ("area_name", "所在地"),
     ("enterprise_name", "企业"),
-)  # fmt: skip
+)
 
 PROJECT_COLUMNS = (
-    ("project_id", "项目编号"), ("name", "项目"), ("industry", "行业"), ("stage_name", "阶段"),
-    ("jobs_created", "已带动就业"), ("area_name", "所在地"), ("talent_name", "负责人"), ("talent_kind", "人才类别"),
-)  # fmt: skip
+    ("project_id", "项目编号"),
+    ("name", "项目"),
+    ("industry", "行业"),
+    ("stage_name", "阶段"),
+    ("jobs_created", "已带动就业"),
+    ("area_name", "所在地"),
+    ("talent_name", "负责人"),
+    ("talent_kind", "人才类别"),
+)
 
 
 def _cell(value: Any) -> Any:

@@ -55,15 +55,26 @@ def aggregate_flows(conn: Connection, *, trade: str | None = None, wish_only: bo
             continue
         entry = by_city.setdefault(
             city.name,
-            {"city": city.name, "province": city.province, "lon": city.lon, "lat": city.lat, "people": 0,
-             "wishing": 0, "trades": []},
-        )  # fmt: skip
+            {
+                "city": city.name,
+                "province": city.province,
+                "lon": city.lon,
+                "lat": city.lat,
+                "people": 0,
+                "wishing": 0,
+                "trades": [],
+            },
+        )
         entry["people"] += int(r.people)
         entry["wishing"] += int(r.wishing)
         entry["trades"].append(
-            {"group": r.grp, "name": names.get(r.grp, "未登记职业"), "people": int(r.people),
-             "wishing": int(r.wishing)}
-        )  # fmt: skip
+            {
+                "group": r.grp,
+                "name": names.get(r.grp, "未登记职业"),
+                "people": int(r.people),
+                "wishing": int(r.wishing),
+            }
+        )
         groups[r.grp] += int(r.people)
     flows = sorted(by_city.values(), key=lambda c: (-c["people"], c["city"]))
     for c in flows:

@@ -89,11 +89,20 @@ def _parks(
         phone = f"1{rng.choice('3589')}{rng.randrange(10**9):09d}"
         park_id = conn.execute(
             INSERT_PARK,
-            {"name": name, "kind": kind, "area_code": town.code, "lon": town.lon + rng.uniform(-0.004, 0.004),
-             "lat": town.lat + rng.uniform(-0.004, 0.004), "capacity": capacity, "unit": unit,
-             "operator": f"{place}投资发展有限公司", "contact_name": f"{rng.choice('王李张刘陈杨')}主任",
-             "phone": cipher.encrypt(phone), "opened_on": f"20{rng.randrange(16, 24)}-0{rng.randrange(1, 10)}-01"},
-        ).scalar_one()  # fmt: skip
+            {
+                "name": name,
+                "kind": kind,
+                "area_code": town.code,
+                "lon": town.lon + rng.uniform(-0.004, 0.004),
+                "lat": town.lat + rng.uniform(-0.004, 0.004),
+                "capacity": capacity,
+                "unit": unit,
+                "operator": f"{place}投资发展有限公司",
+                "contact_name": f"{rng.choice('王李张刘陈杨')}主任",
+                "phone": cipher.encrypt(phone),
+                "opened_on": f"20{rng.randrange(16, 24)}-0{rng.randrange(1, 10)}-01",
+            },
+        ).scalar_one()
         out.append({"park_id": park_id, "area_code": town.code, "capacity": capacity, "unit": unit})
     return out
 
@@ -110,16 +119,32 @@ def _tenants(conn: Connection, rng: random.Random, park: dict[str, Any]) -> tupl
         if units <= 0:
             break
         free -= units
-        conn.execute(INSERT_TENANT, {"park_id": park["park_id"], "area_code": park["area_code"],
-                                     "enterprise_id": enterprise_id, "talent_id": None, "units": units,
-                                     "days": rng.randrange(30, 900)})  # fmt: skip
+        conn.execute(
+            INSERT_TENANT,
+            {
+                "park_id": park["park_id"],
+                "area_code": park["area_code"],
+                "enterprise_id": enterprise_id,
+                "talent_id": None,
+                "units": units,
+                "days": rng.randrange(30, 900),
+            },
+        )
     for talent_id in chosen_talents:
         if free <= 0:
             break
         free -= 1
-        conn.execute(INSERT_TENANT, {"park_id": park["park_id"], "area_code": park["area_code"],
-                                     "enterprise_id": None, "talent_id": talent_id, "units": 1,
-                                     "days": rng.randrange(30, 900)})  # fmt: skip
+        conn.execute(
+            INSERT_TENANT,
+            {
+                "park_id": park["park_id"],
+                "area_code": park["area_code"],
+                "enterprise_id": None,
+                "talent_id": talent_id,
+                "units": 1,
+                "days": rng.randrange(30, 900),
+            },
+        )
     return chosen_firms, chosen_talents
 
 
@@ -143,15 +168,29 @@ def seed_parks(conn: Connection, *, seed: int, secret_key: str, count: int = 12)
             )
             row = conn.execute(
                 INSERT_REQUEST,
-                {"kind": kind, "enterprise_id": enterprise_id, "talent_id": talent_id, "park_id": park["park_id"],
-                 "amount": amount, "status": status},
-            ).one()  # fmt: skip
+                {
+                    "kind": kind,
+                    "enterprise_id": enterprise_id,
+                    "talent_id": talent_id,
+                    "park_id": park["park_id"],
+                    "amount": amount,
+                    "status": status,
+                },
+            ).one()
             previous, days = None, 60
             for to in ("submitted", *STEPS[status]):
                 reason = "材料不全，经营场所未落实" if to == "rejected" else ""
-                conn.execute(INSERT_STEP, {"request_id": row.request_id, "area_code": row.area_code,
-                                           "from_status": previous, "to_status": to, "days": days,
-                                           "reason": reason})  # fmt: skip
+                conn.execute(
+                    INSERT_STEP,
+                    {
+                        "request_id": row.request_id,
+                        "area_code": row.area_code,
+                        "from_status": previous,
+                        "to_status": to,
+                        "days": days,
+                        "reason": reason,
+                    },
+                )
                 previous, days = to, days - rng.randrange(3, 15)
             requests += 1
     return {"parks": len(parks), "support_requests": requests}

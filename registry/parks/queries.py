@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-AREA = text("SELECT code, level, ST_Contains(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) AS inside "
-            "FROM admin_areas WHERE code = :code")  # fmt: skip
+AREA = text(
+    "SELECT code, level, ST_Contains(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) AS inside "
+    "FROM admin_areas WHERE code = :code"
+)
 PARK_NAME_TAKEN = text("SELECT 1 FROM parks WHERE name = :name")
 INSERT_PARK = text(
     """

@@ -16,9 +16,12 @@ from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.staff import MANAGER_ROLES, check_choice, require_area, require_role
 
 KINDS = {
-    "returnee_park": "返乡创业园", "youth_park": "青年创业园", "makerspace": "众创空间", "incubator": "孵化器",
+    "returnee_park": "返乡创业园",
+    "youth_park": "青年创业园",
+    "makerspace": "众创空间",
+    "incubator": "孵化器",
     "accelerator": "加速器",
-}  # fmt: skip
+}
 UNITS = {"units": "间/套", "desks": "工位"}
 
 
@@ -76,12 +79,21 @@ def create_park(conn: Connection, account: Account, park: NewPark, *, cipher: Pe
     return int(
         conn.execute(
             q.INSERT_PARK,
-            {"name": name, "kind": park.kind, "area_code": park.area_code, "lon": park.lon, "lat": park.lat,
-             "capacity": park.capacity, "unit": park.unit, "operator": park.operator.strip(),
-             "contact_name": park.contact_name.strip(),
-             "contact_phone_cipher": cipher.encrypt(phone) if phone else None, "opened_on": park.opened_on},
+            {
+                "name": name,
+                "kind": park.kind,
+                "area_code": park.area_code,
+                "lon": park.lon,
+                "lat": park.lat,
+                "capacity": park.capacity,
+                "unit": park.unit,
+                "operator": park.operator.strip(),
+                "contact_name": park.contact_name.strip(),
+                "contact_phone_cipher": cipher.encrypt(phone) if phone else None,
+                "opened_on": park.opened_on,
+            },
         ).scalar_one()
-    )  # fmt: skip
+    )
 
 
 def add_tenant(conn: Connection, account: Account, park_id: int, tenant: NewTenant) -> int:
@@ -93,9 +105,12 @@ def add_tenant(conn: Connection, account: Account, park_id: int, tenant: NewTena
     if park is None:
         raise NotFound(f"park {park_id} does not exist or is outside your area")
     party = resolve_party(
-        conn, enterprise_id=tenant.enterprise_id, talent_id=tenant.talent_id, resident_id=tenant.resident_id,
+        conn,
+        enterprise_id=tenant.enterprise_id,
+        talent_id=tenant.talent_id,
+        resident_id=tenant.resident_id,
         what=("入驻主体", "a tenant"),
-    )  # fmt: skip
+    )
     if park.occupancy + tenant.units > park.capacity:
         raise InvalidInput(
             f"occupancy would be {park.occupancy + tenant.units}, above the park's capacity {park.capacity} "
@@ -105,11 +120,17 @@ def add_tenant(conn: Connection, account: Account, park_id: int, tenant: NewTena
     return int(
         conn.execute(
             q.INSERT_TENANT,
-            {"park_id": park_id, "area_code": park.area_code, "enterprise_id": party.enterprise_id,
-             "talent_id": party.talent_id, "resident_id": party.resident_id, "units": tenant.units,
-             "moved_in_on": tenant.moved_in_on},
+            {
+                "park_id": park_id,
+                "area_code": park.area_code,
+                "enterprise_id": party.enterprise_id,
+                "talent_id": party.talent_id,
+                "resident_id": party.resident_id,
+                "units": tenant.units,
+                "moved_in_on": tenant.moved_in_on,
+            },
         ).scalar_one()
-    )  # fmt: skip
+    )
 
 
 def move_out(conn: Connection, account: Account, park_id: int, tenant_id: int) -> None:
@@ -122,13 +143,24 @@ def move_out(conn: Connection, account: Account, park_id: int, tenant_id: int) -
 def _park(row: Any, cipher: PersonalDataCipher) -> dict[str, Any]:
     phone = cipher.decrypt(bytes(row.contact_phone_cipher)) if row.contact_phone_cipher is not None else None
     return {
-        "park_id": row.park_id, "name": row.name, "kind": row.kind, "kind_name": KINDS[row.kind],
-        "area_code": row.area_code, "area_name": row.area_name, "lon": row.lon, "lat": row.lat,
-        "capacity": row.capacity, "unit": row.unit, "occupancy": int(row.occupancy), "tenants": int(row.tenants),
-        "free": row.capacity - int(row.occupancy), "operator": row.operator, "contact_name": row.contact_name,
+        "park_id": row.park_id,
+        "name": row.name,
+        "kind": row.kind,
+        "kind_name": KINDS[row.kind],
+        "area_code": row.area_code,
+        "area_name": row.area_name,
+        "lon": row.lon,
+        "lat": row.lat,
+        "capacity": row.capacity,
+        "unit": row.unit,
+        "occupancy": int(row.occupancy),
+        "tenants": int(row.tenants),
+        "free": row.capacity - int(row.occupancy),
+        "operator": row.operator,
+        "contact_name": row.contact_name,
         "contact_phone": mask_phone(phone) if phone else None,
         "opened_on": row.opened_on.isoformat() if row.opened_on else None,
-    }  # fmt: skip
+    }
 
 
 def list_parks(
@@ -149,14 +181,20 @@ def get_park(
         raise NotFound(f"park {park_id} does not exist or is outside your area")
     park = _park(row, cipher)
     park["tenant_list"] = [
-        {"tenant_id": t.tenant_id, "enterprise_id": t.enterprise_id, "talent_id": t.talent_id,
-         "resident_id": t.resident_id,
-         "name": t.enterprise_name if t.enterprise_id else
-                 (t.person_name if sees_names or t.person_name is None else mask_name(t.person_name)),
-         "units": t.units, "moved_in_on": t.moved_in_on.isoformat(),
-         "moved_out_on": t.moved_out_on.isoformat() if t.moved_out_on else None}
+        {
+            "tenant_id": t.tenant_id,
+            "enterprise_id": t.enterprise_id,
+            "talent_id": t.talent_id,
+            "resident_id": t.resident_id,
+            "name": t.enterprise_name
+            if t.enterprise_id
+            else (t.person_name if sees_names or t.person_name is None else mask_name(t.person_name)),
+            "units": t.units,
+            "moved_in_on": t.moved_in_on.isoformat(),
+            "moved_out_on": t.moved_out_on.isoformat() if t.moved_out_on else None,
+        }
         for t in conn.execute(q.TENANTS, {"park": park_id})
-    ]  # fmt: skip
+    ]
     return park
 
 
@@ -170,11 +208,17 @@ def park_stats(conn: Connection, *, by: str = "kind") -> list[dict[str, Any]]:
         else KINDS
     )
     return [
-        {"key": r.key, "name": names.get(r.key, r.key), "parks": int(r.parks), "capacity": int(r.capacity),
-         "occupancy": int(r.occupancy), "tenants": int(r.tenants),
-         "rate": round(int(r.occupancy) / int(r.capacity), 4) if r.capacity else None}
+        {
+            "key": r.key,
+            "name": names.get(r.key, r.key),
+            "parks": int(r.parks),
+            "capacity": int(r.capacity),
+            "occupancy": int(r.occupancy),
+            "tenants": int(r.tenants),
+            "rate": round(int(r.occupancy) / int(r.capacity), 4) if r.capacity else None,
+        }
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def parks_geojson(conn: Connection, *, kind: str | None = None) -> dict[str, Any]:
@@ -182,11 +226,23 @@ def parks_geojson(conn: Connection, *, kind: str | None = None) -> dict[str, Any
     if kind is not None:
         check_choice(kind, KINDS, field="kind", what="park kind")
     features = [
-        {"type": "Feature", "id": r.park_id,
-         "geometry": {"type": "Point", "coordinates": [round(r.lon, 6), round(r.lat, 6)]},
-         "properties": {"park_id": r.park_id, "name": r.name, "kind": r.kind, "kind_name": KINDS[r.kind],
-                        "area_code": r.area_code, "area_name": r.area_name, "capacity": r.capacity, "unit": r.unit,
-                        "occupancy": int(r.occupancy), "operator": r.operator}}
+        {
+            "type": "Feature",
+            "id": r.park_id,
+            "geometry": {"type": "Point", "coordinates": [round(r.lon, 6), round(r.lat, 6)]},
+            "properties": {
+                "park_id": r.park_id,
+                "name": r.name,
+                "kind": r.kind,
+                "kind_name": KINDS[r.kind],
+                "area_code": r.area_code,
+                "area_name": r.area_name,
+                "capacity": r.capacity,
+                "unit": r.unit,
+                "occupancy": int(r.occupancy),
+                "operator": r.operator,
+            },
+        }
         for r in conn.execute(q.PUBLIC_MAP, {"kind": kind})
-    ]  # fmt: skip
+    ]
     return {"type": "FeatureCollection", "features": features}

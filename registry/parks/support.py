@@ -19,12 +19,19 @@ from registry.personal import mask_name
 from registry.staff import COUNTY_ROLES, HANDLER_ROLES, STAFF_ROLES, check_choice, require_role
 
 KINDS = {
-    "guarantee_loan": "创业担保贷款", "startup_subsidy": "一次性创业补贴", "premises": "创业场地",
-    "rent_subsidy": "场租补贴", "training": "创业培训",
-}  # fmt: skip
+    "guarantee_loan": "创业担保贷款",
+    "startup_subsidy": "一次性创业补贴",
+    "premises": "创业场地",
+    "rent_subsidy": "场租补贴",
+    "training": "创业培训",
+}
 STATUSES = {
-    "submitted": "已提交", "reviewing": "审核中", "approved": "已批准", "rejected": "未批准", "disbursed": "已发放",
-}  # fmt: skip
+    "submitted": "已提交",
+    "reviewing": "审核中",
+    "approved": "已批准",
+    "rejected": "未批准",
+    "disbursed": "已发放",
+}
 NEXT = {"submitted": ("reviewing",), "reviewing": ("approved", "rejected"), "approved": ("disbursed",)}
 DECISIONS = frozenset({"approved", "rejected", "disbursed"})
 PATH = "submitted → reviewing → approved/rejected, approved → disbursed"
@@ -49,22 +56,38 @@ def submit(conn: Connection, account: Account, request: NewSupportRequest) -> di
     if request.amount_yuan is not None and request.amount_yuan < 0:
         raise InvalidInput(f"amount must not be negative, got {request.amount_yuan}", field="amount_yuan")
     party = resolve_party(
-        conn, enterprise_id=request.enterprise_id, talent_id=request.talent_id, resident_id=request.resident_id,
+        conn,
+        enterprise_id=request.enterprise_id,
+        talent_id=request.talent_id,
+        resident_id=request.resident_id,
         what=("扶持申请人", "a support applicant"),
-    )  # fmt: skip
+    )
     if request.park_id is not None and conn.execute(q.LOCK_PARK, {"id": request.park_id}).first() is None:
         raise NotFound(f"park {request.park_id} does not exist or is outside your area")
     row = conn.execute(
         q.SUPPORT_INSERT,
-        {"kind": request.kind, "area_code": party.area_code, "enterprise_id": party.enterprise_id,
-         "talent_id": party.talent_id, "resident_id": party.resident_id, "park_id": request.park_id,
-         "amount": request.amount_yuan},
-    ).one()  # fmt: skip
+        {
+            "kind": request.kind,
+            "area_code": party.area_code,
+            "enterprise_id": party.enterprise_id,
+            "talent_id": party.talent_id,
+            "resident_id": party.resident_id,
+            "park_id": request.park_id,
+            "amount": request.amount_yuan,
+        },
+    ).one()
     conn.execute(
         q.SUPPORT_STEP,
-        {"request_id": row.request_id, "area_code": party.area_code, "from_status": None,
-         "to_status": "submitted", "account_id": account.account_id, "actor": account.name, "reason": ""},
-    )  # fmt: skip
+        {
+            "request_id": row.request_id,
+            "area_code": party.area_code,
+            "from_status": None,
+            "to_status": "submitted",
+            "account_id": account.account_id,
+            "actor": account.name,
+            "reason": "",
+        },
+    )
     return {"request_id": row.request_id, "status": row.status, "area_code": party.area_code}
 
 
@@ -92,9 +115,16 @@ def advance(
     conn.execute(q.SUPPORT_SET_STATUS, {"status": to, "id": request_id})
     conn.execute(
         q.SUPPORT_STEP,
-        {"request_id": request_id, "area_code": row.area_code, "from_status": row.status, "to_status": to,
-         "account_id": account.account_id, "actor": account.name, "reason": reason.strip()},
-    )  # fmt: skip
+        {
+            "request_id": request_id,
+            "area_code": row.area_code,
+            "from_status": row.status,
+            "to_status": to,
+            "account_id": account.account_id,
+            "actor": account.name,
+            "reason": reason.strip(),
+        },
+    )
     return {"request_id": request_id, "status": to}
 
 
@@ -103,12 +133,21 @@ def _request(r: Any, sees_names: bool) -> dict[str, Any]:
     if not r.enterprise_id and name and not sees_names:
         name = mask_name(name)
     return {
-        "request_id": r.request_id, "kind": r.kind, "kind_name": KINDS[r.kind], "area_code": r.area_code,
-        "enterprise_id": r.enterprise_id, "talent_id": r.talent_id, "resident_id": r.resident_id,
-        "applicant": name, "park_id": r.park_id,
-        "amount_yuan": r.amount_yuan, "status": r.status, "status_name": STATUSES[r.status],
-        "created_at": r.created_at.isoformat(), "updated_at": r.updated_at.isoformat(),
-    }  # fmt: skip
+        "request_id": r.request_id,
+        "kind": r.kind,
+        "kind_name": KINDS[r.kind],
+        "area_code": r.area_code,
+        "enterprise_id": r.enterprise_id,
+        "talent_id": r.talent_id,
+        "resident_id": r.resident_id,
+        "applicant": name,
+        "park_id": r.park_id,
+        "amount_yuan": r.amount_yuan,
+        "status": r.status,
+        "status_name": STATUSES[r.status],
+        "created_at": r.created_at.isoformat(),
+        "updated_at": r.updated_at.isoformat(),
+    }
 
 
 def list_requests(
@@ -128,8 +167,14 @@ def get_request(conn: Connection, request_id: int, *, sees_names: bool) -> dict[
         raise NotFound(f"support request {request_id} does not exist or is outside your area")
     out = _request(row, sees_names)
     out["steps"] = [
-        {"from": s.from_status, "to": s.to_status, "account_id": s.account_id, "by": s.by_name,
-         "at": s.at.isoformat(), "reason": s.reason}
+        {
+            "from": s.from_status,
+            "to": s.to_status,
+            "account_id": s.account_id,
+            "by": s.by_name,
+            "at": s.at.isoformat(),
+            "reason": s.reason,
+        }
         for s in conn.execute(q.SUPPORT_STEPS, {"id": request_id})
-    ]  # fmt: skip
+    ]
     return out

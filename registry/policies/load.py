@@ -79,8 +79,10 @@ def read_policies(path: Path) -> list[PolicyInput]:
     elif suffix == ".xlsx":
         policies = _xlsx_policies(path)
     else:
-        raise InvalidInput(f"只支持 .json 或 .xlsx policies come as .json or .xlsx, not {suffix or 'no suffix'}",
-                           source=str(path))  # fmt: skip
+        raise InvalidInput(
+            f"只支持 .json 或 .xlsx policies come as .json or .xlsx, not {suffix or 'no suffix'}",
+            source=str(path),
+        )
     codes = [p.code for p in policies if p.code]
     duplicate = next((c for c in codes if codes.count(c) > 1), None)
     if duplicate:

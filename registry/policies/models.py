@@ -5,8 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-CATEGORIES = ("创业担保贷款", "一次性创业补贴", "社保补贴", "稳岗返还", "培训补贴", "以工代训", "岗位补贴",
-              "就业见习", "场地支持", "其他")  # fmt: skip
+CATEGORIES = (
+    "创业担保贷款",
+    "一次性创业补贴",
+    "社保补贴",
+    "稳岗返还",
+    "培训补贴",
+    "以工代训",
+    "岗位补贴",
+    "就业见习",
+    "场地支持",
+    "其他",
+)
 APPLICANTS = ("person", "enterprise")
 STATUS_LABELS = {
     "employed_local": "本地就业",

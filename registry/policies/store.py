@@ -227,8 +227,15 @@ def enterprise_facts(conn: Connection, enterprise_id: int) -> EnterpriseFacts:
 
 def person_candidates(conn: Connection, facts: PersonFacts, *, on: date, eligible_only: bool) -> list[Policy]:
     """Policies open to persons on the day; with eligible_only the SQL prefilter applies every condition."""
-    params = {"on": on, "eligible_only": eligible_only, "age": facts.age, "status": facts.status,
-              "returnee": facts.returnee, "education": facts.education, "area_code": facts.area_code}  # fmt: skip
+    params = {
+        "on": on,
+        "eligible_only": eligible_only,
+        "age": facts.age,
+        "status": facts.status,
+        "returnee": facts.returnee,
+        "education": facts.education,
+        "area_code": facts.area_code,
+    }
     return [policy_row(r) for r in conn.execute(q.PERSON_CANDIDATES, params)]
 
 
@@ -236,8 +243,13 @@ def enterprise_candidates(
     conn: Connection, facts: EnterpriseFacts, *, on: date, eligible_only: bool
 ) -> list[Policy]:
     """Policies open to enterprises on the day; with eligible_only the SQL prefilter applies every condition."""
-    params = {"on": on, "eligible_only": eligible_only, "kind": facts.kind, "employees": facts.employees,
-              "area_code": facts.area_code}  # fmt: skip
+    params = {
+        "on": on,
+        "eligible_only": eligible_only,
+        "kind": facts.kind,
+        "employees": facts.employees,
+        "area_code": facts.area_code,
+    }
     return [policy_row(r) for r in conn.execute(q.ENTERPRISE_CANDIDATES, params)]
 
 

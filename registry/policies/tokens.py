@@ -17,9 +17,30 @@ import jieba
 jieba.setLogLevel(logging.WARNING)
 
 # Terms of the field that jieba's general dictionary splits badly.
-DOMAIN_WORDS = ("稳岗", "稳岗返还", "以工代训", "社保补贴", "创业担保贷款", "返乡创业", "返乡", "贴息", "见习",
-                "职业技能", "灵活就业", "就业困难人员", "高校毕业生", "退役军人", "脱贫劳动力", "零就业家庭",
-                "小微企业", "个体工商户", "农民专业合作社", "孵化基地", "创业孵化", "霍邱")  # fmt: skip
+DOMAIN_WORDS = (
+    "稳岗",
+    "稳岗返还",
+    "以工代训",
+    "社保补贴",
+    "创业担保贷款",
+    "返乡创业",
+    "返乡",
+    "贴息",
+    "见习",
+    "职业技能",
+    "灵活就业",
+    "就业困难人员",
+    "高校毕业生",
+    "退役军人",
+    "脱贫劳动力",
+    "零就业家庭",
+    "小微企业",
+    "个体工商户",
+    "农民专业合作社",
+    "孵化基地",
+    "创业孵化",
+    "霍邱",
+)
 WORD = re.compile(r"^\w+$")
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None

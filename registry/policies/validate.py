@@ -19,8 +19,17 @@ from registry.policies.models import (
     PolicyInput,
 )
 
-TEXT_FIELDS = ("title", "category", "code", "issuer", "summary", "body", "amount", "contact_unit",
-               "contact_phone")  # fmt: skip
+TEXT_FIELDS = (
+    "title",
+    "category",
+    "code",
+    "issuer",
+    "summary",
+    "body",
+    "amount",
+    "contact_unit",
+    "contact_phone",
+)
 DATE_FIELDS = ("issued_on", "valid_from", "valid_until")
 ELIGIBILITY_FIELDS = tuple(Eligibility.__dataclass_fields__)
 POLICY_FIELDS = (*TEXT_FIELDS, *DATE_FIELDS, "eligibility")

@@ -15,9 +15,13 @@ COUNTY_ROLES = frozenset({"county_admin", "county_reviewer"})
 FAIR_ORGANISERS = COUNTY_ROLES | {"township_staff"}
 FAIR_DAY_STAFF = FAIR_ORGANISERS | {"village_collector"}
 ROLE_ZH = {
-    "county_admin": "县级管理员", "county_reviewer": "县人社局审核员", "township_staff": "乡镇（园区）工作人员",
-    "village_collector": "村（社区）信息员", "enterprise_hr": "企业人事", "job_seeker": "求职者",
-}  # fmt: skip
+    "county_admin": "县级管理员",
+    "county_reviewer": "县人社局审核员",
+    "township_staff": "乡镇（园区）工作人员",
+    "village_collector": "村（社区）信息员",
+    "enterprise_hr": "企业人事",
+    "job_seeker": "求职者",
+}
 
 
 def require(account: Account, allowed: frozenset[str], action_zh: str, action: str) -> None:

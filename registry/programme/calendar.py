@@ -26,9 +26,14 @@ THEME_ZH = {
 
 # 春节 (Spring Festival, 正月初一): migrants are home from a few days before to about 初十
 SPRING_FESTIVAL = {
-    2024: date(2024, 2, 10), 2025: date(2025, 1, 29), 2026: date(2026, 2, 17), 2027: date(2027, 2, 6),
-    2028: date(2028, 1, 26), 2029: date(2029, 2, 13), 2030: date(2030, 2, 3),
-}  # fmt: skip
+    2024: date(2024, 2, 10),
+    2025: date(2025, 1, 29),
+    2026: date(2026, 2, 17),
+    2027: date(2027, 2, 6),
+    2028: date(2028, 1, 26),
+    2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3),
+}
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ def special_fairs(year: int) -> list[FairPlan]:
                     "special",
                     "spring_breeze",
                     f"春风行动·返乡人员专场招聘会（正月{day_zh}）",
-                )  # fmt: skip
+                )
             )
     for month in (4, 10):
         out.append(FairPlan(_nth_weekday(year, month, 3, 3), "special", "campus", f"{month}月校园专场招聘会"))

@@ -44,8 +44,13 @@ def set_targets(conn: Connection, account: Account | None, targets: Targets) -> 
             raise InvalidInput(
                 f"目标不能为负数：{METRIC_ZH[metric]} = {value} (a target cannot be below zero)", field=metric
             )
-    params = {"year": targets.year, "area_code": targets.area_code, "new_jobs": targets.new_jobs,
-              "fairs": targets.fairs, "intentions": targets.intentions}  # fmt: skip
+    params = {
+        "year": targets.year,
+        "area_code": targets.area_code,
+        "new_jobs": targets.new_jobs,
+        "fairs": targets.fairs,
+        "intentions": targets.intentions,
+    }
     with outside_area(f"区域 {targets.area_code} 不在您的辖区 area {targets.area_code} is outside yours"):
         with conn.begin_nested():
             conn.execute(q.UPSERT_TARGETS, params)
@@ -80,11 +85,19 @@ def _townships(conn: Connection, year: int, on: date) -> list[dict[str, Any]]:
     """Fairs, intentions, hires and reported jobs per township up to ``on``, most new jobs first."""
     towns: dict[str, dict[str, Any]] = {}
     for r in conn.execute(q.BY_TOWNSHIP, {"year": year, "on": on}).mappings():
-        towns[r["code"]] = {"code": r["code"], "name": r["name"], "fairs": int(r["fairs"]),
-                            "intentions": int(r["intentions"]), "hires": int(r["new_jobs"]), "reported": 0}  # fmt: skip
+        towns[r["code"]] = {
+            "code": r["code"],
+            "name": r["name"],
+            "fairs": int(r["fairs"]),
+            "intentions": int(r["intentions"]),
+            "hires": int(r["new_jobs"]),
+            "reported": 0,
+        }
     for r in conn.execute(q.REPORTED_BY_TOWNSHIP, {"year": year, "on": on}).mappings():
-        town = towns.setdefault(r["code"], {"code": r["code"], "name": r["name"], "fairs": 0, "intentions": 0,
-                                            "hires": 0, "reported": 0})  # fmt: skip
+        town = towns.setdefault(
+            r["code"],
+            {"code": r["code"], "name": r["name"], "fairs": 0, "intentions": 0, "hires": 0, "reported": 0},
+        )
         town["reported"] = int(r["new_jobs"])
     for town in towns.values():
         town["new_jobs"] = town["hires"] + town["reported"]
@@ -101,8 +114,12 @@ def report_jobs(conn: Connection, account: Account | None, township: str, month:
         raise InvalidInput(
             f"新增就业人数不能为负数 new jobs cannot be below zero, got {new_jobs}", field="new_jobs"
         )
-    params = {"area_code": township, "month": month.replace(day=1), "new_jobs": new_jobs,
-              "reported_by": account.account_id if account else None}  # fmt: skip
+    params = {
+        "area_code": township,
+        "month": month.replace(day=1),
+        "new_jobs": new_jobs,
+        "reported_by": account.account_id if account else None,
+    }
     with outside_area(f"乡镇 {township} 不在您的辖区 township {township} is outside your area"):
         with conn.begin_nested():
             conn.execute(q.UPSERT_JOB_REPORT, params)
@@ -117,8 +134,15 @@ def targets_scope(conn: Connection, area_code: str, targets: Targets | None) -> 
     """Whose targets are shown next to whose actuals, with a sentence saying so (county targets are a fallback)."""
     area = _area_name(conn, area_code)
     if targets is None:
-        return {"area_code": area_code, "area_name": area, "targets_area_code": None, "targets_area_name": None,
-                "own_targets": False, "note_zh": f"{area}：本年度尚未设定目标", "note_en": "no targets set"}  # fmt: skip
+        return {
+            "area_code": area_code,
+            "area_name": area,
+            "targets_area_code": None,
+            "targets_area_name": None,
+            "own_targets": False,
+            "note_zh": f"{area}：本年度尚未设定目标",
+            "note_en": "no targets set",
+        }
     owner = _area_name(conn, targets.area_code)
     own = targets.area_code == area_code
     if own:
@@ -128,8 +152,15 @@ def targets_scope(conn: Connection, area_code: str, targets: Targets | None) -> 
         note_en = (
             f"{area} has no targets of its own: the targets are {owner}'s (county), the actuals {area}'s"
         )
-    return {"area_code": area_code, "area_name": area, "targets_area_code": targets.area_code,
-            "targets_area_name": owner, "own_targets": own, "note_zh": note_zh, "note_en": note_en}  # fmt: skip
+    return {
+        "area_code": area_code,
+        "area_name": area,
+        "targets_area_code": targets.area_code,
+        "targets_area_name": owner,
+        "own_targets": own,
+        "note_zh": note_zh,
+        "note_en": note_en,
+    }
 
 
 def dashboard(conn: Connection, year: int, *, on: date, area_code: str = COUNTY) -> dict[str, Any]:
@@ -157,16 +188,26 @@ def dashboard(conn: Connection, year: int, *, on: date, area_code: str = COUNTY)
             method, method_zh = (fc.method, fc.method_zh) if fc else ("run_rate", "线性法")
         target = getattr(targets, metric) if targets else None
         metrics[metric] = {
-            "label": METRIC_ZH[metric], "target": target, "actual": actual, "forecast": total,
+            "label": METRIC_ZH[metric],
+            "target": target,
+            "actual": actual,
+            "forecast": total,
             "progress": round(actual / target, 4) if target else None,
             "forecast_progress": round(total / target, 4) if target else None,
-            "monthly": monthly[metric], "monthly_forecast": projected, "last_year": last[metric],
-            "method": method, "method_zh": method_zh,
-        }  # fmt: skip
+            "monthly": monthly[metric],
+            "monthly_forecast": projected,
+            "last_year": last[metric],
+            "method": method,
+            "method_zh": method_zh,
+        }
     metrics["new_jobs"] |= {"hires_at_fairs": sum(monthly["hires"]), "reported": sum(monthly["reported"])}
     townships = _townships(conn, year, day)
     return {
-        "year": year, "on": on.isoformat(), "area_code": area_code,
-        "targets": None if targets is None else targets.__dict__, "metrics": metrics, "townships": townships,
+        "year": year,
+        "on": on.isoformat(),
+        "area_code": area_code,
+        "targets": None if targets is None else targets.__dict__,
+        "metrics": metrics,
+        "townships": townships,
         "scope": targets_scope(conn, area_code, targets),
-    }  # fmt: skip
+    }

@@ -24,11 +24,14 @@ from registry.programme.tasks import seed_plan_tasks, update_task
 YEAR = 2026
 # 2026 public holidays (国务院办公厅通知): the regular Wednesday/Saturday fairs pause on these days
 HOLIDAYS_2026 = (
-    [date(2026, 1, d) for d in (1, 2, 3)] + [date(2026, 2, d) for d in range(15, 24)]
-    + [date(2026, 4, d) for d in (4, 5, 6)] + [date(2026, 5, d) for d in range(1, 6)]
-    + [date(2026, 6, d) for d in (19, 20, 21)] + [date(2026, 9, d) for d in (25, 26, 27)]
+    [date(2026, 1, d) for d in (1, 2, 3)]
+    + [date(2026, 2, d) for d in range(15, 24)]
+    + [date(2026, 4, d) for d in (4, 5, 6)]
+    + [date(2026, 5, d) for d in range(1, 6)]
+    + [date(2026, 6, d) for d in (19, 20, 21)]
+    + [date(2026, 9, d) for d in (25, 26, 27)]
     + [date(2026, 10, d) for d in range(1, 8)]
-)  # fmt: skip
+)
 # (name, township, offset east/north in degrees from the township seat, address, booths)
 VENUES = (
     ("霍邱县人力资源市场", "341522100000", (0.004, 0.002), "城关镇 县人社局一楼", 120),
@@ -39,8 +42,13 @@ VENUES = (
     ("石店镇劳务服务站", "341522105000", (0.002, 0.001), "石店镇 便民服务中心", 30),
 )
 # per held fair: (booths, seekers, intentions) means by kind/theme; hires are ~40 % of intentions
-SIZES = {"workers": (9, 26, 9), "talents": (6, 14, 5), "spring_breeze": (22, 120, 60), "campus": (15, 60, 25),
-         "livestream": (10, 30, 14)}  # fmt: skip
+SIZES = {
+    "workers": (9, 26, 9),
+    "talents": (6, 14, 5),
+    "spring_breeze": (22, 120, 60),
+    "campus": (15, 60, 25),
+    "livestream": (10, 30, 14),
+}
 # 新增就业 from other channels per month, county-wide (春风行动 makes February-March the peak)
 REPORTED_2025 = (330, 610, 560, 420, 380, 350, 330, 340, 380, 360, 330, 300)
 REPORTED_2026 = (320, 640, 590, 430, 390, 360, 300, 330, 370, 350, 290, 0)
@@ -108,15 +116,19 @@ def seed_programme(conn: Connection, *, seed: int, secret_key: str, today: date)
     main, towns = venues[0], venues[2:] or venues[:1]
     campus = venues[1] if len(venues) > 1 else main
     enterprises = conn.execute(
-        text("SELECT e.enterprise_id, e.name, array_agg(v.vacancy_id ORDER BY v.vacancy_id) AS vacancies, "
-             "array_agg(v.title ORDER BY v.vacancy_id) AS titles FROM enterprises e JOIN vacancies v "
-             "ON v.enterprise_id = e.enterprise_id AND v.status = 'open' GROUP BY e.enterprise_id, e.name "
-             "ORDER BY e.enterprise_id LIMIT 400")
-    ).all()  # fmt: skip
+        text(
+            "SELECT e.enterprise_id, e.name, array_agg(v.vacancy_id ORDER BY v.vacancy_id) AS vacancies, "
+            "array_agg(v.title ORDER BY v.vacancy_id) AS titles FROM enterprises e JOIN vacancies v "
+            "ON v.enterprise_id = e.enterprise_id AND v.status = 'open' GROUP BY e.enterprise_id, e.name "
+            "ORDER BY e.enterprise_id LIMIT 400"
+        )
+    ).all()
     people = conn.execute(
-        text("SELECT resident_id, name FROM residents WHERE status IN ('seeking', 'working_away', 'farming') "
-             "ORDER BY resident_id LIMIT 4000")
-    ).all()  # fmt: skip
+        text(
+            "SELECT resident_id, name FROM residents WHERE status IN ('seeking', 'working_away', 'farming') "
+            "ORDER BY resident_id LIMIT 4000"
+        )
+    ).all()
     counts = {"fairs": 0, "booths": 0, "seekers": 0, "intentions": 0, "hires": 0}
     n_spring = 0
     for plan in generate_calendar(YEAR, skip=HOLIDAYS_2026):
@@ -138,12 +150,28 @@ def seed_programme(conn: Connection, *, seed: int, secret_key: str, today: date)
         )
         booth_ids = []
         for i, e in enumerate(chosen, start=1):
-            booth_id = conn.execute(q.INSERT_BOOTH, {"fair_id": fair_id, "enterprise_id": e.enterprise_id,
-                                    "enterprise_name": e.name, "booth_no": f"{i:02d}", "area_code": area}).scalar_one()  # fmt: skip
+            booth_id = conn.execute(
+                q.INSERT_BOOTH,
+                {
+                    "fair_id": fair_id,
+                    "enterprise_id": e.enterprise_id,
+                    "enterprise_name": e.name,
+                    "booth_no": f"{i:02d}",
+                    "area_code": area,
+                },
+            ).scalar_one()
             booth_ids.append((int(booth_id), int(e.enterprise_id)))
             for vacancy_id, title in list(zip(e.vacancies, e.titles, strict=True))[:3]:
-                conn.execute(q.INSERT_POSITION, {"booth_id": booth_id, "vacancy_id": vacancy_id, "title": title,
-                             "enterprise_id": e.enterprise_id, "area_code": area})  # fmt: skip
+                conn.execute(
+                    q.INSERT_POSITION,
+                    {
+                        "booth_id": booth_id,
+                        "vacancy_id": vacancy_id,
+                        "title": title,
+                        "enterprise_id": e.enterprise_id,
+                        "area_code": area,
+                    },
+                )
         counts["booths"] += len(booth_ids)
         if plan.fair_date >= today or not people:
             continue
@@ -152,32 +180,56 @@ def seed_programme(conn: Connection, *, seed: int, secret_key: str, today: date)
             people, min(len(people), max(3, round(rng.gauss(seekers_n, seekers_n / 5))))
         ):
             number = _phone(rng)
-            reg = conn.execute(q.INSERT_SEEKER, {"fair_id": fair_id, "resident_id": person.resident_id,
-                               "name": person.name, "phone_hash": cipher.keyed_hash(number),
-                               "phone_cipher": cipher.encrypt(number), "area_code": area,
-                               "registered_by": None}).scalar_one_or_none()  # fmt: skip
+            reg = conn.execute(
+                q.INSERT_SEEKER,
+                {
+                    "fair_id": fair_id,
+                    "resident_id": person.resident_id,
+                    "name": person.name,
+                    "phone_hash": cipher.keyed_hash(number),
+                    "phone_cipher": cipher.encrypt(number),
+                    "area_code": area,
+                    "registered_by": None,
+                },
+            ).scalar_one_or_none()
             if reg is not None:
                 registrations.append(int(reg))
         counts["seekers"] += len(registrations)
         n_intentions = min(len(registrations), max(0, round(rng.gauss(intentions_n, intentions_n / 4))))
         for registration_id in rng.sample(registrations, n_intentions):
             booth_id, enterprise_id = rng.choice(booth_ids)
-            base = {"fair_id": fair_id, "booth_id": booth_id, "registration_id": registration_id,
-                    "enterprise_id": enterprise_id, "area_code": area, "recorded_by": None}  # fmt: skip
+            base = {
+                "fair_id": fair_id,
+                "booth_id": booth_id,
+                "registration_id": registration_id,
+                "enterprise_id": enterprise_id,
+                "area_code": area,
+                "recorded_by": None,
+            }
             conn.execute(q.INSERT_OUTCOME, base | {"kind": "intention"})
             counts["intentions"] += 1
             if rng.random() < 0.4:
                 conn.execute(q.INSERT_OUTCOME, base | {"kind": "hire"})
                 counts["hires"] += 1
     _reported(conn, rng)
-    return DemoProgramme(len(venues), counts["fairs"], counts["booths"], counts["seekers"], counts["intentions"],
-                         counts["hires"])  # fmt: skip
+    return DemoProgramme(
+        len(venues),
+        counts["fairs"],
+        counts["booths"],
+        counts["seekers"],
+        counts["intentions"],
+        counts["hires"],
+    )
 
 
 def _reported(conn: Connection, rng: random.Random) -> None:
     """Monthly new jobs from other channels for 2025 and 2026, split over the demo's townships."""
-    towns = [str(c) for c in conn.execute(
-        text("SELECT code FROM admin_areas WHERE level = 'township' ORDER BY code")).scalars()]  # fmt: skip
+    towns = [
+        str(c)
+        for c in conn.execute(
+            text("SELECT code FROM admin_areas WHERE level = 'township' ORDER BY code")
+        ).scalars()
+    ]
     weights = [rng.uniform(0.5, 1.5) * (4 if c == "341522100000" else 1) for c in towns]
     total = sum(weights)
     for year, series in ((YEAR - 1, REPORTED_2025), (YEAR, REPORTED_2026)):

@@ -60,8 +60,10 @@ def register_booth(conn: Connection, account: Account, fair_id: int, booth: NewB
             f"(enterprise {booth.enterprise_id} already has booth {taken} at fair {fair_id})"
         )
     ids = sorted({int(v) for v in booth.vacancy_ids})
-    found = {int(r.vacancy_id): str(r.title) for r in conn.execute(
-        q.VACANCIES_OF, {"enterprise_id": booth.enterprise_id, "ids": ids})}  # fmt: skip
+    found = {
+        int(r.vacancy_id): str(r.title)
+        for r in conn.execute(q.VACANCIES_OF, {"enterprise_id": booth.enterprise_id, "ids": ids})
+    }
     missing = [v for v in ids if v not in found]
     if missing:
         raise InvalidInput(
@@ -72,22 +74,46 @@ def register_booth(conn: Connection, account: Account, fair_id: int, booth: NewB
     area = fair["area_code"]
     with outside_area(f"招聘会 {fair_id} 不在您的辖区 fair {fair_id} is outside the area you may change"):
         with conn.begin_nested():
-            booth_id = int(conn.execute(q.INSERT_BOOTH, {
-                "fair_id": fair_id, "enterprise_id": booth.enterprise_id, "enterprise_name": enterprise.name,
-                "booth_no": booth.booth_no.strip(), "area_code": area}).scalar_one())  # fmt: skip
+            booth_id = int(
+                conn.execute(
+                    q.INSERT_BOOTH,
+                    {
+                        "fair_id": fair_id,
+                        "enterprise_id": booth.enterprise_id,
+                        "enterprise_name": enterprise.name,
+                        "booth_no": booth.booth_no.strip(),
+                        "area_code": area,
+                    },
+                ).scalar_one()
+            )
             for vacancy_id, title in found.items():
-                conn.execute(q.INSERT_POSITION, {"booth_id": booth_id, "vacancy_id": vacancy_id, "title": title,
-                             "enterprise_id": booth.enterprise_id, "area_code": area})  # fmt: skip
-    return {"booth_id": booth_id, "fair_id": fair_id, "enterprise_id": booth.enterprise_id,
-            "enterprise_name": enterprise.name, "booth_no": booth.booth_no.strip(),
-            "positions": list(found.values())}  # fmt: skip
+                conn.execute(
+                    q.INSERT_POSITION,
+                    {
+                        "booth_id": booth_id,
+                        "vacancy_id": vacancy_id,
+                        "title": title,
+                        "enterprise_id": booth.enterprise_id,
+                        "area_code": area,
+                    },
+                )
+    return {
+        "booth_id": booth_id,
+        "fair_id": fair_id,
+        "enterprise_id": booth.enterprise_id,
+        "enterprise_name": enterprise.name,
+        "booth_no": booth.booth_no.strip(),
+        "positions": list(found.values()),
+    }
 
 
 def list_booths(conn: Connection, fair_id: int) -> list[dict[str, Any]]:
     """The booths of a fair with their positions and counts."""
     get_fair(conn, fair_id)
-    return [dict(r) | {"positions": list(r["positions"])} for r in conn.execute(
-        q.LIST_BOOTHS, {"fair_id": fair_id}).mappings()]  # fmt: skip
+    return [
+        dict(r) | {"positions": list(r["positions"])}
+        for r in conn.execute(q.LIST_BOOTHS, {"fair_id": fair_id}).mappings()
+    ]
 
 
 def register_seeker(
@@ -101,9 +127,15 @@ def register_seeker(
     if not who:
         raise InvalidInput("求职者姓名不能为空 the seeker's name is required", field="name")
     number = check_phone(phone)
-    params = {"fair_id": fair_id, "resident_id": resident_id, "name": who,
-              "phone_hash": cipher.keyed_hash(number), "phone_cipher": cipher.encrypt(number),
-              "area_code": fair["area_code"], "registered_by": account.account_id}  # fmt: skip
+    params = {
+        "fair_id": fair_id,
+        "resident_id": resident_id,
+        "name": who,
+        "phone_hash": cipher.keyed_hash(number),
+        "phone_cipher": cipher.encrypt(number),
+        "area_code": fair["area_code"],
+        "registered_by": account.account_id,
+    }
     with outside_area(f"招聘会 {fair_id} 不在您的辖区 fair {fair_id} is outside the area you may change"):
         with conn.begin_nested():
             registration_id = conn.execute(q.INSERT_SEEKER, params).scalar_one_or_none()
@@ -111,8 +143,12 @@ def register_seeker(
         raise Conflict(
             f"手机号 {mask_phone(number)} 已在本场招聘会登记 (this phone is already registered at fair {fair_id})"
         )
-    return {"registration_id": int(registration_id), "fair_id": fair_id, "name": mask_name(who),
-            "phone": mask_phone(number)}  # fmt: skip
+    return {
+        "registration_id": int(registration_id),
+        "fair_id": fair_id,
+        "name": mask_name(who),
+        "phone": mask_phone(number),
+    }
 
 
 def list_seekers(
@@ -122,12 +158,16 @@ def list_seekers(
     get_fair(conn, fair_id)
     out = []
     for r in conn.execute(q.LIST_SEEKERS, {"fair_id": fair_id}).mappings():
-        out.append({
-            "registration_id": r["registration_id"],
-            "name": r["name"] if account.sees_names else mask_name(r["name"]),
-            "phone": mask_phone(cipher.decrypt(bytes(r["phone_cipher"]))),
-            "registered_at": r["registered_at"], "intention": r["intention"], "hired": r["hired"],
-        })  # fmt: skip
+        out.append(
+            {
+                "registration_id": r["registration_id"],
+                "name": r["name"] if account.sees_names else mask_name(r["name"]),
+                "phone": mask_phone(cipher.decrypt(bytes(r["phone_cipher"]))),
+                "registered_at": r["registered_at"],
+                "intention": r["intention"],
+                "hired": r["hired"],
+            }
+        )
     return out
 
 
@@ -160,9 +200,14 @@ def record_outcome(
         raise NotFound(
             f"求职登记 {registration_id} 不在招聘会 {fair_id} (registration {registration_id} is not at fair {fair_id})"
         )
-    base = {"fair_id": fair_id, "booth_id": booth_id, "registration_id": registration_id,
-            "enterprise_id": booth.enterprise_id, "area_code": fair["area_code"],
-            "recorded_by": account.account_id}  # fmt: skip
+    base = {
+        "fair_id": fair_id,
+        "booth_id": booth_id,
+        "registration_id": registration_id,
+        "enterprise_id": booth.enterprise_id,
+        "area_code": fair["area_code"],
+        "recorded_by": account.account_id,
+    }
     with outside_area(f"招聘会 {fair_id} 不在您的辖区 fair {fair_id} is outside the area you may change"):
         with conn.begin_nested():
             if kind == "hire":
@@ -173,5 +218,10 @@ def record_outcome(
         raise Conflict(
             f"该求职者与展位 {booth_id} 的{OUTCOME_ZH[kind]}已记录 (this {kind} was already recorded)"
         )
-    return {"outcome_id": int(outcome_id), "fair_id": fair_id, "booth_id": booth_id,
-            "registration_id": registration_id, "kind": kind}  # fmt: skip
+    return {
+        "outcome_id": int(outcome_id),
+        "fair_id": fair_id,
+        "booth_id": booth_id,
+        "registration_id": registration_id,
+        "kind": kind,
+    }

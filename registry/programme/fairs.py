@@ -43,8 +43,14 @@ def create_venue(conn: Connection, venue: NewVenue) -> dict[str, Any]:
             f"场地不在本县（或您的辖区）内 the point {venue.lon:.5f}, {venue.lat:.5f} is not inside the county's areas",
             field="lon/lat",
         )
-    params = {"name": name, "address": venue.address, "capacity": venue.capacity, "area_code": area,
-              "lon": venue.lon, "lat": venue.lat}  # fmt: skip
+    params = {
+        "name": name,
+        "address": venue.address,
+        "capacity": venue.capacity,
+        "area_code": area,
+        "lon": venue.lon,
+        "lat": venue.lat,
+    }
     with outside_area(f"场地所在区域 {area} 不在您的辖区 the venue lies in {area}, outside your area"):
         with conn.begin_nested():
             venue_id = conn.execute(q.INSERT_VENUE, params).scalar_one_or_none()
@@ -95,8 +101,15 @@ def check_fair(fair: NewFair, *, today: date) -> None:
 
 def insert_plan(conn: Connection, plan: FairPlan, venue: dict[str, Any], status: str) -> int | None:
     """Store one planned fair at a venue; None when the venue already has that fair that day."""
-    params = {"fair_date": plan.fair_date, "kind": plan.kind, "theme": plan.theme, "title": plan.title,
-              "venue_id": venue["venue_id"], "area_code": venue["area_code"], "status": status}  # fmt: skip
+    params = {
+        "fair_date": plan.fair_date,
+        "kind": plan.kind,
+        "theme": plan.theme,
+        "title": plan.title,
+        "venue_id": venue["venue_id"],
+        "area_code": venue["area_code"],
+        "status": status,
+    }
     fair_id = conn.execute(q.INSERT_FAIR, params).scalar_one_or_none()
     return None if fair_id is None else int(fair_id)
 

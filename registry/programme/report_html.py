@@ -51,17 +51,21 @@ def bar_chart(actual: list[int], forecast: list[float], *, title: str) -> str:
             f'<text x="{x + (step - 8) / 2:.1f}" y="{h + 16}" font-size="11" text-anchor="middle">{MONTHS[i]}</text>'
         )
         if actual[i]:
-            parts.append(f'<text x="{x + (step - 8) / 2:.1f}" y="{h - (h - 10) * actual[i] / top - 3:.1f}" '
-                         f'font-size="10" text-anchor="middle">{actual[i]}</text>')  # fmt: skip
+            parts.append(
+                f'<text x="{x + (step - 8) / 2:.1f}" y="{h - (h - 10) * actual[i] / top - 3:.1f}" '
+                f'font-size="10" text-anchor="middle">{actual[i]}</text>'
+            )
     parts.append(f'<line x1="{left}" y1="{h}" x2="{w}" y2="{h}" stroke="#333"/>')
     parts.append(f'<text x="0" y="12" font-size="11">{top:,.0f}</text></svg>')
     return "".join(parts)
 
 
 def _page(title: str, body: str) -> str:
-    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
-            f'content="width=device-width, initial-scale=1"><title>{escape(title)}</title><style>{CSS}</style></head>'
-            f"<body>{body}</body></html>")  # fmt: skip
+    return (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width, initial-scale=1"><title>{escape(title)}</title><style>{CSS}</style></head>'
+        f"<body>{body}</body></html>"
+    )
 
 
 def _tasks_table(tasks: list[dict[str, Any]]) -> str:

@@ -44,9 +44,22 @@ def _sheet(ws: Worksheet, headers: list[str], rows: list[list[Any]]) -> None:
 
 
 def _tasks(ws: Worksheet, tasks: list[dict[str, Any]]) -> None:
-    rows = [[t["seq"], t["title"], t["content"], t["lead_unit"], "、".join(t["partner_units"]), t["deadline"],
-             t["deadline_text"], t["status_zh"], "逾期" if t["overdue"] else "", t["days_overdue"],
-             t["notes"][0]["note"] if t["notes"] else ""] for t in tasks]  # fmt: skip
+    rows = [
+        [
+            t["seq"],
+            t["title"],
+            t["content"],
+            t["lead_unit"],
+            "、".join(t["partner_units"]),
+            t["deadline"],
+            t["deadline_text"],
+            t["status_zh"],
+            "逾期" if t["overdue"] else "",
+            t["days_overdue"],
+            t["notes"][0]["note"] if t["notes"] else "",
+        ]
+        for t in tasks
+    ]
     _sheet(ws, TASK_HEADERS, rows)
     for r, t in enumerate(tasks, start=2):
         if t["overdue"]:
@@ -70,8 +83,17 @@ def programme_workbook(data: ReportData) -> bytes:
     rows = []
     for metric in METRICS:
         m = board["metrics"][metric]
-        rows.append([m["label"], m["target"], m["actual"], m["progress"], m["forecast"], m["forecast_progress"],
-                     m["method_zh"]])  # fmt: skip
+        rows.append(
+            [
+                m["label"],
+                m["target"],
+                m["actual"],
+                m["progress"],
+                m["forecast"],
+                m["forecast_progress"],
+                m["method_zh"],
+            ]
+        )
     _sheet(ws, ["指标", "年度目标", "累计完成", "完成率", "预计全年", "预计完成率", "预测方法"], rows)
     ws.append([])
     ws.append(safe_row(["年份", data.year, "截至", data.on]))
@@ -88,13 +110,32 @@ def programme_workbook(data: ReportData) -> bytes:
         mrows.append(row)
     _sheet(monthly, headers, mrows)
     towns = wb.create_sheet("乡镇进度")
-    _sheet(towns, ["乡镇（园区）", "代码", "招聘会（场）", "就业意向（人）", "新增就业（人）"],
-           [[t["name"], t["code"], t["fairs"], t["intentions"], t["new_jobs"]] for t in board["townships"]])  # fmt: skip
+    _sheet(
+        towns,
+        ["乡镇（园区）", "代码", "招聘会（场）", "就业意向（人）", "新增就业（人）"],
+        [[t["name"], t["code"], t["fairs"], t["intentions"], t["new_jobs"]] for t in board["townships"]],
+    )
     _tasks(wb.create_sheet("任务清单"), data.tasks)
     fairs = wb.create_sheet("招聘会日程")
-    _sheet(fairs, ["日期", "类型", "主题", "名称", "场地", "状态", "展位", "求职者", "就业意向", "录用"],
-           [[f["fair_date"], KIND_ZH[f["kind"]], THEME_ZH[f["theme"]], f["title"], f["venue"], f["status"],
-             f["booths"], f["seekers"], f["intentions"], f["hires"]] for f in data.fairs])  # fmt: skip
+    _sheet(
+        fairs,
+        ["日期", "类型", "主题", "名称", "场地", "状态", "展位", "求职者", "就业意向", "录用"],
+        [
+            [
+                f["fair_date"],
+                KIND_ZH[f["kind"]],
+                THEME_ZH[f["theme"]],
+                f["title"],
+                f["venue"],
+                f["status"],
+                f["booths"],
+                f["seekers"],
+                f["intentions"],
+                f["hires"],
+            ]
+            for f in data.fairs
+        ],
+    )
     return _bytes(wb)
 
 

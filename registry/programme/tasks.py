@@ -55,10 +55,17 @@ def create_task(conn: Connection, account: Account | None, task: NewTask) -> dic
     seq = task.seq if task.seq is not None else int(conn.execute(q.NEXT_SEQ).scalar_one())
     if seq < 1:
         raise InvalidInput(f"任务序号须为正数 a task number is positive, got {seq}", field="seq")
-    params = {"seq": seq, "title": task.title.strip(), "content": task.content.strip(),
-              "lead_unit": task.lead_unit.strip(), "partner_units": [p.strip() for p in task.partner_units if p.strip()],
-              "deadline": task.deadline, "deadline_text": task.deadline_text, "status": task.status,
-              "area_code": COUNTY}  # fmt: skip
+    params = {
+        "seq": seq,
+        "title": task.title.strip(),
+        "content": task.content.strip(),
+        "lead_unit": task.lead_unit.strip(),
+        "partner_units": [p.strip() for p in task.partner_units if p.strip()],
+        "deadline": task.deadline,
+        "deadline_text": task.deadline_text,
+        "status": task.status,
+        "area_code": COUNTY,
+    }
     with outside_area(DENIED), conn.begin_nested():
         task_id = conn.execute(q.INSERT_TASK, params).scalar_one_or_none()
     if task_id is None:
@@ -70,9 +77,17 @@ def seed_plan_tasks(conn: Connection, year: int) -> int:
     """Store the plan's eleven tasks (deadlines as written; continuing ones due at the end of ``year``)."""
     created = 0
     for t in PLAN_TASKS:
-        params = {"seq": t.seq, "title": t.title, "content": t.content, "lead_unit": t.lead_unit,
-                  "partner_units": list(t.partner_units), "deadline": t.deadline(year),
-                  "deadline_text": t.deadline_text, "status": "not_started", "area_code": COUNTY}  # fmt: skip
+        params = {
+            "seq": t.seq,
+            "title": t.title,
+            "content": t.content,
+            "lead_unit": t.lead_unit,
+            "partner_units": list(t.partner_units),
+            "deadline": t.deadline(year),
+            "deadline_text": t.deadline_text,
+            "status": "not_started",
+            "area_code": COUNTY,
+        }
         created += conn.execute(q.INSERT_TASK, params).scalar_one_or_none() is not None
     return created
 
@@ -105,9 +120,17 @@ def update_task(
         ):
             raise PermissionDenied(DENIED)
         if note is not None:
-            conn.execute(q.INSERT_NOTE, {"task_id": task_id, "area_code": row.area_code, "note": note.strip(),
-                         "account_id": account.account_id if account else None,
-                         "author": author or (account.name if account else ""), "at": at})  # fmt: skip
+            conn.execute(
+                q.INSERT_NOTE,
+                {
+                    "task_id": task_id,
+                    "area_code": row.area_code,
+                    "note": note.strip(),
+                    "account_id": account.account_id if account else None,
+                    "author": author or (account.name if account else ""),
+                    "at": at,
+                },
+            )
 
 
 def list_tasks(conn: Connection, *, on: date, overdue_only: bool = False) -> list[dict[str, Any]]:
@@ -115,8 +138,16 @@ def list_tasks(conn: Connection, *, on: date, overdue_only: bool = False) -> lis
     out = []
     for r in conn.execute(q.LIST_TASKS).mappings():
         late = (on - r["deadline"]).days if r["status"] != "done" and r["deadline"] < on else 0
-        out.append(dict(r) | {"partner_units": list(r["partner_units"]), "overdue": late > 0, "days_overdue": late,
-                              "status_zh": STATUS_ZH[r["status"]], "notes": list(r["notes"])})  # fmt: skip
+        out.append(
+            dict(r)
+            | {
+                "partner_units": list(r["partner_units"]),
+                "overdue": late > 0,
+                "days_overdue": late,
+                "status_zh": STATUS_ZH[r["status"]],
+                "notes": list(r["notes"]),
+            }
+        )
     if overdue_only:
         out = [t for t in out if t["overdue"]]
     return sorted(out, key=lambda t: (not t["overdue"], -t["days_overdue"], t["seq"]))

@@ -36,8 +36,13 @@ CONTACT = ("contact_name", "contact_phone")
 TRACKED = REVIEWED + CONTACT
 HR_EDITABLE = frozenset({"industry", "kind", "employees", *CONTACT})
 DEFAULTS: dict[str, Any] = {
-    "credit_code": None, "industry": "", "kind": "", "employees": 0, "contact_name": "", "contact_phone": None,
-}  # fmt: skip
+    "credit_code": None,
+    "industry": "",
+    "kind": "",
+    "employees": 0,
+    "contact_name": "",
+    "contact_phone": None,
+}
 
 
 def _not_found(enterprise_id: int) -> NotFound:
@@ -106,14 +111,24 @@ def create_enterprise(
     )
     conn.execute(
         q.INSERT_SITE,
-        {"enterprise_id": enterprise_id, "name": values["name"], "area_code": body.area_code,
-         "lon": lon, "lat": lat},
-    )  # fmt: skip
+        {
+            "enterprise_id": enterprise_id,
+            "name": values["name"],
+            "area_code": body.area_code,
+            "lon": lon,
+            "lat": lat,
+        },
+    )
     record_changes(
-        conn, account, kind="enterprises", record_id=enterprise_id, area_code=body.area_code,
-        enterprise_id=enterprise_id, changes=[("record", None, "created"), ("record_status", None, "draft")],
+        conn,
+        account,
+        kind="enterprises",
+        record_id=enterprise_id,
+        area_code=body.area_code,
+        enterprise_id=enterprise_id,
+        changes=[("record", None, "created"), ("record_status", None, "draft")],
         effective_date=body.effective_date or date.today(),
-    )  # fmt: skip
+    )
     return get_enterprise(conn, enterprise_id, cipher=cipher)
 
 
@@ -177,20 +192,36 @@ def update_enterprise(
     status, step = _status_after(account, enterprise_id, old["record_status"], reviewed)
     conn.execute(q.UPDATE_ENTERPRISE, _params(new, cipher) | {"record_status": status})
     record_changes(
-        conn, account, kind="enterprises", record_id=enterprise_id, area_code=old["area_code"],
-        enterprise_id=enterprise_id, changes=changes, effective_date=body.effective_date or date.today(),
-    )  # fmt: skip
+        conn,
+        account,
+        kind="enterprises",
+        record_id=enterprise_id,
+        area_code=old["area_code"],
+        enterprise_id=enterprise_id,
+        changes=changes,
+        effective_date=body.effective_date or date.today(),
+    )
     if step is not None:
         record_step(
-            conn, account, kind="enterprises", record_id=enterprise_id, area_code=old["area_code"],
-            step=step, enterprise_id=enterprise_id,
-        )  # fmt: skip
+            conn,
+            account,
+            kind="enterprises",
+            record_id=enterprise_id,
+            area_code=old["area_code"],
+            step=step,
+            enterprise_id=enterprise_id,
+        )
     elif status != old["record_status"]:
         record_changes(
-            conn, account, kind="enterprises", record_id=enterprise_id, area_code=old["area_code"],
-            enterprise_id=enterprise_id, changes=[("record_status", old["record_status"], status)],
+            conn,
+            account,
+            kind="enterprises",
+            record_id=enterprise_id,
+            area_code=old["area_code"],
+            enterprise_id=enterprise_id,
+            changes=[("record_status", old["record_status"], status)],
             effective_date=body.effective_date or date.today(),
-        )  # fmt: skip
+        )
     return get_enterprise(conn, enterprise_id, cipher=cipher)
 
 
@@ -201,9 +232,14 @@ def _move(conn: Connection, account: Account, enterprise_id: int, step_of: Any) 
     step: Step = step_of(row.record_status)
     conn.execute(q.SET_ENTERPRISE_STATUS, {"to_status": step.to_status, "id": enterprise_id})
     record_step(
-        conn, account, kind="enterprises", record_id=enterprise_id, area_code=row.area_code, step=step,
+        conn,
+        account,
+        kind="enterprises",
+        record_id=enterprise_id,
+        area_code=row.area_code,
+        step=step,
         enterprise_id=enterprise_id,
-    )  # fmt: skip
+    )
     return step
 
 

@@ -19,12 +19,32 @@ from registry.records.residents import require_unmasked
 from registry.spreadsheet import safe_row, safe_value
 
 MAX_EXPORT_ROWS = 200_000
-HEADERS = ("姓名", "身份证号", "手机号", "性别", "出生年份", "村/社区代码", "村/社区", "就业状态", "学历",
-           "职业代码", "务工城市", "有意返乡", "月收入", "审核状态", "更新时间")  # fmt: skip
+HEADERS = (
+    "姓名",
+    "身份证号",
+    "手机号",
+    "性别",
+    "出生年份",
+    "村/社区代码",
+    "村/社区",
+    "就业状态",
+    "学历",
+    "职业代码",
+    "务工城市",
+    "有意返乡",
+    "月收入",
+    "审核状态",
+    "更新时间",
+)
 STATUS_NAMES = {code: label for label, code in STATUS_LABELS.items()}
 INCOME_NAMES = {code: label for label, code in INCOME_LABELS.items()}
-RECORD_STATUS_NAMES = {"draft": "草稿", "submitted": "待乡镇审核", "township_approved": "待县审核",
-                       "approved": "已审核", "returned": "已退回"}  # fmt: skip
+RECORD_STATUS_NAMES = {
+    "draft": "草稿",
+    "submitted": "待乡镇审核",
+    "township_approved": "待县审核",
+    "approved": "已审核",
+    "returned": "已退回",
+}
 
 
 def check_export(account: Account, *, unmasked: bool) -> None:

@@ -22,8 +22,15 @@ def review_queue(conn: Connection, account: Account, *, limit: int = 200) -> dic
         for r in conn.execute(QUERIES[kind], params):
             label = r.label if kind != "residents" or account.sees_names else mask_name(r.label)
             out["items"].append(
-                {"kind": kind, "record_id": r.record_id, "label": label, "area_code": r.area_code,
-                 "status": r.status, "updated_at": r.updated_at.isoformat(), "returned_reason": r.reason}
-            )  # fmt: skip
+                {
+                    "kind": kind,
+                    "record_id": r.record_id,
+                    "label": label,
+                    "area_code": r.area_code,
+                    "status": r.status,
+                    "updated_at": r.updated_at.isoformat(),
+                    "returned_reason": r.reason,
+                }
+            )
     out["count"] = len(out["items"])
     return out

@@ -40,15 +40,42 @@ def require_unmasked(account: Account) -> None:
 
 
 TRACKED = (
-    "name", "id_number", "phone", "sex", "birth_date", "village_code", "status", "education",
-    "occupation_code", "work_city", "wish_to_return", "income_band", "household_address", "skills",
-    "training_wishes", "return_date", "employer", "work_place", "lon", "lat", "location_source",
-)  # fmt: skip
+    "name",
+    "id_number",
+    "phone",
+    "sex",
+    "birth_date",
+    "village_code",
+    "status",
+    "education",
+    "occupation_code",
+    "work_city",
+    "wish_to_return",
+    "income_band",
+    "household_address",
+    "skills",
+    "training_wishes",
+    "return_date",
+    "employer",
+    "work_place",
+    "lon",
+    "lat",
+    "location_source",
+)
 DEFAULTS: dict[str, Any] = {
-    "phone": None, "education": "", "occupation_code": None, "work_city": None, "wish_to_return": False,
-    "income_band": "", "household_address": "", "skills": [], "training_wishes": [], "return_date": None,
-    "employer": "", "work_place": "",
-}  # fmt: skip
+    "phone": None,
+    "education": "",
+    "occupation_code": None,
+    "work_city": None,
+    "wish_to_return": False,
+    "income_band": "",
+    "household_address": "",
+    "skills": [],
+    "training_wishes": [],
+    "return_date": None,
+    "employer": "",
+    "work_place": "",
+}
 
 
 def _not_found(resident_id: int) -> NotFound:
@@ -103,8 +130,11 @@ def _validated(
     name = check_area(conn, account, village, level="village", field="village_code")
     check_occupation(conn, merged["occupation_code"])
     out = merged | {
-        "id_number": number, "birth_date": born, "sex": sex, "phone": check_optional_phone(merged["phone"]),
-    }  # fmt: skip
+        "id_number": number,
+        "birth_date": born,
+        "sex": sex,
+        "phone": check_optional_phone(merged["phone"]),
+    }
     if relocate:
         lon, lat, source = located(conn, village, name, fields.lon, fields.lat, fields.datum)
         out |= {"lon": round(lon, 6), "lat": round(lat, 6), "location_source": source}
@@ -151,10 +181,14 @@ def create_resident(
     _duplicate(conn, params["id_hash"], cipher, None)
     resident_id = _insert(conn, params | {"account_id": account.account_id}, mask_id(values["id_number"]))
     record_changes(
-        conn, account, kind="residents", record_id=resident_id, area_code=values["village_code"],
+        conn,
+        account,
+        kind="residents",
+        record_id=resident_id,
+        area_code=values["village_code"],
         changes=[("record", None, "created"), ("record_status", None, "draft")],
         effective_date=body.effective_date or date.today(),
-    )  # fmt: skip
+    )
     return resident_detail(conn, account, resident_id, cipher=cipher)
 
 
@@ -188,9 +222,14 @@ def update_resident(
     if status != row.record_status:
         changes.append(("record_status", row.record_status, status))
     record_changes(
-        conn, account, kind="residents", record_id=resident_id, area_code=new["village_code"],
-        changes=changes, effective_date=body.effective_date or date.today(),
-    )  # fmt: skip
+        conn,
+        account,
+        kind="residents",
+        record_id=resident_id,
+        area_code=new["village_code"],
+        changes=changes,
+        effective_date=body.effective_date or date.today(),
+    )
     return resident_detail(conn, account, resident_id, cipher=cipher)
 
 

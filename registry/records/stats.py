@@ -15,9 +15,12 @@ from registry.records import queries as q
 
 By = Literal["status", "trade", "work_city", "village", "township"]
 FIELD_OF: dict[str, str] = {
-    "status": "status", "trade": "occupation_code", "work_city": "work_city", "village": "village_code",
+    "status": "status",
+    "trade": "occupation_code",
+    "work_city": "work_city",
+    "village": "village_code",
     "township": "village_code",
-}  # fmt: skip
+}
 MAX_MONTHS = 120
 
 
@@ -56,8 +59,12 @@ def monthly(conn: Connection, *, start: str, stop: str) -> dict[str, Any]:
         "from": start,
         "to": stop,
         "months": [
-            {"month": r.month, "returned_home": int(r.returned_home), "left_home": int(r.left_home),
-             "found_local_job": int(r.found_local_job)}
+            {
+                "month": r.month,
+                "returned_home": int(r.returned_home),
+                "left_home": int(r.left_home),
+                "found_local_job": int(r.found_local_job),
+            }
             for r in rows
         ],
-    }  # fmt: skip
+    }

@@ -66,15 +66,25 @@ def create_vacancy(conn: Connection, account: Account, body: VacancyCreate) -> d
     vacancy_id = int(
         conn.execute(
             q.INSERT_VACANCY,
-            values | {"enterprise_id": site.enterprise_id, "site_id": site.site_id,
-                      "area_code": site.area_code, "account_id": account.account_id},
+            values
+            | {
+                "enterprise_id": site.enterprise_id,
+                "site_id": site.site_id,
+                "area_code": site.area_code,
+                "account_id": account.account_id,
+            },
         ).scalar_one()
-    )  # fmt: skip
+    )
     record_changes(
-        conn, account, kind="vacancies", record_id=vacancy_id, area_code=site.area_code,
-        enterprise_id=site.enterprise_id, changes=[("record", None, "created"), ("status", None, "draft")],
+        conn,
+        account,
+        kind="vacancies",
+        record_id=vacancy_id,
+        area_code=site.area_code,
+        enterprise_id=site.enterprise_id,
+        changes=[("record", None, "created"), ("status", None, "draft")],
         effective_date=body.effective_date or date.today(),
-    )  # fmt: skip
+    )
     return get_vacancy(conn, vacancy_id)
 
 
@@ -93,9 +103,15 @@ def update_vacancy(
     if status != old["status"]:
         changes.append(("status", old["status"], status))
     record_changes(
-        conn, account, kind="vacancies", record_id=vacancy_id, area_code=old["area_code"],
-        enterprise_id=old["enterprise_id"], changes=changes, effective_date=body.effective_date or date.today(),
-    )  # fmt: skip
+        conn,
+        account,
+        kind="vacancies",
+        record_id=vacancy_id,
+        area_code=old["area_code"],
+        enterprise_id=old["enterprise_id"],
+        changes=changes,
+        effective_date=body.effective_date or date.today(),
+    )
     return get_vacancy(conn, vacancy_id), old["status"]
 
 
@@ -104,9 +120,14 @@ def _move(conn: Connection, account: Account, vacancy_id: int, step_of: Any) -> 
     step: Step = step_of(old["status"])
     conn.execute(q.SET_VACANCY_STATUS, {"to_status": step.to_status, "id": vacancy_id})
     record_step(
-        conn, account, kind="vacancies", record_id=vacancy_id, area_code=old["area_code"], step=step,
+        conn,
+        account,
+        kind="vacancies",
+        record_id=vacancy_id,
+        area_code=old["area_code"],
+        step=step,
         enterprise_id=old["enterprise_id"],
-    )  # fmt: skip
+    )
     return step, int(old["site_id"])
 
 
@@ -170,8 +191,14 @@ def close_vacancy(
     if reason:
         changes.append(("close_reason", None, reason))
     record_changes(
-        conn, account, kind="vacancies", record_id=vacancy_id, area_code=old["area_code"],
-        enterprise_id=old["enterprise_id"], changes=changes, effective_date=body.effective_date or date.today(),
-    )  # fmt: skip
+        conn,
+        account,
+        kind="vacancies",
+        record_id=vacancy_id,
+        area_code=old["area_code"],
+        enterprise_id=old["enterprise_id"],
+        changes=changes,
+        effective_date=body.effective_date or date.today(),
+    )
     level = {"enterprise_hr": "enterprise", "township_staff": "township"}.get(account.role, "county")
     return Step("close", level, old["status"], "closed", reason), int(old["site_id"])

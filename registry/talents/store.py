@@ -86,9 +86,12 @@ def create_talent(
     id_hash = cipher.keyed_hash(talent.id_number)
     resident = conn.execute(q.RESIDENT_BY_ID_HASH, {"id_hash": id_hash}).scalar_one_or_none()
     params = _talent_params(talent, cipher) | {
-        "id_hash": id_hash, "id_cipher": cipher.encrypt(talent.id_number), "sex": sex, "birth_date": born,
+        "id_hash": id_hash,
+        "id_cipher": cipher.encrypt(talent.id_number),
+        "sex": sex,
+        "birth_date": born,
         "resident_id": resident,
-    }  # fmt: skip
+    }
     with _writing(talent.village_code), conn.begin_nested():
         return int(conn.execute(q.INSERT_TALENT, params).scalar_one())
 
@@ -116,13 +119,19 @@ def delete_talent(conn: Connection, account: Account, talent_id: int) -> None:
 def talent_input(row: dict[str, Any], cipher: PersonalDataCipher) -> dict[str, Any]:
     """A stored talent (from TALENT_BY_ID) as the mapping validate.talent_from reads, to apply a PATCH on."""
     return {
-        "kind": row["kind"], "name": row["name"], "id_number": cipher.decrypt(bytes(row["id_cipher"])),
+        "kind": row["kind"],
+        "name": row["name"],
+        "id_number": cipher.decrypt(bytes(row["id_cipher"])),
         "village_code": row["village_code"],
         "phone": cipher.decrypt(bytes(row["phone_cipher"])) if row["phone_cipher"] is not None else None,
-        "education": row["education"], "title": row["title"], "skills": list(row["skills"]),
-        "certificates": list(row["certificates"]), "industry": row["industry"], "returned_on": row["returned_on"],
+        "education": row["education"],
+        "title": row["title"],
+        "skills": list(row["skills"]),
+        "certificates": list(row["certificates"]),
+        "industry": row["industry"],
+        "returned_on": row["returned_on"],
         "returned_from": row["returned_from"],
-    }  # fmt: skip
+    }
 
 
 def talent_row(conn: Connection, talent_id: int) -> dict[str, Any]:
@@ -135,28 +144,45 @@ def talent_row(conn: Connection, talent_id: int) -> dict[str, Any]:
 
 def _project_json(row: Any) -> dict[str, Any]:
     return {
-        "project_id": row.project_id, "name": row.name, "industry": row.industry, "stage": row.stage,
-        "stage_label": STAGES[row.stage], "investment_wan": float(row.investment_wan),
-        "jobs_created": row.jobs_created, "needs": list(row.needs), "park_code": row.park_code,
-        "park_name": row.park_name, "description": row.description,
-    }  # fmt: skip
+        "project_id": row.project_id,
+        "name": row.name,
+        "industry": row.industry,
+        "stage": row.stage,
+        "stage_label": STAGES[row.stage],
+        "investment_wan": float(row.investment_wan),
+        "jobs_created": row.jobs_created,
+        "needs": list(row.needs),
+        "park_code": row.park_code,
+        "park_name": row.park_name,
+        "description": row.description,
+    }
 
 
 def _masked(row: Any, account: Account, cipher: PersonalDataCipher, projects: list[Any]) -> dict[str, Any]:
     phone = cipher.decrypt(bytes(row["phone_cipher"])) if row["phone_cipher"] is not None else None
     return {
-        "talent_id": row["talent_id"], "kind": row["kind"], "kind_label": KINDS[row["kind"]],
-        "name": row["name"] if account.sees_names else mask_name(row["name"]), "sex": row["sex"],
-        "birth_year": row["birth_date"].year, "id_number": mask_id(cipher.decrypt(bytes(row["id_cipher"]))),
-        "phone": mask_phone(phone) if phone else None, "resident_id": row["resident_id"],
-        "village_code": row["village_code"], "village_name": row["village_name"],
-        "area_code": row["area_code"], "township_name": row["township_name"], "education": row["education"],
-        "title": row["title"], "skills": list(row["skills"]), "certificates": list(row["certificates"]),
+        "talent_id": row["talent_id"],
+        "kind": row["kind"],
+        "kind_label": KINDS[row["kind"]],
+        "name": row["name"] if account.sees_names else mask_name(row["name"]),
+        "sex": row["sex"],
+        "birth_year": row["birth_date"].year,
+        "id_number": mask_id(cipher.decrypt(bytes(row["id_cipher"]))),
+        "phone": mask_phone(phone) if phone else None,
+        "resident_id": row["resident_id"],
+        "village_code": row["village_code"],
+        "village_name": row["village_name"],
+        "area_code": row["area_code"],
+        "township_name": row["township_name"],
+        "education": row["education"],
+        "title": row["title"],
+        "skills": list(row["skills"]),
+        "certificates": list(row["certificates"]),
         "industry": row["industry"],
         "returned_on": row["returned_on"].isoformat() if row["returned_on"] else None,
         "returned_from": row["returned_from"],
         "projects": [_project_json(p) for p in projects if p.talent_id == row["talent_id"]],
-    }  # fmt: skip
+    }
 
 
 def get_talent(
@@ -191,9 +217,12 @@ def list_talents(
         raise InvalidInput(f"offset must not be negative, got {offset}", field="offset")
     text = (q_text or "").strip() or None
     params = {
-        "kind": kind, "prefix": scope_prefix(area) if area else None, "limit": limit, "offset": offset,
+        "kind": kind,
+        "prefix": scope_prefix(area) if area else None,
+        "limit": limit,
+        "offset": offset,
         "pattern": f"%{_escaped(text)}%" if text else None,
-    }  # fmt: skip
+    }
     rows = [dict(r) for r in conn.execute(q.LIST_TALENTS, params).mappings()]
     projects = list(conn.execute(q.PROJECTS_OF, {"talent_ids": [r["talent_id"] for r in rows]}))
     total = int(rows[0]["total"]) if rows else 0
@@ -242,10 +271,15 @@ def project_mapping(conn: Connection, talent_id: int, project_id: int) -> dict[s
     for p in conn.execute(q.PROJECTS_OF, {"talent_ids": [talent_id]}):
         if p.project_id == project_id:
             return {
-                "name": p.name, "stage": p.stage, "industry": p.industry, "investment_wan": str(p.investment_wan),
-                "jobs_created": p.jobs_created, "needs": list(p.needs), "park_code": p.park_code,
+                "name": p.name,
+                "stage": p.stage,
+                "industry": p.industry,
+                "investment_wan": str(p.investment_wan),
+                "jobs_created": p.jobs_created,
+                "needs": list(p.needs),
+                "park_code": p.park_code,
                 "description": p.description,
-            }  # fmt: skip
+            }
     raise NotFound(f"project {project_id} of talent {talent_id} does not exist or is outside your area")
 
 
@@ -271,6 +305,6 @@ def talent_stats(conn: Connection) -> dict[str, Any]:
                 "investment_wan": float(r.investment_wan),
             }
             for r in conn.execute(q.STATS_BY_INDUSTRY)
-        ],  # fmt: skip
+        ],
         "by_need": [{"need": r.key, "projects": int(r.n)} for r in conn.execute(q.STATS_BY_NEED)],
     }

@@ -62,11 +62,25 @@ INDUSTRIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "汽车维修": (("汽车维修店", "新能源汽车服务站"), ("汽车维修", "电工")),
     "电子元件": (("电子元件加工点", "线束加工厂"), ("电子装配", "焊工")),
 }
-SKILLED = (("电工", "电工（四级/中级工）"), ("焊工", "焊工（三级/高级工）"), ("数控车工", "车工（四级/中级工）"),
-           ("养老护理", "养老护理员（四级）"), ("中式烹调", "中式烹调师（四级）"), ("育婴", "育婴员（四级）"),
-           ("汽车维修", "汽车维修工（三级）"), ("缝纫", "缝纫工（五级/初级工）"))  # fmt: skip
-TITLES = (("助理工程师", "机械制造"), ("工程师", "电子元件"), ("农艺师", "稻虾共养"), ("高级农艺师", "水产养殖"),
-          ("主管护师", "养老服务"), ("会计师", "电子商务"), ("经济师", "物流快递"))  # fmt: skip
+SKILLED = (
+    ("电工", "电工（四级/中级工）"),
+    ("焊工", "焊工（三级/高级工）"),
+    ("数控车工", "车工（四级/中级工）"),
+    ("养老护理", "养老护理员（四级）"),
+    ("中式烹调", "中式烹调师（四级）"),
+    ("育婴", "育婴员（四级）"),
+    ("汽车维修", "汽车维修工（三级）"),
+    ("缝纫", "缝纫工（五级/初级工）"),
+)
+TITLES = (
+    ("助理工程师", "机械制造"),
+    ("工程师", "电子元件"),
+    ("农艺师", "稻虾共养"),
+    ("高级农艺师", "水产养殖"),
+    ("主管护师", "养老服务"),
+    ("会计师", "电子商务"),
+    ("经济师", "物流快递"),
+)
 STAGES = ("idea", "preparing", "operating", "expanding")
 
 
@@ -86,8 +100,15 @@ def _talent(rng: np.random.Generator, person: Any, today: date) -> dict[str, Any
     draw = rng.random()
     kind = "returnee_entrepreneur" if draw < 0.45 else "skilled" if draw < 0.8 else "professional"
     industry = _pick(rng, tuple(INDUSTRIES))
-    row = dict(person._mapping) | {"kind": kind, "industry": industry, "title": "", "skills": [],
-                                   "certificates": [], "returned_on": None, "returned_from": ""}  # fmt: skip
+    row = dict(person._mapping) | {
+        "kind": kind,
+        "industry": industry,
+        "title": "",
+        "skills": [],
+        "certificates": [],
+        "returned_on": None,
+        "returned_from": "",
+    }
     if kind == "returnee_entrepreneur":
         earliest = max(person.birth_date + timedelta(days=365 * 20), today - timedelta(days=365 * 10))
         span = max((today - earliest).days, 1)
@@ -112,14 +133,19 @@ def _projects(rng: np.random.Generator, talent: dict[str, Any], park: bool) -> l
         stage = _pick(rng, STAGES)
         jobs = 0 if stage in ("idea", "preparing") else int(rng.integers(2, 60))
         needs = [n for n in NEEDS if rng.random() < 0.35] or [_pick(rng, NEEDS)]
-        out.append({
-            "resident_id": talent["resident_id"],
-            "name": f"{talent['name'][0]}氏{_pick(rng, INDUSTRIES[industry][0])}",
-            "industry": industry, "stage": stage,
-            "investment_wan": round(float(rng.lognormal(3.5, 1.0)), 2), "jobs_created": jobs, "needs": needs,
-            "park_code": PARK_CODE if park and rng.random() < 0.3 else None,
-            "description": f"{industry}项目，{'已' if jobs else '计划'}带动周边群众就业",
-        })  # fmt: skip
+        out.append(
+            {
+                "resident_id": talent["resident_id"],
+                "name": f"{talent['name'][0]}氏{_pick(rng, INDUSTRIES[industry][0])}",
+                "industry": industry,
+                "stage": stage,
+                "investment_wan": round(float(rng.lognormal(3.5, 1.0)), 2),
+                "jobs_created": jobs,
+                "needs": needs,
+                "park_code": PARK_CODE if park and rng.random() < 0.3 else None,
+                "description": f"{industry}项目，{'已' if jobs else '计划'}带动周边群众就业",
+            }
+        )
     return out
 
 

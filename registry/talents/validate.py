@@ -13,10 +13,30 @@ from registry.accounts.roles import check_phone
 from registry.personal import normalise_id, validate_id_number
 from registry.talents.models import KINDS, NEEDS, STAGES, ProjectInput, TalentInput
 
-TALENT_FIELDS = ("kind", "name", "id_number", "village_code", "phone", "education", "title", "skills",
-                 "certificates", "industry", "returned_on", "returned_from")  # fmt: skip
-PROJECT_FIELDS = ("name", "stage", "industry", "investment_wan", "jobs_created", "needs", "park_code",
-                  "description")  # fmt: skip
+TALENT_FIELDS = (
+    "kind",
+    "name",
+    "id_number",
+    "village_code",
+    "phone",
+    "education",
+    "title",
+    "skills",
+    "certificates",
+    "industry",
+    "returned_on",
+    "returned_from",
+)
+PROJECT_FIELDS = (
+    "name",
+    "stage",
+    "industry",
+    "investment_wan",
+    "jobs_created",
+    "needs",
+    "park_code",
+    "description",
+)
 AREA = re.compile(r"^[0-9]{12}$")
 
 
@@ -146,5 +166,13 @@ def project_from(data: Mapping[str, Any]) -> ProjectInput:
     park = _text(data, "park_code") or None
     if park is not None and not AREA.match(park):
         raise InvalidInput(f"园区代码应为12位数字 park_code has 12 digits, got {park!r}", field="park_code")
-    return ProjectInput(name, stage, _text(data, "industry"), investment.quantize(Decimal("0.01")), jobs, needs,
-                        park, _text(data, "description", limit=2000))  # fmt: skip
+    return ProjectInput(
+        name,
+        stage,
+        _text(data, "industry"),
+        investment.quantize(Decimal("0.01")),
+        jobs,
+        needs,
+        park,
+        _text(data, "description", limit=2000),
+    )

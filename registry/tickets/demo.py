@@ -51,8 +51,13 @@ def seed_tickets(conn: Connection, *, seed: int, secret_key: str, count: int = 4
     villages = [str(v) for v in conn.execute(VILLAGES).scalars()]
     if not villages:
         return 0
-    paths = (["submitted"], ["submitted", "accepted"], ["submitted", "accepted", "processing"],
-             ["submitted", "accepted", "processing", "resolved"], ["submitted", "returned"])  # fmt: skip
+    paths = (
+        ["submitted"],
+        ["submitted", "accepted"],
+        ["submitted", "accepted", "processing"],
+        ["submitted", "accepted", "processing", "resolved"],
+        ["submitted", "returned"],
+    )
     for i in range(count):
         route = routes[i % len(routes)]
         village = rng.choice(villages)
@@ -64,15 +69,33 @@ def seed_tickets(conn: Connection, *, seed: int, secret_key: str, count: int = 4
         created = date.today() - timedelta(days=days)
         ticket_id = conn.execute(
             INSERT,
-            {"no": f"YC{created:%Y%m%d}{rng.randrange(10**8):08d}", "category": route.category, "unit": route.unit,
-             "area_code": area, "applicant_area": village, "name": rng.choice(FAMILY) + rng.choice(GIVEN),
-             "phone_hash": cipher.keyed_hash(phone), "phone_cipher": cipher.encrypt(phone),
-             "description": DESCRIPTIONS.get(route.category, "咨询。"), "status": path[-1], "days": days},
-        ).scalar_one()  # fmt: skip
+            {
+                "no": f"YC{created:%Y%m%d}{rng.randrange(10**8):08d}",
+                "category": route.category,
+                "unit": route.unit,
+                "area_code": area,
+                "applicant_area": village,
+                "name": rng.choice(FAMILY) + rng.choice(GIVEN),
+                "phone_hash": cipher.keyed_hash(phone),
+                "phone_cipher": cipher.encrypt(phone),
+                "description": DESCRIPTIONS.get(route.category, "咨询。"),
+                "status": path[-1],
+                "days": days,
+            },
+        ).scalar_one()
         previous = None
         for step, to in enumerate(path):
             note = "材料不全，请补充身份证复印件" if to == "returned" else ""
-            conn.execute(EVENT, {"ticket_id": ticket_id, "area_code": area, "from_status": previous, "to_status": to,
-                                 "days": days - 2 * step, "note": note})  # fmt: skip
+            conn.execute(
+                EVENT,
+                {
+                    "ticket_id": ticket_id,
+                    "area_code": area,
+                    "from_status": previous,
+                    "to_status": to,
+                    "days": days - 2 * step,
+                    "note": note,
+                },
+            )
             previous = to
     return count

@@ -21,8 +21,13 @@ from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.staff import HANDLER_ROLES, STAFF_ROLES, check_choice, require_role
 from registry.tickets import queries as q
 
-STATUSES = {"submitted": "已提交", "accepted": "已受理", "processing": "办理中", "resolved": "已办结",
-            "returned": "已退回"}  # fmt: skip
+STATUSES = {
+    "submitted": "已提交",
+    "accepted": "已受理",
+    "processing": "办理中",
+    "resolved": "已办结",
+    "returned": "已退回",
+}
 NEXT = {
     "submitted": ("accepted", "returned"),
     "accepted": ("processing", "returned"),
@@ -88,28 +93,56 @@ def submit_ticket(conn: Connection, intake: Intake, *, cipher: PersonalDataCiphe
     handling = _handling_area(route.level, area.code)
     row = conn.execute(
         q.INSERT_TICKET,
-        {"ticket_no": ticket_no, "category": route.category, "unit": route.unit, "area_code": handling,
-         "applicant_area": area.code, "name": name, "phone_hash": cipher.keyed_hash(phone),
-         "phone_cipher": cipher.encrypt(phone), "description": description},
-    ).one()  # fmt: skip
+        {
+            "ticket_no": ticket_no,
+            "category": route.category,
+            "unit": route.unit,
+            "area_code": handling,
+            "applicant_area": area.code,
+            "name": name,
+            "phone_hash": cipher.keyed_hash(phone),
+            "phone_cipher": cipher.encrypt(phone),
+            "description": description,
+        },
+    ).one()
     conn.execute(
         q.INSERT_EVENT,
-        {"ticket_id": row.ticket_id, "area_code": handling, "from_status": None, "to_status": "submitted",
-         "account_id": None, "note": ""},
-    )  # fmt: skip
-    return {"ticket_no": ticket_no, "status": "submitted", "status_name": STATUSES["submitted"],
-            "unit": route.unit, "unit_name": route.unit_name, "area_code": handling}  # fmt: skip
+        {
+            "ticket_id": row.ticket_id,
+            "area_code": handling,
+            "from_status": None,
+            "to_status": "submitted",
+            "account_id": None,
+            "note": "",
+        },
+    )
+    return {
+        "ticket_no": ticket_no,
+        "status": "submitted",
+        "status_name": STATUSES["submitted"],
+        "unit": route.unit,
+        "unit_name": route.unit_name,
+        "area_code": handling,
+    }
 
 
 def _queued(row: Any, cipher: PersonalDataCipher, sees_names: bool) -> dict[str, Any]:
     return {
-        "ticket_no": row.ticket_no, "category": row.category, "category_name": row.category_name,
-        "unit": row.unit, "unit_name": row.unit_name, "area_code": row.area_code, "area_name": row.area_name,
+        "ticket_no": row.ticket_no,
+        "category": row.category,
+        "category_name": row.category_name,
+        "unit": row.unit,
+        "unit_name": row.unit_name,
+        "area_code": row.area_code,
+        "area_name": row.area_name,
         "applicant_area": row.applicant_area,
         "applicant_name": row.applicant_name if sees_names else mask_name(row.applicant_name),
-        "phone": mask_phone(cipher.decrypt(bytes(row.phone_cipher))), "description": row.description,
-        "status": row.status, "status_name": STATUSES[row.status], "created_at": row.created_at.isoformat(),
-    }  # fmt: skip
+        "phone": mask_phone(cipher.decrypt(bytes(row.phone_cipher))),
+        "description": row.description,
+        "status": row.status,
+        "status_name": STATUSES[row.status],
+        "created_at": row.created_at.isoformat(),
+    }
 
 
 def queue(
@@ -150,7 +183,13 @@ def advance_ticket(
     conn.execute(q.SET_STATUS, {"status": to, "id": row.ticket_id})
     conn.execute(
         q.INSERT_EVENT,
-        {"ticket_id": row.ticket_id, "area_code": row.area_code, "from_status": row.status, "to_status": to,
-         "account_id": account.account_id, "note": note.strip()},
-    )  # fmt: skip
+        {
+            "ticket_id": row.ticket_id,
+            "area_code": row.area_code,
+            "from_status": row.status,
+            "to_status": to,
+            "account_id": account.account_id,
+            "note": note.strip(),
+        },
+    )
     return {"ticket_no": number, "status": to, "status_name": STATUSES[to]}

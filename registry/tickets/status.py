@@ -70,15 +70,27 @@ def _found(conn: Connection, number: str, last4: str, cipher: PersonalDataCipher
     if row is None or not hmac.compare_digest(cipher.decrypt(bytes(row.phone_cipher))[-4:], last4):
         return None
     events = [
-        {"from": e.from_status, "to": e.to_status, "to_name": STATUSES[e.to_status], "at": e.at.isoformat(),
-         "note": e.note, "by_staff": e.account_id is not None}
+        {
+            "from": e.from_status,
+            "to": e.to_status,
+            "to_name": STATUSES[e.to_status],
+            "at": e.at.isoformat(),
+            "note": e.note,
+            "by_staff": e.account_id is not None,
+        }
         for e in conn.execute(q.EVENTS, {"id": row.ticket_id})
-    ]  # fmt: skip
+    ]
     return {
-        "ticket_no": row.ticket_no, "category_name": row.category_name, "unit_name": row.unit_name,
-        "area_name": row.area_name, "status": row.status, "status_name": STATUSES[row.status],
-        "created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat(), "events": events,
-    }  # fmt: skip
+        "ticket_no": row.ticket_no,
+        "category_name": row.category_name,
+        "unit_name": row.unit_name,
+        "area_name": row.area_name,
+        "status": row.status,
+        "status_name": STATUSES[row.status],
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+        "events": events,
+    }
 
 
 def check_status(

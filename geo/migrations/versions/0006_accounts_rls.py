@@ -36,8 +36,16 @@ SELF = f"(account_id = {_setting('account_id')}::bigint)"
 LOGIN_MATCH = f"(username = {_setting('login')} OR phone_hash = decode({_setting('login_hash')}, 'hex'))"
 VISIBLE_ACTOR = "EXISTS (SELECT 1 FROM accounts a WHERE a.account_id = {table}.account_id)"
 
-RLS_TABLES = ("residents", "enterprises", "enterprise_sites", "vacancies", "accounts", "sessions",
-              "login_events", "audit_log")  # fmt: skip
+RLS_TABLES = (
+    "residents",
+    "enterprises",
+    "enterprise_sites",
+    "vacancies",
+    "accounts",
+    "sessions",
+    "login_events",
+    "audit_log",
+)
 
 POLICIES = {
     "residents": [("residents_scope", "ALL", f"{IN_SCOPE} AND {NO_ENTERPRISE} AND {OWN_RESIDENT}")],

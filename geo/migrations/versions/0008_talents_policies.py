@@ -35,8 +35,18 @@ NO_RESIDENT = f"({_setting('resident_id')} IS NULL)"
 OWN_RESIDENT = f"({NO_RESIDENT} OR resident_id = {_setting('resident_id')}::bigint)"
 COUNTY_STAFF = f"(length({_setting('scope')}) = 6 AND {NO_ENTERPRISE} AND {NO_RESIDENT})"
 
-CATEGORIES = ("创业担保贷款", "一次性创业补贴", "社保补贴", "稳岗返还", "培训补贴", "以工代训", "岗位补贴",
-              "就业见习", "场地支持", "其他")  # fmt: skip
+CATEGORIES = (
+    "创业担保贷款",
+    "一次性创业补贴",
+    "社保补贴",
+    "稳岗返还",
+    "培训补贴",
+    "以工代训",
+    "岗位补贴",
+    "就业见习",
+    "场地支持",
+    "其他",
+)
 STATUSES = ("employed_local", "working_away", "farming", "seeking", "student", "not_in_labour_force")
 NEEDS = ("资金", "场地", "用工", "技术", "政策")
 

@@ -194,9 +194,19 @@ GRANT USAGE, SELECT ON SEQUENCE shared_labour_offers_offer_id_seq, shared_labour
 SCOPED_TABLES = ("circle_snapshots", "shared_labour_offers", "shared_labour_needs")
 POLICIES = (
     ("circle_snapshots_scope", "circle_snapshots", "SELECT", IN_SCOPE),
-    ("shared_offers_scope", "shared_labour_offers", "ALL", f"{IN_SCOPE} AND {NO_RESIDENT} AND {OWN_ENTERPRISE}"),
-    ("shared_needs_scope", "shared_labour_needs", "ALL", f"{IN_SCOPE} AND {NO_RESIDENT} AND {OWN_ENTERPRISE}"),
-)  # fmt: skip
+    (
+        "shared_offers_scope",
+        "shared_labour_offers",
+        "ALL",
+        f"{IN_SCOPE} AND {NO_RESIDENT} AND {OWN_ENTERPRISE}",
+    ),
+    (
+        "shared_needs_scope",
+        "shared_labour_needs",
+        "ALL",
+        f"{IN_SCOPE} AND {NO_RESIDENT} AND {OWN_ENTERPRISE}",
+    ),
+)
 
 
 def _seed_sql() -> str:

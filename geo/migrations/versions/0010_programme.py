@@ -165,11 +165,27 @@ CREATE TABLE programme_task_notes (
 CREATE INDEX programme_task_notes_task_idx ON programme_task_notes (task_id, at);
 """
 
-RLS_TABLES = ("fair_venues", "fairs", "fair_booths", "fair_booth_positions", "fair_seekers", "fair_outcomes",
-              "programme_job_reports", "programme_targets", "programme_tasks", "programme_task_notes")  # fmt: skip
-SEQUENCES = ("fair_venues_venue_id_seq", "fairs_fair_id_seq", "fair_booths_booth_id_seq",
-             "fair_seekers_registration_id_seq", "fair_outcomes_outcome_id_seq", "programme_tasks_task_id_seq",
-             "programme_task_notes_note_id_seq")  # fmt: skip
+RLS_TABLES = (
+    "fair_venues",
+    "fairs",
+    "fair_booths",
+    "fair_booth_positions",
+    "fair_seekers",
+    "fair_outcomes",
+    "programme_job_reports",
+    "programme_targets",
+    "programme_tasks",
+    "programme_task_notes",
+)
+SEQUENCES = (
+    "fair_venues_venue_id_seq",
+    "fairs_fair_id_seq",
+    "fair_booths_booth_id_seq",
+    "fair_seekers_registration_id_seq",
+    "fair_outcomes_outcome_id_seq",
+    "programme_tasks_task_id_seq",
+    "programme_task_notes_note_id_seq",
+)
 
 POLICIES = {
     "fair_venues": [

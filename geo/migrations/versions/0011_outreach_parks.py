@@ -36,8 +36,15 @@ EVENT_OF_NUMBERED_TICKET = (
     "AND t.ticket_no = nullif(current_setting('hongyan.ticket_no', true), ''))"
 )
 
-SCOPED_TABLES = ("outreach_contacts", "parks", "park_tenants", "support_requests", "support_request_steps",
-                 "tickets", "ticket_events")  # fmt: skip
+SCOPED_TABLES = (
+    "outreach_contacts",
+    "parks",
+    "park_tenants",
+    "support_requests",
+    "support_request_steps",
+    "tickets",
+    "ticket_events",
+)
 
 TABLES = """
 CREATE TABLE outreach_contacts (

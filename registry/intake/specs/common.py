@@ -19,17 +19,31 @@ from registry.intake.spec import Field, Parser, RowIssue, TableSpec, Values
 LOCATION_FIELDS = (
     Field("lon", "经度", fp.number, width=12, note="可不填：不填则用村/社区驻地", example="116.2712"),
     Field("lat", "纬度", fp.number, width=12, note="与经度同时填写", example="32.3521"),
-    Field("datum", "坐标系", fp.datum, choices=tuple(DATUM_LABELS), width=10,
-          note="手机、高德、腾讯地图为 GCJ-02；百度为 BD-09；GPS、天地图为 WGS84（默认）", example="GCJ-02"),
-)  # fmt: skip
+    Field(
+        "datum",
+        "坐标系",
+        fp.datum,
+        choices=tuple(DATUM_LABELS),
+        width=10,
+        note="手机、高德、腾讯地图为 GCJ-02；百度为 BD-09；GPS、天地图为 WGS84（默认）",
+        example="GCJ-02",
+    ),
+)
 
 
 def village_field(label: str = "村/社区代码", note: str = "12 位代码，可从下拉列表选择") -> Field:
     """The village column (drop-down of the caller's villages)."""
     return Field(
-        "village_code", label, fp.village, required=True, lookup="villages", as_text=True, width=26,
-        note=note, example="341522100201",
-    )  # fmt: skip
+        "village_code",
+        label,
+        fp.village,
+        required=True,
+        lookup="villages",
+        as_text=True,
+        width=26,
+        note=note,
+        example="341522100201",
+    )
 
 
 def locate(values: Values, ctx: Context) -> list[RowIssue]:

@@ -13,12 +13,30 @@ from registry.intake.specs.common import LOCATION_FIELDS, ewkb, locate, stage, v
 from registry.records.enterprises import take_import_step
 from registry.records.workflow import import_step
 
-STAGE_COLUMNS = ("src_row", "credit_code", "name", "industry", "kind", "employees", "area_code", "site_name",
-                 "site_area", "geom")  # fmt: skip
+STAGE_COLUMNS = (
+    "src_row",
+    "credit_code",
+    "name",
+    "industry",
+    "kind",
+    "employees",
+    "area_code",
+    "site_name",
+    "site_area",
+    "geom",
+)
 
 FIELDS = (
-    Field("credit_code", "统一社会信用代码", fp.credit_code, required=True, as_text=True, width=22,
-          note="18 位；同一企业有多个场所时每个场所一行，企业信息以第一行为准", example="91341522MA2N0000XX"),
+    Field(
+        "credit_code",
+        "统一社会信用代码",
+        fp.credit_code,
+        required=True,
+        as_text=True,
+        width=22,
+        note="18 位；同一企业有多个场所时每个场所一行，企业信息以第一行为准",
+        example="91341522MA2N0000XX",
+    ),
     Field("name", "企业名称", fp.text_field(100), required=True, width=24, example="霍邱县某某服装有限公司"),
     Field("industry", "行业", fp.text_field(50), width=14, example="纺织服装"),
     Field("kind", "企业类型", fp.text_field(30), width=12, example="有限责任公司"),
@@ -26,7 +44,7 @@ FIELDS = (
     Field("site_name", "场所名称", fp.text_field(100), width=20, note="不填则用企业名称", example="城关厂区"),
     village_field(note="场所所在村/社区，12 位代码，可从下拉列表选择"),
     *LOCATION_FIELDS,
-)  # fmt: skip
+)
 
 
 def check(values: Values, ctx: Context) -> list[RowIssue]:
@@ -55,11 +73,21 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     for r in rows:
         first.setdefault(r.values["credit_code"], r.values)
     staged = (
-        (r.row, v["credit_code"], f["name"], f["industry"] or "", f["kind"] or "", f["employees"] or 0,
-         f["village_code"], v["site_name"], v["village_code"], g)
+        (
+            r.row,
+            v["credit_code"],
+            f["name"],
+            f["industry"] or "",
+            f["kind"] or "",
+            f["employees"] or 0,
+            f["village_code"],
+            v["site_name"],
+            v["village_code"],
+            g,
+        )
         for r, v, g in zip(rows, (r.values for r in rows), ewkb(r.values for r in rows), strict=True)
         for f in (first[v["credit_code"]],)
-    )  # fmt: skip
+    )
     stage(conn, q.DROP_STAGE_ENTERPRISES, q.STAGE_ENTERPRISES, "intake_enterprises", STAGE_COLUMNS, staged)
     created = conn.execute(q.INSERT_ENTERPRISES).all()
     inserted = {str(r.credit_code) for r in created}

@@ -49,10 +49,18 @@ several = labels_to_codes({})  # values separated by 、
 
 
 FIELDS = (
-    Field("code", "政策编号", text(40), width=14, note="2–40 位字母、数字、_ . -；编号已在库中的政策被本行替换",
-          example="HQ-CY-01"),
+    Field(
+        "code",
+        "政策编号",
+        text(40),
+        width=14,
+        note="2–40 位字母、数字、_ . -；编号已在库中的政策被本行替换",
+        example="HQ-CY-01",
+    ),
     Field("title", "政策标题", text(200), required=True, width=30, example="返乡创业人员创业担保贷款及贴息"),
-    Field("category", "政策类别", text(20), required=True, choices=CATEGORIES, width=14, example="创业担保贷款"),
+    Field(
+        "category", "政策类别", text(20), required=True, choices=CATEGORIES, width=14, example="创业担保贷款"
+    ),
     Field("issuer", "发文单位", text(200), width=18, example="霍邱县人力资源和社会保障局"),
     Field("issued_on", "发文日期", text(20), width=12, note="如 2026-01-01", example="2026-01-01"),
     Field("summary", "摘要", text(2000), width=30),
@@ -61,21 +69,51 @@ FIELDS = (
     Field("contact_unit", "经办单位", text(200), width=18, example="县就业服务中心"),
     Field("contact_phone", "咨询电话", text(40), as_text=True, width=14, example="0564-6012345"),
     Field("valid_from", "生效日期", text(20), width=12, note="如 2026-01-01", example="2026-01-01"),
-    Field("valid_until", "失效日期", text(20), width=12, note="如 2028-12-31；不填为长期有效", example="2028-12-31"),
-    Field("applicants", "申请对象", applicants, choices=tuple(APPLICANT_LABELS), width=12, note="默认个人",
-          example="个人"),
+    Field(
+        "valid_until",
+        "失效日期",
+        text(20),
+        width=12,
+        note="如 2028-12-31；不填为长期有效",
+        example="2028-12-31",
+    ),
+    Field(
+        "applicants",
+        "申请对象",
+        applicants,
+        choices=tuple(APPLICANT_LABELS),
+        width=12,
+        note="默认个人",
+        example="个人",
+    ),
     Field("min_age", "最低年龄", text(10), width=10, example="16"),
     Field("max_age", "最高年龄", text(10), width=10, example="60"),
-    Field("statuses", "就业状态", labels_to_codes(STATUS_CODES), width=20,
-          note=f"多个用、分隔：{'、'.join(STATUS_CODES)}；不填为不限", example="外出务工、求职（登记失业）"),
-    Field("returnee", "限返乡人员", text(10), choices=fp.YES, width=10, note="是：只限返乡人员；不填为不限",
-          example="是"),
+    Field(
+        "statuses",
+        "就业状态",
+        labels_to_codes(STATUS_CODES),
+        width=20,
+        note=f"多个用、分隔：{'、'.join(STATUS_CODES)}；不填为不限",
+        example="外出务工、求职（登记失业）",
+    ),
+    Field(
+        "returnee",
+        "限返乡人员",
+        text(10),
+        choices=fp.YES,
+        width=10,
+        note="是：只限返乡人员；不填为不限",
+        example="是",
+    ),
     Field("educations", "学历要求", several, width=16, note=f"多个用、分隔：{'、'.join(EDUCATIONS)}"),
-    Field("enterprise_kinds", "企业类型", several, width=16,
-          note=f"多个用、分隔：{'、'.join(ENTERPRISE_KINDS)}"),
+    Field(
+        "enterprise_kinds", "企业类型", several, width=16, note=f"多个用、分隔：{'、'.join(ENTERPRISE_KINDS)}"
+    ),
     Field("max_employees", "职工人数上限", text(10), width=12, example="300"),
-    Field("townships", "适用乡镇", townships, width=24, note="乡镇名称或 12 位代码，多个用、分隔；不填为全县"),
-)  # fmt: skip
+    Field(
+        "townships", "适用乡镇", townships, width=24, note="乡镇名称或 12 位代码，多个用、分隔；不填为全县"
+    ),
+)
 
 
 def prepare(conn: Connection, ctx: Context) -> None:

@@ -22,30 +22,87 @@ STATUS_LABELS = {
     "非劳动力": "not_in_labour_force",
 }
 EDUCATION = ("小学及以下", "初中", "高中/中专", "大专", "本科及以上")
-INCOME_LABELS = {"无收入": "none", "3000元以下": "<3000", "3000-4999元": "3000-4999",
-                 "5000-7999元": "5000-7999", "8000元及以上": "8000+"}  # fmt: skip
-STAGE_COLUMNS = ("src_row", "id_hash", "id_cipher", "phone_cipher", "name", "sex", "birth_date",
-                 "village_code", "area_code", "education", "status", "occupation_code", "work_city",
-                 "wish_to_return", "income_band", "location_source", "geom")  # fmt: skip
+INCOME_LABELS = {
+    "无收入": "none",
+    "3000元以下": "<3000",
+    "3000-4999元": "3000-4999",
+    "5000-7999元": "5000-7999",
+    "8000元及以上": "8000+",
+}
+STAGE_COLUMNS = (
+    "src_row",
+    "id_hash",
+    "id_cipher",
+    "phone_cipher",
+    "name",
+    "sex",
+    "birth_date",
+    "village_code",
+    "area_code",
+    "education",
+    "status",
+    "occupation_code",
+    "work_city",
+    "wish_to_return",
+    "income_band",
+    "location_source",
+    "geom",
+)
 
 FIELDS = (
     Field("name", "姓名", fp.text_field(50), required=True, width=10, example="张三"),
-    Field("id_number", "身份证号", fp.id_number, required=True, as_text=True, width=22,
-          note="18 位，末位可为 X；出生日期、性别由号码得出，年龄须在 16–65 岁", example="341522198805120011"),
+    Field(
+        "id_number",
+        "身份证号",
+        fp.id_number,
+        required=True,
+        as_text=True,
+        width=22,
+        note="18 位，末位可为 X；出生日期、性别由号码得出，年龄须在 16–65 岁",
+        example="341522198805120011",
+    ),
     Field("phone", "手机号", fp.phone, as_text=True, width=14, note="11 位手机号", example="13912345678"),
     village_field(),
-    Field("status", "就业状态", fp.choice(STATUS_LABELS), required=True, choices=tuple(STATUS_LABELS),
-          width=12, example="外出务工"),
-    Field("education", "学历", fp.choice({e: e for e in EDUCATION}), choices=EDUCATION, width=12,
-          example="高中/中专"),
-    Field("occupation_code", "职业代码", fp.occupation, lookup="occupations", width=30,
-          note="《职业分类大典》代码，可从下拉列表选择", example="6-29-01-01"),
+    Field(
+        "status",
+        "就业状态",
+        fp.choice(STATUS_LABELS),
+        required=True,
+        choices=tuple(STATUS_LABELS),
+        width=12,
+        example="外出务工",
+    ),
+    Field(
+        "education",
+        "学历",
+        fp.choice({e: e for e in EDUCATION}),
+        choices=EDUCATION,
+        width=12,
+        example="高中/中专",
+    ),
+    Field(
+        "occupation_code",
+        "职业代码",
+        fp.occupation,
+        lookup="occupations",
+        width=30,
+        note="《职业分类大典》代码，可从下拉列表选择",
+        example="6-29-01-01",
+    ),
     Field("work_city", "务工城市", fp.text_field(50), width=12, note="外出务工者填写", example="苏州"),
-    Field("wish_to_return", "有意返乡", fp.yes_no, choices=fp.YES, width=10, note="是/否，默认否", example="是"),
-    Field("income_band", "月收入", fp.choice(INCOME_LABELS), choices=tuple(INCOME_LABELS), width=14,
-          example="5000-7999元"),
+    Field(
+        "wish_to_return", "有意返乡", fp.yes_no, choices=fp.YES, width=10, note="是/否，默认否", example="是"
+    ),
+    Field(
+        "income_band",
+        "月收入",
+        fp.choice(INCOME_LABELS),
+        choices=tuple(INCOME_LABELS),
+        width=14,
+        example="5000-7999元",
+    ),
     *LOCATION_FIELDS,
-)  # fmt: skip
+)
 
 
 def check(values: Values, ctx: Context) -> list[RowIssue]:
@@ -80,11 +137,27 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     phone_cipher = ctx.personal_cipher().encrypt_many([v["phone"] for v in vals])
     geoms = ewkb(vals)
     staged = (
-        (r.row, v["id_hash"], idc, phc, v["name"], v["sex"], v["birth_date"], v["village_code"],
-         v["village_code"], v["education"] or "", v["status"], v["occupation_code"], v["work_city"],
-         bool(v["wish_to_return"]), v["income_band"] or "", v.get("location_source", "gps"), g)
+        (
+            r.row,
+            v["id_hash"],
+            idc,
+            phc,
+            v["name"],
+            v["sex"],
+            v["birth_date"],
+            v["village_code"],
+            v["village_code"],
+            v["education"] or "",
+            v["status"],
+            v["occupation_code"],
+            v["work_city"],
+            bool(v["wish_to_return"]),
+            v["income_band"] or "",
+            v.get("location_source", "gps"),
+            g,
+        )
         for r, v, idc, phc, g in zip(rows, vals, id_cipher, phone_cipher, geoms, strict=True)
-    )  # fmt: skip
+    )
     stage(conn, q.DROP_STAGE_RESIDENTS, q.STAGE_RESIDENTS, "intake_residents", STAGE_COLUMNS, staged)
     # what the import means in the review workflow: the importer's level's step (a village's file is submitted)
     step = import_step("residents", ctx.scope)

@@ -33,18 +33,62 @@ from registry.talents.validate import project_from, talent_from
 
 KIND_LABELS = {label: code for code, label in KINDS.items()}
 STAGE_LABELS = {label: code for code, label in STAGES.items()}
-TALENT_KEYS = ("kind", "name", "id_number", "village_code", "phone", "education", "title", "skills",
-               "certificates", "industry", "returned_on", "returned_from")  # fmt: skip
+TALENT_KEYS = (
+    "kind",
+    "name",
+    "id_number",
+    "village_code",
+    "phone",
+    "education",
+    "title",
+    "skills",
+    "certificates",
+    "industry",
+    "returned_on",
+    "returned_from",
+)
 # spreadsheet key → project_from's key (and back, for the field an error names)
-PROJECT_KEYS = {"project_name": "name", "stage": "stage", "project_industry": "industry",
-                "investment_wan": "investment_wan", "jobs_created": "jobs_created", "needs": "needs",
-                "park_code": "park_code", "project_description": "description"}  # fmt: skip
+PROJECT_KEYS = {
+    "project_name": "name",
+    "stage": "stage",
+    "project_industry": "industry",
+    "investment_wan": "investment_wan",
+    "jobs_created": "jobs_created",
+    "needs": "needs",
+    "park_code": "park_code",
+    "project_description": "description",
+}
 PROJECT_FIELD = {v: k for k, v in PROJECT_KEYS.items()}
-TALENT_STAGE = ("src_row", "id_hash", "id_cipher", "phone_cipher", "kind", "name", "sex", "birth_date",
-                "village_code", "education", "title", "skills", "certificates", "industry", "returned_on",
-                "returned_from")  # fmt: skip
-PROJECT_STAGE = ("src_row", "id_hash", "name", "industry", "stage", "investment_wan", "jobs_created", "needs",
-                 "park_code", "description")  # fmt: skip
+TALENT_STAGE = (
+    "src_row",
+    "id_hash",
+    "id_cipher",
+    "phone_cipher",
+    "kind",
+    "name",
+    "sex",
+    "birth_date",
+    "village_code",
+    "education",
+    "title",
+    "skills",
+    "certificates",
+    "industry",
+    "returned_on",
+    "returned_from",
+)
+PROJECT_STAGE = (
+    "src_row",
+    "id_hash",
+    "name",
+    "industry",
+    "stage",
+    "investment_wan",
+    "jobs_created",
+    "needs",
+    "park_code",
+    "description",
+)
 _PARK = re.compile(r"^([0-9]{12})(?:\s.*)?$")
 
 
@@ -60,33 +104,84 @@ def park(raw: str, ctx: Context) -> str:
 
 
 FIELDS = (
-    Field("kind", "人才类别", fp.choice(KIND_LABELS), required=True, choices=tuple(KIND_LABELS), width=14,
-          example="返乡创业人员"),
+    Field(
+        "kind",
+        "人才类别",
+        fp.choice(KIND_LABELS),
+        required=True,
+        choices=tuple(KIND_LABELS),
+        width=14,
+        example="返乡创业人员",
+    ),
     Field("name", "姓名", fp.text_field(40), required=True, width=10, example="李四"),
-    Field("id_number", "身份证号", fp.id_number, required=True, as_text=True, width=22,
-          note="18 位，末位可为 X；同一人有多个项目时每个项目一行，人员信息以第一行为准", example="341522198805120011"),
+    Field(
+        "id_number",
+        "身份证号",
+        fp.id_number,
+        required=True,
+        as_text=True,
+        width=22,
+        note="18 位，末位可为 X；同一人有多个项目时每个项目一行，人员信息以第一行为准",
+        example="341522198805120011",
+    ),
     Field("phone", "手机号", fp.phone, as_text=True, width=14, note="11 位手机号", example="13912345678"),
     village_field(),
-    Field("education", "学历", fp.choice({e: e for e in EDUCATION}), choices=EDUCATION, width=12, example="大专"),
+    Field(
+        "education", "学历", fp.choice({e: e for e in EDUCATION}), choices=EDUCATION, width=12, example="大专"
+    ),
     Field("title", "职称", fp.text_field(200), width=12, note="专业技术人才填写", example="工程师"),
     Field("skills", "技能", fp.text_field(200), width=16, note="多个用、分隔", example="电工、焊工"),
-    Field("certificates", "证书", fp.text_field(200), width=20, note="多个用、分隔", example="电工（四级/中级工）"),
+    Field(
+        "certificates",
+        "证书",
+        fp.text_field(200),
+        width=20,
+        note="多个用、分隔",
+        example="电工（四级/中级工）",
+    ),
     Field("industry", "行业", fp.text_field(200), width=12, example="服装加工"),
-    Field("returned_on", "返乡日期", fp.a_date, width=12, note="返乡创业人员必填，如 2024-03-01",
-          example="2024-03-01"),
+    Field(
+        "returned_on",
+        "返乡日期",
+        fp.a_date,
+        width=12,
+        note="返乡创业人员必填，如 2024-03-01",
+        example="2024-03-01",
+    ),
     Field("returned_from", "返乡前务工城市", fp.text_field(200), width=14, example="苏州"),
-    Field("project_name", "项目名称", fp.text_field(200), width=20, note="有创业项目时填写（每行一个项目）",
-          example="李氏稻虾共养基地"),
-    Field("stage", "项目阶段", fp.choice(STAGE_LABELS), choices=tuple(STAGE_LABELS), width=10,
-          note="有项目时必填", example="运营"),
+    Field(
+        "project_name",
+        "项目名称",
+        fp.text_field(200),
+        width=20,
+        note="有创业项目时填写（每行一个项目）",
+        example="李氏稻虾共养基地",
+    ),
+    Field(
+        "stage",
+        "项目阶段",
+        fp.choice(STAGE_LABELS),
+        choices=tuple(STAGE_LABELS),
+        width=10,
+        note="有项目时必填",
+        example="运营",
+    ),
     Field("project_industry", "项目行业", fp.text_field(200), width=12, example="稻虾共养"),
     Field("investment_wan", "投资额（万元）", fp.text_field(20), width=12, example="35.5"),
     Field("jobs_created", "带动就业人数", fp.integer(0, 1_000_000), width=10, example="12"),
-    Field("needs", "项目需求", fp.text_field(50), width=16, note=f"多个用、分隔：{'、'.join(NEEDS)}",
-          example="资金、用工"),
-    Field("park_code", "入驻园区代码", park, as_text=True, width=16, note="入驻园区的 12 位代码，不入驻则不填"),
+    Field(
+        "needs",
+        "项目需求",
+        fp.text_field(50),
+        width=16,
+        note=f"多个用、分隔：{'、'.join(NEEDS)}",
+        example="资金、用工",
+    ),
+    Field(
+        "park_code", "入驻园区代码", park, as_text=True, width=16, note="入驻园区的 12 位代码，不入驻则不填"
+    ),
     Field("project_description", "项目简介", fp.text_field(2000), width=30),
-)  # fmt: skip
+)
 
 
 def prepare(conn: Connection, ctx: Context) -> None:
@@ -142,19 +237,52 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     id_cipher = cipher.encrypt_many([t.id_number for t in talents])
     phone_cipher = cipher.encrypt_many([t.phone for t in talents])
     staged = (
-        (r.row, r.values["id_hash"], idc, phc, t.kind, t.name, r.values["sex"], r.values["birth_date"],
-         t.village_code, t.education, t.title, list(t.skills), list(t.certificates), t.industry, t.returned_on,
-         t.returned_from)
+        (
+            r.row,
+            r.values["id_hash"],
+            idc,
+            phc,
+            t.kind,
+            t.name,
+            r.values["sex"],
+            r.values["birth_date"],
+            t.village_code,
+            t.education,
+            t.title,
+            list(t.skills),
+            list(t.certificates),
+            t.industry,
+            t.returned_on,
+            t.returned_from,
+        )
         for r, t, idc, phc in zip(people, talents, id_cipher, phone_cipher, strict=True)
-    )  # fmt: skip
+    )
     stage(conn, q.DROP_STAGE_TALENTS, q.STAGE_TALENTS, "intake_talents", TALENT_STAGE, staged)
     projects = (
-        (r.row, r.values["id_hash"], p.name, p.industry, p.stage, p.investment_wan, p.jobs_created, list(p.needs),
-         p.park_code, p.description)
-        for r in rows for p in (r.values["project"],) if p is not None
-    )  # fmt: skip
-    stage(conn, q.DROP_STAGE_TALENT_PROJECTS, q.STAGE_TALENT_PROJECTS, "intake_talent_projects", PROJECT_STAGE,
-          projects)  # fmt: skip
+        (
+            r.row,
+            r.values["id_hash"],
+            p.name,
+            p.industry,
+            p.stage,
+            p.investment_wan,
+            p.jobs_created,
+            list(p.needs),
+            p.park_code,
+            p.description,
+        )
+        for r in rows
+        for p in (r.values["project"],)
+        if p is not None
+    )
+    stage(
+        conn,
+        q.DROP_STAGE_TALENT_PROJECTS,
+        q.STAGE_TALENT_PROJECTS,
+        "intake_talent_projects",
+        PROJECT_STAGE,
+        projects,
+    )
     inserted = {bytes(h) for h in conn.execute(q.INSERT_TALENTS).scalars()}
     conn.execute(q.INSERT_TALENT_PROJECTS, {"hashes": sorted(inserted)})
     refused = {

@@ -17,27 +17,70 @@ from registry.records.history import diff
 from registry.records.vacancies import import_step_for
 from registry.records.workflow import import_step
 
-STAGE_COLUMNS = ("src_row", "vacancy_id", "enterprise_id", "site_id", "title", "occupation_code", "positions",
-                 "wage_min", "wage_max", "full_time", "valid_until", "area_code", "status")  # fmt: skip
+STAGE_COLUMNS = (
+    "src_row",
+    "vacancy_id",
+    "enterprise_id",
+    "site_id",
+    "title",
+    "occupation_code",
+    "positions",
+    "wage_min",
+    "wage_max",
+    "full_time",
+    "valid_until",
+    "area_code",
+    "status",
+)
 # what a re-imported row may change in the vacancy it names (the enterprise, site and title are its key)
 TRACKED = ("occupation_code", "positions", "wage_min", "wage_max", "full_time", "valid_until")
 # how far along the review a state is: an unchanged row moves its vacancy forward, never back
 PROGRESS = {"draft": 0, "returned": 0, "submitted": 1, "open": 2}
 
 FIELDS = (
-    Field("credit_code", "统一社会信用代码", fp.credit_code, required=True, as_text=True, width=22,
-          note="企业须已在库中且在您的管辖范围内", example="91341522MA2N0000XX"),
-    Field("site_name", "场所名称", fp.text_field(100), width=20, note="不填则为企业的第一个场所", example="城关厂区"),
-    Field("title", "岗位名称", fp.text_field(100), required=True, width=18, example="缝纫工",
-          note="同一企业、同一场所的同名岗位即同一岗位：再次导入时更新它，不会重复新增"),
-    Field("occupation_code", "职业代码", fp.occupation, required=True, lookup="occupations", width=30,
-          note="《职业分类大典》代码，可从下拉列表选择", example="6-05-01-01"),
+    Field(
+        "credit_code",
+        "统一社会信用代码",
+        fp.credit_code,
+        required=True,
+        as_text=True,
+        width=22,
+        note="企业须已在库中且在您的管辖范围内",
+        example="91341522MA2N0000XX",
+    ),
+    Field(
+        "site_name",
+        "场所名称",
+        fp.text_field(100),
+        width=20,
+        note="不填则为企业的第一个场所",
+        example="城关厂区",
+    ),
+    Field(
+        "title",
+        "岗位名称",
+        fp.text_field(100),
+        required=True,
+        width=18,
+        example="缝纫工",
+        note="同一企业、同一场所的同名岗位即同一岗位：再次导入时更新它，不会重复新增",
+    ),
+    Field(
+        "occupation_code",
+        "职业代码",
+        fp.occupation,
+        required=True,
+        lookup="occupations",
+        width=30,
+        note="《职业分类大典》代码，可从下拉列表选择",
+        example="6-05-01-01",
+    ),
     Field("positions", "招聘人数", fp.integer(1, 10_000), required=True, width=10, example="5"),
     Field("wage_min", "最低月薪", fp.integer(0, 1_000_000), width=10, example="3500"),
     Field("wage_max", "最高月薪", fp.integer(0, 1_000_000), width=10, example="6000"),
     Field("full_time", "全职", fp.yes_no, choices=fp.YES, width=8, note="是/否，默认是", example="是"),
     Field("valid_until", "有效期至", fp.a_date, width=12, note="如 2026-12-31", example="2026-12-31"),
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -93,8 +136,21 @@ def check(values: Values, ctx: Context) -> list[RowIssue]:
 
 def _staged(r: ValidRow, vacancy_id: int | None, status: str) -> tuple[object, ...]:
     v = r.values
-    return (r.row, vacancy_id, v["enterprise_id"], v["site_id"], v["title"], v["occupation_code"], v["positions"],
-            v["wage_min"], v["wage_max"], v["full_time"], v["valid_until"], v["area_code"], status)  # fmt: skip
+    return (
+        r.row,
+        vacancy_id,
+        v["enterprise_id"],
+        v["site_id"],
+        v["title"],
+        v["occupation_code"],
+        v["positions"],
+        v["wage_min"],
+        v["wage_max"],
+        v["full_time"],
+        v["valid_until"],
+        v["area_code"],
+        status,
+    )
 
 
 def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
@@ -129,8 +185,11 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
         matches = found.get((v["site_id"], v["title"]), [])
         if len(matches) > 1:
             ids = "、".join(str(m.vacancy_id) for m in matches)
-            refused[r.row] = ("title", f"该场所已有 {len(matches)} 个未关闭的同名岗位（岗位编号 {ids}），"
-                                       "无法确定更新哪一个：请先关闭多余的岗位或改用不同的岗位名称")  # fmt: skip
+            refused[r.row] = (
+                "title",
+                f"该场所已有 {len(matches)} 个未关闭的同名岗位（岗位编号 {ids}），"
+                "无法确定更新哪一个：请先关闭多余的岗位或改用不同的岗位名称",
+            )
             continue
         if not matches:
             staged.append(_staged(r, None, target))
