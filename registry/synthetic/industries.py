@@ -25,7 +25,8 @@ class Industry:
     chain: float = 0.05  # chance of a second site elsewhere
 
 
-# fmt: off  (one entry a line: the table reads as a table)
+# one entry a line: the table reads as a table
+# fmt: off
 INDUSTRIES: tuple[Industry, ...] = (
     Industry("采矿", 0.6, ("矿业有限公司",), COMPANY, (("mine", 1.0),), (350, 0.8),
              (("6-16-01-05", 4), ("6-16-01-01", 2), ("6-16-01-15", 3), ("6-31-01-03", 1.5),
@@ -98,7 +99,8 @@ INDUSTRIES: tuple[Industry, ...] = (
 # fmt: on
 
 # wage_min range (CNY per month) of each trade's vacancies; wage_max is drawn above it.
-# fmt: off  (one entry a line: the table reads as a table)
+# one entry a line: the table reads as a table
+# fmt: off
 WAGES: dict[str, tuple[int, int]] = {
     "2-05-08-01": (3800, 6000), "2-05-09-00": (3000, 4500), "2-06-03-00": (3500, 6000),
     "2-08-02-03": (4500, 6500), "2-08-02-04": (4000, 6000), "2-08-03-00": (3000, 4500),

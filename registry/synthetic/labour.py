@@ -56,7 +56,8 @@ STATUS_WOMEN = (
 # Where people working away work. Out of province (78 %): Zhejiang 36.5 %, Jiangsu 25 %, Shanghai 19.1 %,
 # elsewhere 19.4 % (Anhui migrant-worker monitoring shares); in province (22 %): Hefei, Lu'an, ...
 OUT_OF_PROVINCE_SHARE = 0.78
-# fmt: off  (one entry a line: the table reads as a table)
+# one entry a line: the table reads as a table
+# fmt: off
 OUT_OF_PROVINCE = (
     ("杭州", 10.0), ("宁波", 7.0), ("温州", 5.0), ("嘉兴", 4.0), ("金华", 4.0), ("绍兴", 3.0), ("台州", 2.0),
     ("湖州", 1.5), ("苏州", 11.0), ("南京", 5.0), ("无锡", 4.0), ("常州", 3.0), ("南通", 2.0), ("上海", 19.1),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 # Common surnames with rough relative frequencies (national ranking, Anhui-leaning at the top).
-# fmt: off  (one entry a line: the table reads as a table)
+# one entry a line: the table reads as a table
+# fmt: off
 SURNAMES: tuple[tuple[str, float], ...] = (
     ("王", 7.2), ("李", 7.0), ("张", 6.9), ("刘", 5.4), ("陈", 4.5), ("杨", 3.1), ("黄", 2.1), ("赵", 2.0),
     ("吴", 2.0), ("周", 1.9), ("徐", 1.6), ("孙", 1.5), ("马", 1.4), ("朱", 1.3), ("胡", 1.3), ("郭", 1.2),
