@@ -155,7 +155,15 @@ class EmbeddedCluster:
             "log_min_messages": "warning",
         }
         if not self.durable:
-            settings |= {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+            # minimal WAL: a throwaway cluster has no replica, and CREATE DATABASE … STRATEGY FILE_COPY from a
+            # template then copies files without logging them (tests clone one per test)
+            settings |= {
+                "fsync": "off",
+                "synchronous_commit": "off",
+                "full_page_writes": "off",
+                "wal_level": "minimal",
+                "max_wal_senders": "0",
+            }
         with (self.pgdata / "postgresql.auto.conf").open("a", encoding="utf-8") as conf:
             conf.write("# written by hongyan\n")
             conf.writelines(f"{k} = {v}\n" for k, v in settings.items())
