@@ -41,9 +41,9 @@ from api.routes import (
 )
 from api.upload_limit import UploadLimit
 from api.worker_ready import mark_ready, unmark
-from geo.db import app_database_url, create_db_engine, database_url
-from geo.readiness import check_database
-from geo.settings import Settings
+from geo.core.db import app_database_url, create_db_engine, database_url
+from geo.core.readiness import check_database
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.warmup import warm_circles
 from tiles.service import TileService

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, text
 
 from boundaries.store import store_areas, store_water
 from boundaries.synthetic import build_geography, write_road_osm
-from geo.errors import Conflict
-from geo.road_store import import_osm_file
-from geo.settings import Settings
+from geo.core.errors import Conflict
+from geo.core.settings import Settings
+from geo.osm.road_store import import_osm_file
 from registry.outreach.demo import seed_contacts
 from registry.parks.demo import seed_parks
 from registry.policies.load import load_policies, seed_path

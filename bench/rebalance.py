@@ -30,9 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from geo.circle import PointSet
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from geo.engine.circle import PointSet
 from matching.circles import CircleService
 from matching.rebalance import plan_rebalance
 from matching.rebalance_flow import greedy_transport, min_cost_transport
@@ -160,7 +160,7 @@ def main() -> None:
         return
     from api.demo_build import build_demo
     from bench.throwaway import throwaway_cluster
-    from geo.migrate import upgrade
+    from geo.core.migrate import upgrade
 
     with throwaway_cluster("hongyan_bench_rebalance") as (url, scratch):
         started = time.perf_counter()

@@ -22,8 +22,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geo.network import F8, Metric
-from geo.network_load import RoadNetwork
+from geo.engine.network import F8, Metric
+from geo.engine.network_load import RoadNetwork
 from matching.analytics_edges import compute_by_edge
 from matching.analytics_inputs import NO_AREA, CircleInputs, area_code
 from matching.analytics_inputs import load_inputs as load_inputs

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from geo.circle import CircleSearch, PointSet
-from geo.network import I4
+from geo.engine.circle import CircleSearch, PointSet
+from geo.engine.network import I4
 from matching.analytics_sweep import sweep_sites
 
 if TYPE_CHECKING:

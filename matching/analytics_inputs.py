@@ -18,9 +18,9 @@ from psycopg import sql
 from pyproj import Transformer
 from sqlalchemy import Connection
 
-from geo.copy_binary import copy_packed_rows
-from geo.db import driver_connection
-from geo.network import F8, I8
+from geo.core.copy_binary import copy_packed_rows
+from geo.core.db import driver_connection
+from geo.engine.network import F8, I8
 from matching.queries import (
     AREA_PARENT_CODES,
     EXPORT_SNAPSHOT,

@@ -2,7 +2,7 @@
 
 Each thread takes every n-th site and keeps its own work buffers and its own running sums (per edge and per
 resident); the sums of the threads are added at the end. Per site it does what CircleSearch.search + split
-do (geo/circle.py, geo/kernels.py): a bounded search from the site's snapped position, the edges wholly
+do (geo/engine/circle.py, geo/engine/kernels.py): a bounded search from the site's snapped position, the edges wholly
 within the limit, and the remaining points one by one (partial edges, points at nodes, the site's own edge).
 A site's supply ratio is known right after its own search, so one pass gives positions, matches and access.
 """
@@ -17,9 +17,9 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
 
-from geo.bucket_queue import EMPTY, bucket_width, layout
-from geo.circle import PointSet
-from geo.kernels import (
+from geo.engine.bucket_queue import EMPTY, bucket_width, layout
+from geo.engine.circle import PointSet
+from geo.engine.kernels import (
     bucket_search,
     covered_edges,
     evaluate_node_points,
@@ -27,7 +27,7 @@ from geo.kernels import (
     same_edge_points,
     start_seeds,
 )
-from geo.network import F8, I4, I8, ModeGraph, dead_ends
+from geo.engine.network import F8, I4, I8, ModeGraph, dead_ends
 
 _LOCK = threading.Lock()  # one sweep at a time: each already uses every core
 

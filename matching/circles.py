@@ -12,15 +12,15 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
-from geo.circle import CircleSearch, PointSet, Reach
-from geo.crs import converter
-from geo.errors import Conflict, InvalidInput
-from geo.network import MODES, Metric, ModeGraph, graph_digest
-from geo.network_load import RoadNetwork, load_network, network_version
-from geo.projector import GridProjection, shared_projector
-from geo.reach_area import to_geojson
-from geo.settings import Settings
-from geo.trees import Trees
+from geo.core.crs import converter
+from geo.core.errors import Conflict, InvalidInput
+from geo.core.settings import Settings
+from geo.engine.circle import CircleSearch, PointSet, Reach
+from geo.engine.network import MODES, Metric, ModeGraph, graph_digest
+from geo.engine.network_load import RoadNetwork, load_network, network_version
+from geo.engine.projector import GridProjection, shared_projector
+from geo.engine.reach_area import to_geojson
+from geo.engine.trees import Trees
 from matching.queries import COUNTY_EXTENT, NETWORK_AND_LAST_SITE, SITES_SINCE
 from matching.vacancy_board import VacancyBoard
 

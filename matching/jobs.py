@@ -8,8 +8,8 @@ from typing import Any, Literal
 import numpy as np
 from sqlalchemy import Connection
 
-from geo.errors import NotFound
-from geo.network import Metric
+from geo.core.errors import NotFound
+from geo.engine.network import Metric
 from matching.circles import CircleQuery, CircleService
 from matching.live import residents_for
 from matching.queries import (

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Engine
 
-from geo.network import Metric
+from geo.engine.network import Metric
 from matching.analytics import gaussian_weight
 from matching.circles import CircleService, Located
 from matching.queries import (

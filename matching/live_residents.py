@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Engine
 
-from geo.circle import PointSet
-from geo.network_load import RoadNetwork
-from geo.snap import Snapped
+from geo.engine.circle import PointSet
+from geo.engine.network_load import RoadNetwork
+from geo.engine.snap import Snapped
 from matching.analytics import gaussian_weight
 from matching.circles import CircleService, Located
 from matching.live import LiveUpdate, Residents, residents_for, residents_key, update_site_in_run

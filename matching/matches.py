@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection
 
-from geo.errors import NotFound
-from geo.network import MODES
-from geo.road_costs import SPEEDS_KMH
+from geo.core.errors import NotFound
+from geo.engine.network import MODES
+from geo.osm.road_costs import SPEEDS_KMH
 from matching.circles import CircleQuery, CircleService
 from matching.match_queries import (
     HR_POOL,

@@ -245,7 +245,7 @@ CIRCLE_AREA_STATS = text(
 
 # One row of arrays for a binary COPY (matching/analytics_inputs.py): homes in WGS84, availability, the
 # village code as an integer and the index of the occupation code in the sorted occupation list (0 = none).
-# Residents as packed binary rows (geo.copy_binary.copy_packed_rows), one range of heap pages at a time:
+# Residents as packed binary rows (geo.core.copy_binary.copy_packed_rows), one range of heap pages at a time:
 # {first} and {stop} are tid literals, so two connections sharing one snapshot can each read half the table.
 RESIDENT_ROWS = sql.SQL(
     """

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from matching.circles import CircleService
 from matching.rebalance_cache import cached_balances
 from matching.rebalance_flow import greedy_transport, min_cost_transport, objective, penalty_for

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from geo.heap import heap_pop, heap_push
+from geo.engine.heap import heap_pop, heap_push
 
 I8 = npt.NDArray[np.int64]
 BIG = np.int64(1) << np.int64(60)

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
-from geo.projector import Projector, shared_projector
+from geo.engine.projector import Projector, shared_projector
 from matching.rebalance_queries import AREA_PEOPLE, AREA_POSITIONS, AREAS, MEDIUM_GROUPS
 
 Level = Literal["township", "village"]

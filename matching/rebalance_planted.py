@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from geo.errors import NotFound
+from geo.core.errors import NotFound
 from matching.rebalance_queries import (
     BIGGEST_VILLAGE,
     PLANT_ENTERPRISE,

@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from geo.circle import PointSet
-from geo.network import graph_digest
-from geo.network_load import RoadNetwork
-from geo.trees import Trees
+from geo.engine.circle import PointSet
+from geo.engine.network import graph_digest
+from geo.engine.network_load import RoadNetwork
+from geo.engine.trees import Trees
 from matching.circles import CircleService
 from matching.travel_matrix import travel_rows
 

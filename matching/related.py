@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound
+from geo.core.errors import InvalidInput, NotFound
 from matching.match_queries import (
     OCCUPATION_NAME,
     RELATED_ALL,

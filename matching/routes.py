@@ -8,8 +8,8 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound
-from geo.route import shortest_path
+from geo.core.errors import InvalidInput, NotFound
+from geo.engine.route import shortest_path
 from matching.circles import CircleService
 
 MODE_WORDS = {"walk": "on foot", "ebike": "by e-bike", "car": "by car"}

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import InvalidInput, NotFound, PermissionDenied
 from matching.circles import CircleQuery, CircleService
 from matching.match_queries import INSERT_NEED, INSERT_OFFER, NEEDS_FOR_PLAN, OFFERS_FOR_PLAN, SITE_FOR_CALLER
 from matching.rebalance_flow import min_cost_transport, penalty_for

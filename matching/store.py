@@ -12,9 +12,9 @@ import numpy.typing as npt
 from psycopg import sql
 from sqlalchemy import Connection, Engine
 
-from geo.copy_binary import copy_columns
-from geo.db import copy_table, driver_connection
-from geo.network import Metric
+from geo.core.copy_binary import copy_columns
+from geo.core.db import copy_table, driver_connection
+from geo.engine.network import Metric
 from matching.analytics import (
     AnalysisSummary,
     CircleInputs,

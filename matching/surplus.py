@@ -24,8 +24,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geo.network import F8
-from geo.network_load import RoadNetwork
+from geo.engine.network import F8
+from geo.engine.network_load import RoadNetwork
 from matching.analytics import CircleInputs, gaussian_weight
 from matching.circles import CircleService
 

@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from geo.db import copy_table
-from geo.errors import InvalidInput, NotFound
+from geo.core.db import copy_table
+from geo.core.errors import InvalidInput, NotFound
 from matching.analytics import load_inputs
 from matching.circles import CircleService
 from matching.match_queries import (

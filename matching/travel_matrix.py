@@ -1,9 +1,9 @@
 """Many-to-many bounded travel costs between snapped points: one compiled search per source, sources in parallel.
 
-The same computation as ``geo.circle.CircleSearch.search`` followed by ``CircleSearch.points`` (a bounded
+The same computation as ``geo.engine.circle.CircleSearch.search`` followed by ``CircleSearch.points`` (a bounded
 search from the source's snapped position, then each target costed along its own edge from a reached end,
 at a reached node, or directly along the source's own edge), with the same search kernel
-(``geo.kernels.bucket_search``) and the same floating-point operations, so every cost is bit-for-bit what
+(``geo.engine.kernels.bucket_search``) and the same floating-point operations, so every cost is bit-for-bit what
 the per-source searches give (tested). Each search stops once every target's entry node is final. Sources
 run under ``prange`` in chunks, each chunk with its own work buffers.
 """
@@ -14,11 +14,11 @@ import numpy as np
 import numpy.typing as npt
 from numba import get_num_threads, njit, prange
 
-from geo.bucket_queue import EMPTY, bucket_width, layout
-from geo.circle import PointSet
-from geo.kernels import bucket_search, same_edge_points, start_seeds
-from geo.network import ModeGraph, dead_ends
-from geo.trees import Trees, pruned_arcs
+from geo.engine.bucket_queue import EMPTY, bucket_width, layout
+from geo.engine.circle import PointSet
+from geo.engine.kernels import bucket_search, same_edge_points, start_seeds
+from geo.engine.network import ModeGraph, dead_ends
+from geo.engine.trees import Trees, pruned_arcs
 
 F8 = npt.NDArray[np.float64]
 
@@ -27,7 +27,7 @@ F8 = npt.NDArray[np.float64]
 def _target_costs(dist, t_edge, t_offset, t_node, u, v, fwd, bwd, length, limit, best):  # type: ignore[no-untyped-def]
     """Each target from its edge's ends (the directions its edge allows) and from its node, if it lies on one.
 
-    The same candidates and floating-point operations as costing every reached node's arcs (geo.kernels'
+    The same candidates and floating-point operations as costing every reached node's arcs (geo.engine.kernels'
     evaluate_*), but the work is per target, not per reached node; only the targets' entry nodes are read,
     and those are final when the search stops early.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from geo.errors import HongyanError
+from geo.core.errors import HongyanError
 from matching.circles import CircleService
 from matching.jobs import JobFilters, positions_in_circle
 

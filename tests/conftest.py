@@ -13,10 +13,10 @@ from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from geo.db import create_db_engine
-from geo.embedded import EmbeddedCluster
-from geo.migrate import upgrade
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.embedded import EmbeddedCluster
+from geo.core.migrate import upgrade
+from geo.core.settings import Settings
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 
 # the CLI's rich tables are as wide as the terminal; pytest-xdist workers have none (80 columns would cut names)

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli.main import app
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.live import site_changed
 from matching.store import analyze_circles

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
-from geo.migrate import downgrade, upgrade
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.migrate import downgrade, upgrade
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 

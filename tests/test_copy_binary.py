@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.copy_binary import copy_arrays, copy_columns, copy_packed_rows
+from geo.core.copy_binary import copy_arrays, copy_columns, copy_packed_rows
 
 
 def _columns(n: int, *, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from matching.surplus_store import take_snapshot

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
-from geo.network_load import RoadNetwork, load_network
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from geo.engine.network_load import RoadNetwork, load_network
 from matching.circles import CircleService
 
 SRID = 4548

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.programme.calendar import check_weekday, generate_calendar, weekly
 from registry.programme.forecast import forecast_year
 from registry.programme.plan import PLAN_TARGETS, PLAN_TASKS

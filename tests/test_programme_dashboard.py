@@ -8,7 +8,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 from registry.programme.calendar import generate_calendar
 from registry.programme.dashboard import dashboard
 from registry.programme.demo import HOLIDAYS_2026

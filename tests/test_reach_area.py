@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from geo.reach_area import (
+from geo.engine.reach_area import (
     EdgeCoords,
     TracedRings,
     _keep_corners,
@@ -21,7 +21,7 @@ from geo.reach_area import (
     rings_of,
     to_shapely,
 )
-from geo.reach_smooth import cut_corners
+from geo.engine.reach_smooth import cut_corners
 
 
 def _corner_rings(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli.main import app as cli
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.rebalance_flow import penalty_for
 from matching.rebalance_inputs import load_balances

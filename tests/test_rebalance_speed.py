@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from geo.circle import PointSet
-from geo.db import create_db_engine
-from geo.network_load import RoadNetwork
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from geo.engine.circle import PointSet
+from geo.engine.network_load import RoadNetwork
 from matching.circles import CircleService
 from matching.data_version import is_current, take_stamp
 from matching.rebalance import plan_rebalance

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from registry.accounts.store import NewAccount, create_account

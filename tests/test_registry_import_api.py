@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from geo.db import app_database_url
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.scope import Scope, scoped
 from registry.credit_code import credit_check_char
 from registry.intake.context import load_context
 from registry.intake.spec import ValidRow

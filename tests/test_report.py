@@ -15,9 +15,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from geo.db import create_db_engine
-from geo.errors import InvalidInput, NotFound
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.errors import InvalidInput, NotFound
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from tests.conftest import cloned_database

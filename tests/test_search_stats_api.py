@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from api.app import create_app
 from api.routes.search import like_pattern
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from matching.circles import CircleService
 from matching.store import analyze_circles
 

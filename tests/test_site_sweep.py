@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.circle import CircleSearch, PointSet
-from geo.network import build_mode_graph
-from geo.snap import Snapped
+from geo.engine.circle import CircleSearch, PointSet
+from geo.engine.network import build_mode_graph
+from geo.engine.snap import Snapped
 from matching.analytics_sweep import sweep_sites
 
 

@@ -10,8 +10,8 @@ import typer
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
 from api.cli.main import app
-from geo.errors import InvalidInput
-from geo.settings import Settings
+from geo.core.errors import InvalidInput
+from geo.core.settings import Settings
 from web_map.report import township_report
 
 report_app = typer.Typer(

@@ -13,8 +13,8 @@ import folium
 import numpy as np
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound
-from geo.settings import Settings
+from geo.core.errors import InvalidInput, NotFound
+from geo.core.settings import Settings
 from matching.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
 from web_map.csp import seal
 from web_map.offline import Inline, OfflineMap

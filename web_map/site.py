@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api.app import create_app
 from api.deps import ConnectionDep, SettingsDep
-from geo.settings import Settings
+from geo.core.settings import Settings
 from web_map.csp import page_policy, site_policy
 from web_map.headers import SecurityHeaders
 from web_map.report import township_report

@@ -8,8 +8,8 @@ import typer
 from rich.progress import Progress
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.errors import InvalidInput
-from geo.network import MODES
+from geo.core.errors import InvalidInput
+from geo.engine.network import MODES
 from matching.circles import CircleService
 from matching.store import analyze_circles
 from matching.surplus_store import take_snapshot

@@ -10,7 +10,7 @@ from rich.table import Table
 from api.cli.common import connected_engine, console, get_settings, reports_errors
 from api.cli.groups import demo_app
 from api.demo_build import build_demo
-from geo.migrate import upgrade
+from geo.core.migrate import upgrade
 
 
 @demo_app.command("build")

@@ -14,7 +14,7 @@ from api.cli.plan import plan_app
 from api.cli.programme import programme_app
 from api.cli.registry import registry_app
 from api.cli.tiles import tiles_app
-from geo.settings import Settings
+from geo.core.settings import Settings
 
 app = typer.Typer(
     help="鸿雁 Hongyan — 霍邱县就业地图 Huoqiu County job map: database, demo, import, export, serve.",

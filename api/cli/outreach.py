@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors, write_private
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.audit import audit_operator
 from registry.outreach.export import workbook_bytes
 from registry.outreach.flows import aggregate_flows

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from matching.circles import CircleService
 from matching.rebalance import RebalancePlan, plan_rebalance
 from matching.shared import plan_shared

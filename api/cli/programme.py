@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.programme.dashboard import Targets, set_targets
 from registry.programme.fairs import NewVenue, create_venue, list_venues, schedule_year
 from registry.programme.report_data import gather

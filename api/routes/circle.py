@@ -14,7 +14,7 @@ from api.auth import AppEngine, OptionalToken
 from api.circle_pool import CirclePool
 from api.deps import ConnectionDep
 from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
-from geo.errors import NotFound
+from geo.core.errors import NotFound
 from matching.circles import CircleQuery, CircleService
 from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
 from matching.queries import ENTERPRISE_EXISTS

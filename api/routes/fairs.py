@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.types import Finite, Id, Int4
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
 from registry.programme.fairday import (

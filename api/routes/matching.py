@@ -16,7 +16,7 @@ from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import ConnectionDep
 from api.routes.circle import CirclesDep, MinutesQuery, ModeQuery, RadiusQuery
 from api.types import Finite, Id, Int4, Latitude, Longitude
-from geo.errors import InvalidInput, PermissionDenied
+from geo.core.errors import InvalidInput, PermissionDenied
 from matching.matches import rank_positions, resident_matches, vacancy_candidates
 from matching.related import check_detail_code, list_related, remove_related, set_related
 from matching.scoring import Profile

@@ -18,7 +18,7 @@ from starlette.datastructures import UploadFile
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import SettingsDep
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
 from registry.intake.limits import WorkbookLimits

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine
 from api.auth import AppEngine, BearerToken, Cipher, CurrentAccount, ScopedConnection
 from api.routes.records import step_body
 from api.types import Id
-from geo.errors import HongyanError
+from geo.core.errors import HongyanError
 from matching.circles import CircleService
 from matching.live import site_changed
 from registry.accounts.auth import authenticate

@@ -8,7 +8,7 @@ from typing import Literal, get_args
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.intake.book import error_workbook
 from registry.intake.context import load_context
 from registry.intake.deadline import Deadline

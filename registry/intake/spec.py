@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from geo.errors import NotFound, PermissionDenied
+from geo.core.errors import NotFound, PermissionDenied
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 CITIES_CSV = Path(__file__).resolve().parents[1] / "data" / "destination_cities.csv"
 

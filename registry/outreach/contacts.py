@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound
+from geo.core.errors import InvalidInput, NotFound
 from registry.accounts.roles import Account
 from registry.outreach import queries as q
 from registry.staff import check_choice

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.outreach import queries as q
 from registry.outreach.cities import cities
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, NotFound
+from geo.core.errors import InvalidInput, NotFound
 from registry.parks import queries as q
 
 

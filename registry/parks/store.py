@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, InvalidInput, NotFound
+from geo.core.errors import Conflict, InvalidInput, NotFound
 from registry.accounts.roles import Account, check_phone
 from registry.parks import queries as q
 from registry.parks.parties import resolve_party

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.roles import Account
 from registry.parks import queries as q
 from registry.parks.parties import resolve_party

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from psycopg.errors import InsufficientPrivilege
 from sqlalchemy.exc import ProgrammingError
 
-from geo.errors import PermissionDenied
+from geo.core.errors import PermissionDenied
 from registry.accounts.roles import Account
 
 COUNTY_ROLES = frozenset({"county_admin", "county_reviewer"})

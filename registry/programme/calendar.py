@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 Kind = Literal["workers", "talents", "special"]
 Theme = Literal["", "spring_breeze", "campus", "livestream", "other"]

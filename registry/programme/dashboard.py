@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.roles import Account
 from registry.programme import queries as q
 from registry.programme.access import COUNTY_ROLES, outside_area, require

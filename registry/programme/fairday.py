@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.roles import Account, check_phone
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.programme import queries as q

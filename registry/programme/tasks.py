@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.roles import Account
 from registry.programme import queries as q
 from registry.programme.access import COUNTY_ROLES, outside_area, require

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, InvalidInput, NotFound
+from geo.core.errors import Conflict, InvalidInput, NotFound
 from registry.accounts.roles import Account, check_phone
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.staff import HANDLER_ROLES, STAFF_ROLES, check_choice, require_role

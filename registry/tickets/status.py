@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from geo.errors import InvalidInput, NotFound, TooManyAttempts
+from geo.core.errors import InvalidInput, NotFound, TooManyAttempts
 from registry.personal import PersonalDataCipher
 from registry.throttle import Backoff, longest_wait, too_many
 from registry.tickets import queries as q

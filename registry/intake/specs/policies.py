@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import HongyanError, InvalidInput, PermissionDenied
+from geo.core.errors import HongyanError, InvalidInput, PermissionDenied
 from registry.intake import fields as fp
 from registry.intake.context import Context
 from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome, register

@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.intake import fields as fp
 from registry.intake import queries as q
 from registry.intake.context import Context

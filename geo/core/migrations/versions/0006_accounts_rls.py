@@ -3,7 +3,7 @@
 The web application connects as ``hongyan_web`` (LOGIN, member of the NOLOGIN group ``hongyan_app``): neither
 superuser nor BYPASSRLS, so every row it reads or writes in residents, enterprises, enterprise_sites, vacancies
 and accounts must pass the policies below. A transaction states its caller with transaction-local settings
-(geo.scope.scoped): ``hongyan.scope`` = area-code prefix ('341522' county, 9 digits township, 12 digits village),
+(geo.core.scope.scoped): ``hongyan.scope`` = area-code prefix ('341522' county, 9 digits township, 12 digits village),
 ``hongyan.enterprise_id`` (enterprise HR), ``hongyan.resident_id`` (job seeker), ``hongyan.account_id``.
 Unset or empty settings match no row. The superuser (migrations, demo builder, analytics) bypasses RLS.
 

@@ -16,9 +16,9 @@ import orjson
 import shapely
 from numba import njit
 
-from geo.geojson_text import multipolygon_text
-from geo.network import F8, I8
-from geo.reach_smooth import cut_corners
+from geo.engine.geojson_text import multipolygon_text
+from geo.engine.network import F8, I8
+from geo.engine.reach_smooth import cut_corners
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ def reach_rings(
 ) -> TracedRings:
     """The outline of ~``buffer_m`` buffers of the reached parts (edge, from-fraction, to-fraction), as rings.
 
-    The staircase corners are cut through the unit edges' midpoints (geo/reach_smooth.py).
+    The staircase corners are cut through the unit edges' midpoints (geo/engine/reach_smooth.py).
     """
     p_edge, t0, t1 = parts
     if len(p_edge) == 0:

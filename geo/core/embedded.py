@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo.errors import DatabaseUnavailable
+from geo.core.errors import DatabaseUnavailable
 
 EXTENSIONS = ("postgis", "pgrouting", "pg_trgm")
 SOCKET_PORT = 5432  # only names the socket file inside our own directory; no TCP port is opened

@@ -8,7 +8,7 @@ from typing import Any
 import geopandas as gpd
 from sqlalchemy import Engine, TextClause
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 DRIVERS = {".gpkg": "GPKG", ".geojson": "GeoJSON"}
 

@@ -12,11 +12,10 @@ import numpy as np
 import shapely
 from sqlalchemy import Engine
 
-from geo.db import copy_rows
-from geo.errors import Conflict
-from geo.export import export_query
-from geo.osm_read import OsmWays, read_osm_file
-from geo.queries import (
+from geo.core.db import copy_rows
+from geo.core.errors import Conflict
+from geo.core.export import export_query
+from geo.core.queries import (
     ANALYZE_ROADS,
     COPY_ROAD_EDGES,
     COPY_ROAD_NODES,
@@ -25,8 +24,9 @@ from geo.queries import (
     TRUNCATE_ROADS,
     UPSERT_NETWORK_INFO,
 )
-from geo.road_graph import RoadGraph, build_road_graph
-from geo.road_place import ways_from_osmnx
+from geo.osm.osm_read import OsmWays, read_osm_file
+from geo.osm.road_graph import RoadGraph, build_road_graph
+from geo.osm.road_place import ways_from_osmnx
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,6 +1,6 @@
 """Loading the road network from PostGIS into per-mode in-memory graphs (reloaded when it changes).
 
-The arrays read from road_edges are cached on disk per network (geo/network_cache.py), so a process that
+The arrays read from road_edges are cached on disk per network (geo/engine/network_cache.py), so a process that
 loads a network it has seen before skips the database read and the reprojection.
 """
 
@@ -15,11 +15,11 @@ import numpy.typing as npt
 import shapely
 from sqlalchemy import Connection
 
-from geo.network import MODES, Metric, ModeGraph, build_mode_graph
-from geo.network_cache import Arrays, network_key, read_cached, write_cached
-from geo.queries import NETWORK_EDGES, NETWORK_VERSION
-from geo.reach_area import EdgeCoords
-from geo.snap import EdgeIndex
+from geo.core.queries import NETWORK_EDGES, NETWORK_VERSION
+from geo.engine.network import MODES, Metric, ModeGraph, build_mode_graph
+from geo.engine.network_cache import Arrays, network_key, read_cached, write_cached
+from geo.engine.reach_area import EdgeCoords
+from geo.engine.snap import EdgeIndex
 
 
 @dataclass

@@ -12,8 +12,8 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase
 
-from geo.embedded import EmbeddedCluster
-from geo.settings import Settings
+from geo.core.embedded import EmbeddedCluster
+from geo.core.settings import Settings
 
 
 class Base(DeclarativeBase):

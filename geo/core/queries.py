@@ -1,4 +1,4 @@
-"""SQL of the geo package (the road network), with bound parameters only."""
+"""SQL of the road network tables, written by the OSM import and read by the engine; bound values only."""
 
 from __future__ import annotations
 

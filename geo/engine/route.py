@@ -8,9 +8,9 @@ import numpy as np
 import shapely
 from shapely.ops import substring
 
-from geo.circle import CircleSearch
-from geo.kernels import bounded_dijkstra
-from geo.network import ModeGraph
+from geo.engine.circle import CircleSearch
+from geo.engine.kernels import bounded_dijkstra
+from geo.engine.network import ModeGraph
 
 NO_ARC = -1
 

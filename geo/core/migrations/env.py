@@ -1,4 +1,4 @@
-"""Alembic environment: runs migrations on the connection or URL handed in by geo.migrate."""
+"""Alembic environment: runs migrations on the connection or URL handed in by geo.core.migrate."""
 
 from __future__ import annotations
 

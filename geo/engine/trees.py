@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from geo.network import ModeGraph
+from geo.engine.network import ModeGraph
 
 I4 = npt.NDArray[np.int32]
 

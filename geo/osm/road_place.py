@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.errors import Conflict, InvalidInput
-from geo.osm_read import OsmWays, WayCollector
-from geo.road_costs import TAG_KEYS
+from geo.core.errors import Conflict, InvalidInput
+from geo.osm.osm_read import OsmWays, WayCollector
+from geo.osm.road_costs import TAG_KEYS
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -11,8 +11,8 @@ import numpy as np
 import numpy.typing as npt
 import osmium
 
-from geo.errors import InvalidInput
-from geo.road_costs import TAG_KEYS
+from geo.core.errors import InvalidInput
+from geo.osm.road_costs import TAG_KEYS
 
 SUFFIXES = (".osm", ".osm.bz2", ".osm.gz", ".osm.pbf", ".pbf")
 _PROGRESS_EVERY = 20_000

@@ -10,9 +10,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from geo.db import safe_url
-from geo.errors import DatabaseUnavailable
-from geo.migrate import alembic_config
+from geo.core.db import safe_url
+from geo.core.errors import DatabaseUnavailable
+from geo.core.migrate import alembic_config
 
 EXTENSIONS = ("postgis", "pgrouting")
 AVAILABLE = text("SELECT name FROM pg_available_extensions WHERE name = ANY(:names)")

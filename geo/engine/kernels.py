@@ -7,8 +7,8 @@ import math
 import numpy as np
 from numba import njit
 
-from geo.bucket_queue import EMPTY, fit_heads, grow, push
-from geo.heap import heap_pop, heap_push
+from geo.engine.bucket_queue import EMPTY, fit_heads, grow, push
+from geo.engine.heap import heap_pop, heap_push
 
 
 @njit(cache=True, nogil=True)
@@ -19,7 +19,7 @@ def bounded_dijkstra(indptr, head, weight, seed_nodes, seed_costs, limit, stop_n
     ``touched`` and returns their count (the caller resets dist[touched[:count]] to inf). With stop nodes given,
     the search ends once all of them are settled (they are overwritten with -1).
 
-    Routes (geo.route) use it for the predecessors: under equal-cost ties they depend on the order nodes are
+    Routes (geo.engine.route) use it for the predecessors: under equal-cost ties they depend on the order nodes are
     settled in, which the heap fixes and bucket_search (the searches that need costs only) does not.
     """
     capacity = len(head) + len(seed_nodes) + 1
@@ -84,7 +84,7 @@ def bucket_search(
 
     dist, touched and the count as in bounded_dijkstra (no predecessors; touched in another order); returns
     (count, pool), the pool grown if a search needed more entries (keep it for the next search). ``inv`` (1/Δ),
-    ``heads`` (all EMPTY, a power of two long; left so) and the entry ``pool`` are laid out by geo.bucket_queue.
+    ``heads`` (all EMPTY, a power of two long; left so) and the entry ``pool`` are laid out by geo.engine.bucket_queue.
     A dead end (``leaf``: one incident edge) reached from its neighbour gets its cost without entering the
     queue: its only arc leads back and cannot improve anything.
 

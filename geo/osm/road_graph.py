@@ -17,9 +17,9 @@ from pyproj import Geod
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from geo.errors import InvalidInput
-from geo.osm_read import OsmWays
-from geo.road_costs import SPEEDS_KMH, WayRules, travel_costs, way_rules
+from geo.core.errors import InvalidInput
+from geo.osm.osm_read import OsmWays
+from geo.osm.road_costs import SPEEDS_KMH, WayRules, travel_costs, way_rules
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]

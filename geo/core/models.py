@@ -9,7 +9,7 @@ from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from geo.db import Base
+from geo.core.db import Base
 
 
 class RoadNetworkInfo(Base):

@@ -9,8 +9,8 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from geo.network import F8, I4, I8
-from geo.snap_grid import SegmentGrid, line_lengths
+from geo.engine.network import F8, I4, I8
+from geo.engine.snap_grid import SegmentGrid, line_lengths
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from geo.bucket_queue import BucketBuffers
-from geo.kernels import (
+from geo.engine.bucket_queue import BucketBuffers
+from geo.engine.kernels import (
     bucket_search,
     counting_sort,
     covered_edges,
@@ -19,9 +19,9 @@ from geo.kernels import (
     same_edge_points,
     start_seeds,
 )
-from geo.network import F8, I4, I8, ModeGraph, dead_ends
-from geo.reach_area import EdgeCoords, TracedRings, reach_area, reach_rings
-from geo.snap import Snapped
+from geo.engine.network import F8, I4, I8, ModeGraph, dead_ends
+from geo.engine.reach_area import EdgeCoords, TracedRings, reach_area, reach_rings
+from geo.engine.snap import Snapped
 
 NOT_NEEDED = np.empty(0, dtype=np.bool_)  # bucket_search without an early stop
 NO_NODES = np.empty(0, dtype=np.int32)

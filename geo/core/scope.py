@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
 
-from geo.errors import InvalidInput, PermissionDenied
+from geo.core.errors import InvalidInput, PermissionDenied
 
 SET_SCOPE = text(
     """

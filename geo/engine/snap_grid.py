@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit, prange
 
-from geo.network import F8, I4, I8
+from geo.engine.network import F8, I4, I8
 
 MARGIN_M = 1e-3  # segments are listed in the cells they pass within a millimetre of (rounding)
 SLACK_M = 1e-6  # lower bounds are loosened by this before they prune a cell or stop a scan

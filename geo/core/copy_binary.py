@@ -16,7 +16,7 @@ import numpy.typing as npt
 from psycopg import sql
 from sqlalchemy import Connection
 
-from geo.db import copy_statement, driver_connection
+from geo.core.db import copy_statement, driver_connection
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 FIXED = {20: ">i8", 23: ">i4", 701: ">f8", 16: "?"}  # bigint, integer, double precision, boolean

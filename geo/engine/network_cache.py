@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
-from geo.queries import NETWORK_INFO
+from geo.core.queries import NETWORK_INFO
 
 FORMAT = 1  # bump when the arrays stored change
 KEEP = 4  # cache files kept per directory (the newest)
