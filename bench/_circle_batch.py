@@ -61,8 +61,8 @@ def ours(url: str, mode: str, radius: float) -> dict[str, Any]:
     """`analyze_circles` timed as a whole and, through its progress messages, by phase."""
     from geo.core.db import create_db_engine
     from geo.core.settings import Settings
-    from matching.circles import CircleService
-    from matching.store import analyze_circles
+    from matching.analytics.store import analyze_circles
+    from matching.circle.service import CircleService
 
     settings = Settings(database_url=url)
     engine = create_db_engine(url, pool_size=2)

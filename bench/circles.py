@@ -43,7 +43,7 @@ from bench._circle_wrk import wrk_command, wrk_throughput
 from bench.throwaway import throwaway_cluster
 from geo.core.db import create_db_engine, database_url
 from geo.core.settings import Settings
-from matching.circles import CircleService
+from matching.circle.service import CircleService
 
 SEED = 20220513
 GOAL_ANALYTICS_RATIO = 0.5

@@ -33,10 +33,10 @@ import numpy as np
 from geo.core.db import create_db_engine
 from geo.core.settings import Settings
 from geo.engine.circle import PointSet
-from matching.circles import CircleService
-from matching.rebalance import plan_rebalance
-from matching.rebalance_flow import greedy_transport, min_cost_transport
-from matching.travel_matrix import travel_rows
+from matching.circle.service import CircleService
+from matching.rebalance.flow import greedy_transport, min_cost_transport
+from matching.rebalance.plan import plan_rebalance
+from matching.rebalance.travel_matrix import travel_rows
 
 GOALS = {"township": 0.2, "village": 3.0}
 CASES = (("township", "car"), ("township", "ebike"), ("village", "car"), ("village", "ebike"))

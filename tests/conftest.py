@@ -126,8 +126,8 @@ def small_demo_url(
 ) -> Iterator[str]:
     """A database holding the small demo county, built once per test session; tests must not change it."""
     from api.demo_build import build_demo
-    from matching.circles import CircleService
-    from matching.warmup import warm_circles
+    from matching.circle.service import CircleService
+    from matching.circle.warmup import warm_circles
 
     name = f"hongyan_small_demo_{WORKER}"
     admin = _admin(server_url)

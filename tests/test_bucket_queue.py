@@ -16,7 +16,7 @@ from geo.engine.circle import CircleSearch, PointSet, Reach
 from geo.engine.kernels import bounded_dijkstra, bucket_search
 from geo.engine.network import ModeGraph, build_mode_graph, dead_ends
 from geo.engine.snap import Snapped
-from matching.travel_matrix import travel_rows
+from matching.rebalance.travel_matrix import travel_rows
 from tests.bruteforce import split_graph_costs
 
 NO_STOPS = np.empty(0, np.int64)

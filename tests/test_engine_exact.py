@@ -10,7 +10,7 @@ from geo.engine.circle import CircleSearch, PointSet
 from geo.engine.network import build_mode_graph
 from geo.engine.snap import Snapped
 from geo.engine.trees import Trees
-from matching.travel_matrix import travel_rows
+from matching.rebalance.travel_matrix import travel_rows
 from tests.bruteforce import split_graph_costs
 
 

@@ -337,8 +337,8 @@ def test_candidate_pool_equals_a_search_over_every_resident(env: Env, tmp_path: 
     import numpy as np
 
     from geo.core.settings import Settings
-    from matching.circles import CircleQuery, CircleService
-    from matching.live import residents_for
+    from matching.circle.residents import residents_for
+    from matching.circle.service import CircleQuery, CircleService
 
     client, world, engine = env
     with engine.connect() as conn:

@@ -11,9 +11,9 @@ from playwright.sync_api import Browser
 
 from geo.core.db import create_db_engine
 from geo.core.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
-from matching.surplus_store import take_snapshot
+from matching.analytics.store import analyze_circles
+from matching.analytics.surplus_store import take_snapshot
+from matching.circle.service import CircleService
 from tests.live_server import serve_site
 from tests.page_watch import wait_until
 from tests.test_web_map_browser import _screenshot

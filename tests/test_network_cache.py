@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from geo.core.db import create_db_engine
 from geo.core.settings import Settings
 from geo.engine.network_load import RoadNetwork, load_network
-from matching.circles import CircleService
+from matching.circle.service import CircleService
 
 SRID = 4548
 

@@ -19,9 +19,9 @@ from api.cli.main import app as cli
 from geo.core.db import app_database_url
 from geo.core.scope import Scope, scoped
 from geo.core.settings import Settings
-from matching.circles import CircleService
-from matching.rebalance_flow import objective
-from matching.shared import plan_shared
+from matching.circle.service import CircleService
+from matching.rebalance.flow import objective
+from matching.rebalance.shared import plan_shared
 from tests.accounts_world import World, app_settings, login, world_env
 from tests.rebalance_lp import lp_objective
 

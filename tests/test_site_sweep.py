@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from geo.engine.circle import CircleSearch, PointSet
 from geo.engine.network import build_mode_graph
 from geo.engine.snap import Snapped
-from matching.analytics_sweep import sweep_sites
+from matching.analytics.sweep import sweep_sites
 
 
 @st.composite

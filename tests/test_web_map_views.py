@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from geo.core.db import create_db_engine
 from geo.core.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
+from matching.analytics.store import analyze_circles
+from matching.circle.service import CircleService
 from tests.live_server import serve_site
 from tests.page_watch import poll, wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot, _township_colours

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput, NotFound
 from geo.core.settings import Settings
-from matching.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
+from matching.analytics.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
 from web_map.csp import seal
 from web_map.offline import Inline, OfflineMap
 from web_map.queries import AREA_BY_CODE, TOWNSHIP_AREAS, TOWNSHIP_HEAT, TOWNSHIP_SITES, TOWNSHIP_WATER

@@ -1,6 +1,6 @@
 """Which rows of the job tables changed, so each server worker's in-memory vacancy board updates only those.
 
-The circle endpoint answers from open positions held in memory (matching/vacancy_board.py). Every statement
+The circle endpoint answers from open positions held in memory (matching/circle/vacancy_board.py). Every statement
 that writes vacancies, enterprises or enterprise_sites records the ids it touched in ``row_changes``, with its
 transaction id (statement-level triggers over the transition tables, so a bulk load costs one INSERT … SELECT).
 A statement touching more than 2,000 rows, a TRUNCATE, and any write to occupations record one row with a NULL

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from geo.core.copy_binary import copy_packed_rows
 from geo.core.db import driver_connection
 from geo.engine.network import F8, I8
-from matching.queries import (
+from matching.analytics.queries import (
     AREA_PARENT_CODES,
     EXPORT_SNAPSHOT,
     IMPORT_SNAPSHOT,
@@ -57,7 +57,7 @@ class CircleInputs:
 
 
 def occupation_group(code: str | None) -> str:
-    """The medium group of an occupation code ('6-18-02-04' → '6-18'), as matching/queries.py computes it."""
+    """The medium group of an occupation code ('6-18-02-04' → '6-18'), as matching's SQL computes it."""
     if code is None:
         return ""
     parts = code.split("-")

@@ -26,8 +26,8 @@ import pandas as pd
 
 from geo.engine.network import F8
 from geo.engine.network_load import RoadNetwork
-from matching.analytics import CircleInputs, gaussian_weight
-from matching.circles import CircleService
+from matching.analytics.compute import CircleInputs, gaussian_weight
+from matching.circle.service import CircleService
 
 ALL = "all"
 

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput, NotFound
 from geo.engine.route import shortest_path
-from matching.circles import CircleService
+from matching.circle.service import CircleService
 
 MODE_WORDS = {"walk": "on foot", "ebike": "by e-bike", "car": "by car"}
 

@@ -3,7 +3,7 @@
 An offer (workers of a trade at a site, from–to dates) may serve a need when the trades are compatible (same
 code, same minor group, or related in the bureau's table), the date ranges overlap, and the road travel time
 between the two sites by the chosen mode is within the commute limit. The plan is an optimal transportation
-(matching.rebalance_flow, successive shortest paths with a penalised unmet remainder): first as many workers
+(matching.rebalance.flow, successive shortest paths with a penalised unmet remainder): first as many workers
 placed as the constraints allow, then the least total travel time. Every unmet need gets its reason.
 """
 
@@ -19,11 +19,17 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput, NotFound, PermissionDenied
-from matching.circles import CircleQuery, CircleService
-from matching.match_queries import INSERT_NEED, INSERT_OFFER, NEEDS_FOR_PLAN, OFFERS_FOR_PLAN, SITE_FOR_CALLER
-from matching.rebalance_flow import min_cost_transport, penalty_for
-from matching.related import check_detail_code, related_weights
-from matching.scoring import minor_group, pair
+from matching.circle.service import CircleQuery, CircleService
+from matching.ranking.related import check_detail_code, related_weights
+from matching.ranking.scoring import minor_group, pair
+from matching.rebalance.flow import min_cost_transport, penalty_for
+from matching.rebalance.queries import (
+    INSERT_NEED,
+    INSERT_OFFER,
+    NEEDS_FOR_PLAN,
+    OFFERS_FOR_PLAN,
+    SITE_FOR_CALLER,
+)
 
 PLAN_MODES = ("car", "ebike")
 DEFAULT_MINUTES = {"car": 45.0, "ebike": 30.0}

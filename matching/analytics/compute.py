@@ -24,26 +24,13 @@ import pandas as pd
 
 from geo.engine.network import F8, Metric
 from geo.engine.network_load import RoadNetwork
-from matching.analytics_edges import compute_by_edge
-from matching.analytics_inputs import NO_AREA, CircleInputs, area_code
-from matching.analytics_inputs import load_inputs as load_inputs
-from matching.circles import CircleService
+from matching.analytics.edges import compute_by_edge
+from matching.analytics.inputs import NO_AREA, CircleInputs, area_code
+from matching.analytics.inputs import load_inputs as load_inputs
+from matching.analytics.results import CircleResults
+from matching.circle.service import CircleService
 
 Decay = Literal["none", "gaussian"]
-
-
-@dataclass(frozen=True)
-class CircleResults:
-    """Per-resident and per-site figures of one run."""
-
-    resident_on_network: npt.NDArray[np.bool_]
-    positions_in_reach: npt.NDArray[np.int64]
-    matching_positions: npt.NDArray[np.int64]
-    access_index: F8
-    site_on_network: npt.NDArray[np.bool_]
-    candidates: npt.NDArray[np.int64]
-    weighted_demand: F8
-    supply_ratio: F8
 
 
 def gaussian_weight(cost: F8, limit: float) -> F8:

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput, NotFound
-from matching.match_queries import (
+from matching.ranking.queries import (
     OCCUPATION_NAME,
     RELATED_ALL,
     RELATED_DELETE,
     RELATED_UPSERT,
     RELATED_WEIGHTS,
 )
-from matching.scoring import pair
+from matching.ranking.scoring import pair
 
 
 def related_weights(conn: Connection) -> dict[tuple[str, str], float]:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine
 from geo.core.copy_binary import copy_columns
 from geo.core.db import copy_table, driver_connection
 from geo.engine.network import Metric
-from matching.analytics import (
+from matching.analytics.compute import (
     AnalysisSummary,
     CircleInputs,
     CircleResults,
@@ -25,14 +25,14 @@ from matching.analytics import (
     load_inputs,
     summarise,
 )
-from matching.circles import CircleService
-from matching.queries import (
+from matching.analytics.queries import (
     CLEAR_RUN,
     FINISH_RUN,
     RESIDENT_PARTITION_FRESH,
     RESIDENT_PARTITION_SWAP,
     UPSERT_RUN,
 )
+from matching.circle.service import CircleService
 
 
 def group_json(groups: tuple[str, ...], positions: object) -> str:

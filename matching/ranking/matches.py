@@ -19,8 +19,8 @@ from sqlalchemy import Connection
 from geo.core.errors import NotFound
 from geo.engine.network import MODES
 from geo.osm.road_costs import SPEEDS_KMH
-from matching.circles import CircleQuery, CircleService
-from matching.match_queries import (
+from matching.circle.service import CircleQuery, CircleService
+from matching.ranking.queries import (
     HR_POOL,
     MATCH_VACANCIES_AT_SITES,
     OCCUPATION_NAME,
@@ -30,8 +30,8 @@ from matching.match_queries import (
     VACANCY_FOR_CALLER,
     VILLAGE_NAMES,
 )
-from matching.related import related_weights
-from matching.scoring import Position, Profile, Reach, Scored, hard_filter, score
+from matching.ranking.related import related_weights
+from matching.ranking.scoring import Position, Profile, Reach, Scored, hard_filter, score
 
 MAX_ITEMS = 500
 

@@ -12,9 +12,8 @@ from sqlalchemy import Connection, Engine
 
 from geo.core.db import copy_table
 from geo.core.errors import InvalidInput, NotFound
-from matching.analytics import load_inputs
-from matching.circles import CircleService
-from matching.match_queries import (
+from matching.analytics.compute import load_inputs
+from matching.analytics.queries import (
     AREA_NAME,
     CLEAR_SNAPSHOT,
     SNAPSHOT_AREAS,
@@ -22,7 +21,8 @@ from matching.match_queries import (
     SNAPSHOT_GROUPS,
     SNAPSHOT_TREND,
 )
-from matching.surplus import ALL, area_rows, figures, site_reach, snapshot_groups
+from matching.analytics.surplus import ALL, area_rows, figures, site_reach, snapshot_groups
+from matching.circle.service import CircleService
 
 COLUMNS = (
     "snapshot_date",

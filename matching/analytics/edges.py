@@ -9,17 +9,15 @@ point-by-point computation (tested).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from geo.engine.circle import CircleSearch, PointSet
 from geo.engine.network import I4
-from matching.analytics_sweep import sweep_sites
-
-if TYPE_CHECKING:
-    from matching.analytics import CircleInputs, CircleResults
+from matching.analytics.inputs import CircleInputs
+from matching.analytics.results import CircleResults
+from matching.analytics.sweep import sweep_sites
 
 
 def compute_by_edge(
@@ -34,8 +32,6 @@ def compute_by_edge(
     progress: Callable[[float], None] | None = None,
 ) -> CircleResults:
     """Per resident: positions, matching positions, 2SFCA access; per site: candidates, demand, ratio."""
-    from matching.analytics import CircleResults
-
     on = people_edge >= 0
     avail = inputs.available
     group = np.where(inputs.resident_group >= 0, inputs.resident_group, 0).astype(np.int64)

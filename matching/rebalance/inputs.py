@@ -25,7 +25,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection
 
 from geo.engine.projector import Projector, shared_projector
-from matching.rebalance_queries import AREA_PEOPLE, AREA_POSITIONS, AREAS, MEDIUM_GROUPS
+from matching.rebalance.queries import AREA_PEOPLE, AREA_POSITIONS, AREAS, MEDIUM_GROUPS
 
 Level = Literal["township", "village"]
 LEVELS: tuple[Level, ...] = ("township", "village")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from geo.core.errors import HongyanError
-from matching.circles import CircleService
-from matching.jobs import JobFilters, positions_in_circle
+from matching.circle.jobs import JobFilters, positions_in_circle
+from matching.circle.service import CircleService
 
 
 def warm_circles(engine: Engine, service: CircleService, *, mode: str = "walk") -> bool:

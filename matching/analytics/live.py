@@ -19,29 +19,18 @@ import numpy.typing as npt
 from sqlalchemy import Connection, Engine
 
 from geo.engine.network import Metric
-from matching.analytics import gaussian_weight
-from matching.circles import CircleService, Located
-from matching.queries import (
+from matching.analytics.compute import gaussian_weight
+from matching.analytics.queries import (
     ADD_AREA_DELTAS,
     ADD_RESIDENT_DELTAS,
-    ALL_RESIDENTS,
     DELETE_SITE_STATS,
     RUNS_FOR_VERSION,
     SITE_POSITIONS,
     SITE_STATS,
     UPSERT_SITE_STATS,
 )
-
-
-@dataclass(frozen=True)
-class Residents:
-    """Every resident snapped for one mode, with what the analytics need of them."""
-
-    located: Located
-    available: npt.NDArray[np.bool_]
-    group: npt.NDArray[np.object_]
-    village: npt.NDArray[np.object_]
-    township: npt.NDArray[np.object_]
+from matching.circle.residents import Residents, residents_for
+from matching.circle.service import CircleService
 
 
 @dataclass(frozen=True)
@@ -51,32 +40,6 @@ class LiveUpdate:
     runs: int
     residents_touched: int
     seconds: float
-
-
-def residents_for(service: CircleService, conn: Connection, mode: str) -> Residents:
-    """All residents snapped for a mode, cached until the road network changes."""
-    net = service.network(conn)
-
-    def build() -> Residents:
-        rows = conn.execute(ALL_RESIDENTS, {"srid": net.srid, "resident_id": None}).all()
-        cols: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in range(7)]
-        ids = np.asarray(cols[0], dtype=np.int64)
-        xs, ys = np.asarray(cols[1], float), np.asarray(cols[2], float)
-        located = service.snap_points(net, mode, ids, xs, ys, measure_far=False)  # gaps are never reported
-        return Residents(
-            located,
-            np.asarray(cols[3], dtype=bool),
-            np.asarray(cols[4], dtype=object),
-            np.asarray(cols[5], dtype=object),
-            np.asarray(cols[6], dtype=object),
-        )
-
-    return service.cached(residents_key(mode), build)
-
-
-def residents_key(mode: str) -> str:
-    """Cache key of the snapped residents of a mode."""
-    return f"residents-all:{mode}"
 
 
 def site_changed(engine: Engine, service: CircleService, site_id: int) -> LiveUpdate:

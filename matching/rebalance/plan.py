@@ -1,11 +1,11 @@
 """用工余缺调剂 The optimal inter-area labour rebalancing plan, per occupation group, as a min-cost flow.
 
-Per medium occupation group, areas with a net surplus of available workers (see matching.rebalance_inputs)
+Per medium occupation group, areas with a net surplus of available workers (see matching.rebalance.inputs)
 send them to areas with a net shortage of positions, at the least total travel time between the areas'
-population-weighted centres, by car or e-bike on our road engine (matching.rebalance_travel). A pair farther
+population-weighted centres, by car or e-bike on our road engine (matching.rebalance.travel). A pair farther
 apart than the maximum commute (default 45 min by car, 30 by e-bike) is not allowed. Positions nobody can fill
 are the unmet remainder: a dummy supply at unit penalty P larger than any augmenting path (see
-matching.rebalance_flow.penalty_for), so the plan first fills as many positions as the commute allows, then
+matching.rebalance.flow.penalty_for), so the plan first fills as many positions as the commute allows, then
 minimises travel. Each unmet remainder says why: no surplus of the group anywhere, none within the commute,
 or the workers within reach are needed (more cheaply) elsewhere. Costs are worker-minutes (workers × minutes);
 the solver works in integer seconds. A greedy nearest-first plan is computed for comparison.
@@ -27,11 +27,11 @@ import numpy as np
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput
-from matching.circles import CircleService
-from matching.rebalance_cache import cached_balances
-from matching.rebalance_flow import greedy_transport, min_cost_transport, objective, penalty_for
-from matching.rebalance_inputs import LEVELS, AreaBalances, Level, medium_groups
-from matching.rebalance_travel import CentreTimes, centre_times, fill_pairs, matrix
+from matching.circle.service import CircleService
+from matching.rebalance.cache import cached_balances
+from matching.rebalance.flow import greedy_transport, min_cost_transport, objective, penalty_for
+from matching.rebalance.inputs import LEVELS, AreaBalances, Level, medium_groups
+from matching.rebalance.travel import CentreTimes, centre_times, fill_pairs, matrix
 
 DEFAULT_MINUTES: dict[str, float] = {"car": 45.0, "ebike": 30.0}
 MAX_MINUTES = 180.0

@@ -10,16 +10,16 @@ from sqlalchemy import Connection
 
 from geo.core.errors import NotFound
 from geo.engine.network import Metric
-from matching.circles import CircleQuery, CircleService
-from matching.live import residents_for
-from matching.queries import (
+from matching.circle.queries import (
     ENTERPRISE_EXISTS,
     ENTERPRISE_SITES,
     PUBLIC_ENTERPRISE,
     RESIDENT_PROFILES,
     VISIBLE_RESIDENTS,
 )
-from matching.vacancy_board import JobFilters
+from matching.circle.residents import residents_for
+from matching.circle.service import CircleQuery, CircleService
+from matching.circle.vacancy_board import JobFilters
 from registry.personal import mask_name
 
 __all__ = ["JobFilters", "Listing", "candidates_for_enterprise", "positions_in_circle"]

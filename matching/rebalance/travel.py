@@ -3,7 +3,7 @@
 Each centre is snapped to the mode's main road network (within CENTRE_SNAP_M: a centre is an average of homes
 and may lie between roads; the gap is not costed). From a source centre one search bounded by the maximum
 commute yields node costs; the costs to the other centres follow exactly along their snapped edges (the
-compiled many-to-many kernel of matching.travel_matrix, sources in parallel, the same numbers as
+compiled many-to-many kernel of matching.rebalance.travel_matrix, sources in parallel, the same numbers as
 CircleSearch.points). Rows are kept in memory per network, mode, limit and centre positions, and on disk under
 ``data_dir/cache/rebalance`` keyed by a digest of the network's graph itself, so a new process starts warm and
 a re-imported network (different graph) never reuses old rows.
@@ -25,8 +25,8 @@ from geo.engine.circle import PointSet
 from geo.engine.network import graph_digest
 from geo.engine.network_load import RoadNetwork
 from geo.engine.trees import Trees
-from matching.circles import CircleService
-from matching.travel_matrix import travel_rows
+from matching.circle.service import CircleService
+from matching.rebalance.travel_matrix import travel_rows
 
 log = logging.getLogger(__name__)
 KEEP_FILES = 32

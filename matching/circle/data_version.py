@@ -17,7 +17,7 @@ from datetime import date
 
 from sqlalchemy import Connection
 
-from matching.rebalance_queries import CHANGED_SINCE, DATABASE_IDENTITY, SNAPSHOT_STAMP
+from matching.circle.queries import CHANGED_SINCE, DATABASE_IDENTITY, SNAPSHOT_STAMP
 
 MAX_AGE_S = 6 * 3600.0
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from geo.core.errors import NotFound
-from matching.rebalance_queries import (
+from matching.rebalance.queries import (
     BIGGEST_VILLAGE,
     PLANT_ENTERPRISE,
     PLANT_RESIDENTS,

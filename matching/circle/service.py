@@ -21,8 +21,8 @@ from geo.engine.network_load import RoadNetwork, load_network, network_version
 from geo.engine.projector import GridProjection, shared_projector
 from geo.engine.reach_area import to_geojson
 from geo.engine.trees import Trees
-from matching.queries import COUNTY_EXTENT, NETWORK_AND_LAST_SITE, SITES_SINCE
-from matching.vacancy_board import VacancyBoard
+from matching.circle.queries import COUNTY_EXTENT, NETWORK_AND_LAST_SITE, SITES_SINCE
+from matching.circle.vacancy_board import VacancyBoard
 
 EXTENT_MARGIN_DEG = 0.05
 GRID_MARGIN_M = 1000.0  # reach areas reach 40 m (+ a few cells) beyond the roads

@@ -16,11 +16,9 @@ from sqlalchemy import Connection, Engine
 from geo.engine.circle import PointSet
 from geo.engine.network_load import RoadNetwork
 from geo.engine.snap import Snapped
-from matching.analytics import gaussian_weight
-from matching.circles import CircleService, Located
-from matching.live import LiveUpdate, Residents, residents_for, residents_key, update_site_in_run
-from matching.queries import (
-    ALL_RESIDENTS,
+from matching.analytics.compute import gaussian_weight
+from matching.analytics.live import LiveUpdate, update_site_in_run
+from matching.analytics.queries import (
     DELETE_RESIDENT_STATS,
     REFRESH_AREA_PEOPLE,
     RUNS_FOR_VERSION,
@@ -28,6 +26,9 @@ from matching.queries import (
     SITE_STATS_MANY,
     UPSERT_RESIDENT_STATS,
 )
+from matching.circle.queries import ALL_RESIDENTS
+from matching.circle.residents import Residents, residents_for, residents_key
+from matching.circle.service import CircleService, Located
 
 
 def resident_changed(engine: Engine, service: CircleService, resident_id: int) -> LiveUpdate:

@@ -1,7 +1,8 @@
 """Area balances kept in the process and on disk, reused while the database says nothing has changed.
 
 In memory they live in the CircleService; on disk they are stored under ``data_dir/cache/rebalance/balances-{level}-{database}.npz`` with the Stamp they were read under,
-as plain arrays (no pickles). Whether they are still current is asked of the database (matching.data_version).
+as plain arrays (no pickles). Whether they are still current is asked of the database
+(matching.circle.data_version).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import Connection
 
-from matching.circles import CircleService
-from matching.data_version import Stamp, database_identity, is_current, take_stamp
-from matching.rebalance_inputs import AreaBalances, Level, load_balances
+from matching.circle.data_version import Stamp, database_identity, is_current, take_stamp
+from matching.circle.service import CircleService
+from matching.rebalance.inputs import AreaBalances, Level, load_balances
 
 log = logging.getLogger(__name__)
 ARRAYS = ("lon", "lat", "x", "y", "residents", "surplus", "shortage")

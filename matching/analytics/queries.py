@@ -1,82 +1,9 @@
-"""SQL of the matching package, parameters bound."""
+"""SQL of the circle analytics: residents and sites read in bulk, stored runs, live updates, snapshots."""
 
 from __future__ import annotations
 
 from psycopg import sql
 from sqlalchemy import text
-
-SITES_SINCE = text(
-    """
-    SELECT site_id,
-           ST_X(ST_Transform(geom, CAST(:srid AS integer))) AS x,
-           ST_Y(ST_Transform(geom, CAST(:srid AS integer))) AS y
-    FROM enterprise_sites WHERE site_id > :after ORDER BY site_id
-    """
-)
-
-# one round trip per circle request: is the network still the loaded one, has any site been added since?
-NETWORK_AND_LAST_SITE = text(
-    """
-    SELECT (SELECT version FROM road_network_info WHERE network_id = 1) AS version,
-           (SELECT max(site_id) FROM enterprise_sites) AS last_site
-    """
-)
-
-COUNTY_EXTENT = text(
-    """
-    SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
-        SELECT coalesce(
-            (SELECT ST_Extent(geom)::geometry FROM admin_areas WHERE level = 'county'),
-            (SELECT ST_Extent(geom)::geometry FROM road_nodes)
-        ) AS e
-    ) s
-    """
-)
-
-ENTERPRISE_SITES = text(
-    """
-    SELECT s.site_id,
-           ST_X(ST_Transform(s.geom, CAST(:srid AS integer))) AS x,
-           ST_Y(ST_Transform(s.geom, CAST(:srid AS integer))) AS y,
-           e.name
-    FROM enterprises e JOIN enterprise_sites s ON s.enterprise_id = e.enterprise_id
-    WHERE e.enterprise_id = :enterprise_id ORDER BY s.site_id
-    """
-)
-
-ENTERPRISE_EXISTS = text("SELECT name FROM enterprises WHERE enterprise_id = :enterprise_id")
-PUBLIC_ENTERPRISE = text("SELECT name FROM public_enterprises WHERE enterprise_id = :enterprise_id")
-
-RESIDENT_PROFILES = text(
-    """
-    SELECT r.resident_id, r.name, r.sex, date_part('year', age(r.birth_date))::int AS age, r.status,
-           r.occupation_code, o.name AS occupation, r.village_code, a.name AS village,
-           ST_X(coalesce(a.seat, ST_PointOnSurface(a.geom))) AS village_lon,
-           ST_Y(coalesce(a.seat, ST_PointOnSurface(a.geom))) AS village_lat
-    FROM residents r
-    LEFT JOIN occupations o ON o.code = r.occupation_code
-    JOIN admin_areas a ON a.code = r.village_code
-    WHERE r.resident_id = ANY(:ids)
-    """
-)
-
-# run on the caller's scoped transaction: row-level security keeps only the residents it may read
-VISIBLE_RESIDENTS = text("SELECT resident_id FROM residents WHERE resident_id = ANY(:ids)")
-
-ALL_RESIDENTS = text(
-    """
-    SELECT r.resident_id,
-           ST_X(ST_Transform(r.geom, CAST(:srid AS integer))) AS x,
-           ST_Y(ST_Transform(r.geom, CAST(:srid AS integer))) AS y,
-           (r.status IN ('seeking', 'farming') OR (r.status = 'working_away' AND r.wish_to_return)) AS available,
-           coalesce(split_part(r.occupation_code, '-', 1) || '-' || split_part(r.occupation_code, '-', 2), '')
-               AS occupation_group,
-           r.village_code, v.parent_code AS township_code
-    FROM residents r JOIN admin_areas v ON v.code = r.village_code
-    WHERE CAST(:resident_id AS bigint) IS NULL OR r.resident_id = :resident_id
-    ORDER BY r.resident_id
-    """
-)
 
 SITE_POSITIONS = text(
     """
@@ -243,7 +170,7 @@ CIRCLE_AREA_STATS = text(
     """
 )
 
-# One row of arrays for a binary COPY (matching/analytics_inputs.py): homes in WGS84, availability, the
+# One row of arrays for a binary COPY (matching/analytics/inputs.py): homes in WGS84, availability, the
 # village code as an integer and the index of the occupation code in the sorted occupation list (0 = none).
 # Residents as packed binary rows (geo.core.copy_binary.copy_packed_rows), one range of heap pages at a time:
 # {first} and {stop} are tid literals, so two connections sharing one snapshot can each read half the table.
@@ -260,10 +187,15 @@ RESIDENT_ROWS = sql.SQL(
     WHERE r.ctid >= CAST({first} AS tid) AND r.ctid < CAST({stop} AS tid)
     """
 )
+
 RESIDENT_ROW_KINDS = ["int8", "float8", "float8", "bool", "int8", "int4"]
+
 RESIDENT_PAGES = text("SELECT pg_relation_size('residents') / current_setting('block_size')::bigint")
+
 OCCUPATION_CODES = text("SELECT code FROM occupations ORDER BY code")
+
 EXPORT_SNAPSHOT = text("SELECT pg_export_snapshot()")
+
 IMPORT_SNAPSHOT = sql.SQL("SET TRANSACTION SNAPSHOT {}")
 
 AREA_PARENT_CODES = text("SELECT code, parent_code FROM admin_areas")
@@ -274,9 +206,59 @@ RESIDENT_PARTITION_FRESH = sql.SQL(
     "CREATE UNLOGGED TABLE {fresh} (LIKE circle_resident_stats INCLUDING DEFAULTS); "
     "ALTER TABLE {fresh} ADD CHECK (run_id = {run_id})"
 )
+
 RESIDENT_PARTITION_SWAP = sql.SQL(
     "DROP TABLE IF EXISTS {part}; "
     "ALTER TABLE {fresh} ADD CONSTRAINT {part_key} PRIMARY KEY (run_id, resident_id); "
     "ALTER TABLE {fresh} RENAME TO {part}; "
     "ALTER TABLE circle_resident_stats ATTACH PARTITION {part} FOR VALUES IN ({run_id})"
 )
+
+CLEAR_SNAPSHOT = text(
+    """
+    DELETE FROM circle_snapshots
+    WHERE snapshot_date = :day AND mode = :mode AND metric = :metric AND abs(limit_value - :limit_value) < 1e-6
+    """
+)
+
+SNAPSHOT_DATES = text(
+    """
+    SELECT DISTINCT snapshot_date FROM circle_snapshots
+    WHERE mode = :mode AND metric = :metric AND abs(limit_value - :limit_value) < 1e-6
+    ORDER BY snapshot_date
+    """
+)
+
+SNAPSHOT_GROUPS = text(
+    """
+    SELECT s."group", coalesce(o.name, '') AS name, sum(s.positions) AS positions
+    FROM circle_snapshots s LEFT JOIN occupations o ON o.code = s."group"
+    WHERE s.snapshot_date = :day AND s.mode = :mode AND s.metric = :metric
+      AND abs(s.limit_value - :limit_value) < 1e-6 AND s.level = 'township'
+    GROUP BY s."group", o.name ORDER BY s."group" <> 'all', s."group"
+    """
+)
+
+SNAPSHOT_AREAS = text(
+    """
+    SELECT s.area_code AS code, a.name, a.parent_code, s.seekers, s.positions, s.balance, s.access_2sfca,
+           s.access_e2sfca, s.spatial_availability
+    FROM circle_snapshots s JOIN admin_areas a ON a.code = s.area_code
+    WHERE s.snapshot_date = :day AND s.mode = :mode AND s.metric = :metric
+      AND abs(s.limit_value - :limit_value) < 1e-6 AND s.level = :level AND s."group" = :group
+    ORDER BY s.area_code
+    """
+)
+
+SNAPSHOT_TREND = text(
+    """
+    SELECT s.snapshot_date, s.seekers, s.positions, s.balance, s.access_2sfca, s.access_e2sfca,
+           s.spatial_availability
+    FROM circle_snapshots s
+    WHERE s.area_code = :area AND s."group" = :group AND s.mode = :mode AND s.metric = :metric
+      AND abs(s.limit_value - :limit_value) < 1e-6
+    ORDER BY s.snapshot_date
+    """
+)
+
+AREA_NAME = text("SELECT name, level FROM admin_areas WHERE code = :code")

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Row
 
-from matching.board_queries import BOARD, CHECK
-from matching.data_version import MAX_AGE_S
+from matching.circle.data_version import MAX_AGE_S
+from matching.circle.queries import BOARD, CHECK
 
 I8 = npt.NDArray[np.int64]
 NO_END = np.iinfo(np.int32).max

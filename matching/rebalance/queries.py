@@ -1,8 +1,50 @@
-"""SQL of the labour rebalancing plan (用工余缺调剂), parameters bound."""
+"""SQL of the labour plans: rebalancing between areas (用工余缺调剂) and shared employment (共享用工)."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
+
+# 共享用工: offers and needs through the caller's scoped connection (RLS by area, HR: own enterprise).
+SITE_FOR_CALLER = text(
+    "SELECT site_id, enterprise_id, area_code FROM enterprise_sites WHERE site_id = :site_id"
+)
+
+INSERT_OFFER = text(
+    """
+    INSERT INTO shared_labour_offers (enterprise_id, site_id, occupation_code, workers, date_from, date_to, note,
+                                      area_code)
+    VALUES (:enterprise_id, :site_id, :occupation_code, :workers, :date_from, :date_to, :note, :area_code)
+    RETURNING offer_id AS id, created_at
+    """
+)
+
+INSERT_NEED = text(
+    """
+    INSERT INTO shared_labour_needs (enterprise_id, site_id, occupation_code, workers, date_from, date_to, note,
+                                     area_code)
+    VALUES (:enterprise_id, :site_id, :occupation_code, :workers, :date_from, :date_to, :note, :area_code)
+    RETURNING need_id AS id, created_at
+    """
+)
+
+# identifiers only from the two literal table names below; every value is bound
+_SHARED_ROWS = """
+    SELECT t.{id} AS id, t.enterprise_id, e.name AS enterprise, t.site_id, t.occupation_code, o.name AS occupation,
+           t.workers, t.date_from, t.date_to, t.area_code,
+           ST_X(ST_Transform(s.geom, CAST(:srid AS integer))) AS x,
+           ST_Y(ST_Transform(s.geom, CAST(:srid AS integer))) AS y
+    FROM {table} t
+    JOIN enterprise_sites s ON s.site_id = t.site_id
+    LEFT JOIN enterprises e ON e.enterprise_id = t.enterprise_id
+    LEFT JOIN occupations o ON o.code = t.occupation_code
+    WHERE CASE WHEN CAST(:day AS date) IS NULL THEN t.date_to >= CAST(:today AS date)
+               ELSE CAST(:day AS date) BETWEEN t.date_from AND t.date_to END
+    ORDER BY t.{id}
+"""
+
+OFFERS_FOR_PLAN = text(_SHARED_ROWS.format(id="offer_id", table="shared_labour_offers"))
+
+NEEDS_FOR_PLAN = text(_SHARED_ROWS.format(id="need_id", table="shared_labour_needs"))
 
 # The area of a village-level code at a level: the village itself, or its township; any other code (a
 # township-level unit recorded directly) stays itself at both levels.
@@ -89,26 +131,4 @@ PLANT_VACANCY = text(
     INSERT INTO vacancies (enterprise_id, site_id, title, occupation_code, positions, status, area_code)
     VALUES (:enterprise_id, :site_id, '焊工', :occupation, :positions, 'open', :zone)
     """
-)
-
-# --- cache validity (migration 0017: data_changes, one row per writing transaction and table) -----------------
-# The snapshot an aggregate is read under; a transaction that has written itself must not cache what it reads.
-SNAPSHOT_STAMP = text(
-    "SELECT pg_current_snapshot()::text, current_date, pg_current_xact_id_if_assigned() IS NOT NULL"
-)
-
-# Has a transaction the cached snapshot did not see committed a change since? (primary key range scan)
-CHANGED_SINCE = text(
-    """
-    SELECT EXISTS (
-        SELECT 1 FROM data_changes
-        WHERE txid >= pg_snapshot_xmin(CAST(:snap AS pg_snapshot))
-          AND NOT pg_visible_in_snapshot(txid, CAST(:snap AS pg_snapshot))
-    ), current_date, pg_current_xact_id_if_assigned() IS NOT NULL
-    """
-)
-
-DATABASE_IDENTITY = text(
-    "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' "
-    "|| (SELECT oid FROM pg_database WHERE datname = current_database())::text"
 )
