@@ -16,13 +16,13 @@ from boundaries.synthetic import build_geography, write_road_osm
 from geo.core.errors import Conflict
 from geo.core.settings import Settings
 from geo.osm.road_store import import_osm_file
-from registry.outreach.demo import seed_contacts
-from registry.parks.demo import seed_parks
+from programme.demo import seed_programme
+from programme.outreach.demo import seed_contacts
+from programme.parks.demo import seed_parks
+from programme.tickets.demo import seed_tickets
 from registry.policies.load import load_policies, seed_path
-from registry.programme.demo import seed_programme
 from registry.synthetic import populate
 from registry.talents.synthetic import make_talents
-from registry.tickets.demo import seed_tickets
 
 Scale = Literal["small", "county"]
 DEMO_KEY = "demo"

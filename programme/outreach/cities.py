@@ -1,4 +1,4 @@
-"""The reference table of destination cities (registry/data/destination_cities.csv): name → WGS84 centre."""
+"""The reference table of destination cities (programme/data/destination_cities.csv): name → WGS84 centre."""
 
 from __future__ import annotations
 

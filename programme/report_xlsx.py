@@ -10,9 +10,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from registry.programme.calendar import KIND_ZH, THEME_ZH
-from registry.programme.dashboard import METRICS
-from registry.programme.report_data import ReportData
+from programme.calendar import KIND_ZH, THEME_ZH
+from programme.dashboard import METRICS
+from programme.report_data import ReportData
 from registry.spreadsheet import safe_row
 
 HEADER_FONT = Font(bold=True)

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from programme import queries as q
+from programme.access import COUNTY_ROLES, outside_area, require
+from programme.plan import PLAN_TASKS
 from registry.accounts.roles import Account
-from registry.programme import queries as q
-from registry.programme.access import COUNTY_ROLES, outside_area, require
-from registry.programme.plan import PLAN_TASKS
 
 COUNTY = "341522000000"
 TASK_STATUSES = ("not_started", "in_progress", "done")

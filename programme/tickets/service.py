@@ -3,7 +3,7 @@
 Routing: the category names the unit (ticket_routes); a township unit handles tickets from its township
 (area_code = the applicant's township), a county unit those of the whole county (area_code = the county).
 The applicant's phone is stored only encrypted, with a keyed hash; the applicant's status check by number and
-the phone's last four digits is registry.tickets.status.
+the phone's last four digits is programme.tickets.status.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import Conflict, InvalidInput, NotFound
+from programme.tickets import queries as q
 from registry.accounts.roles import Account, check_phone
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.staff import HANDLER_ROLES, STAFF_ROLES, check_choice, require_role
-from registry.tickets import queries as q
 
 STATUSES = {
     "submitted": "已提交",

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import Conflict, InvalidInput, NotFound
-from registry.programme import queries as q
-from registry.programme.access import outside_area
-from registry.programme.calendar import FairPlan, check_kind, check_weekday, generate_calendar
+from programme import queries as q
+from programme.access import outside_area
+from programme.calendar import FairPlan, check_kind, check_weekday, generate_calendar
 
 STATUSES = ("planned", "held", "cancelled")
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput
-from registry.outreach import queries as q
-from registry.outreach.cities import check_city
-from registry.outreach.flows import check_trade
+from programme.outreach import queries as q
+from programme.outreach.cities import check_city
+from programme.outreach.flows import check_trade
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.talents.models import KINDS as TALENT_KINDS
 from registry.talents.models import STAGES

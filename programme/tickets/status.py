@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from geo.core.errors import InvalidInput, NotFound, TooManyAttempts
+from programme.tickets import queries as q
+from programme.tickets.service import STATUSES, normalise_no
 from registry.personal import PersonalDataCipher
 from registry.throttle import Backoff, longest_wait, too_many
-from registry.tickets import queries as q
-from registry.tickets.service import STATUSES, normalise_no
 
 NOT_FOUND = "no ticket with this number and phone: check the number and the last 4 digits of the phone"
 

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import Conflict, InvalidInput, NotFound
+from programme.parks import queries as q
+from programme.parks.parties import resolve_party
 from registry.accounts.roles import Account, check_phone
-from registry.parks import queries as q
-from registry.parks.parties import resolve_party
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
 from registry.staff import MANAGER_ROLES, check_choice, require_area, require_role
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
+from programme.tickets.service import NEXT
 from registry.personal import PersonalDataCipher
-from registry.tickets.service import NEXT
 
 CLEAR = text("TRUNCATE tickets, ticket_events RESTART IDENTITY CASCADE")
 ROUTES = text("SELECT category, unit, level FROM ticket_routes ORDER BY category")

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from programme import queries as q
+from programme.access import FAIR_DAY_STAFF, outside_area, require
+from programme.fairs import get_fair
 from registry.accounts.roles import Account, check_phone
 from registry.personal import PersonalDataCipher, mask_name, mask_phone
-from registry.programme import queries as q
-from registry.programme.access import FAIR_DAY_STAFF, outside_area, require
-from registry.programme.fairs import get_fair
 
 OUTCOMES = ("intention", "hire")
 OUTCOME_ZH = {"intention": "就业意向", "hire": "录用"}

@@ -6,10 +6,10 @@ from datetime import date
 from html import escape
 from typing import Any
 
-from registry.programme.calendar import KIND_ZH, THEME_ZH
-from registry.programme.dashboard import METRICS
-from registry.programme.plan import PLAN_DOCUMENT
-from registry.programme.report_data import ReportData
+from programme.calendar import KIND_ZH, THEME_ZH
+from programme.dashboard import METRICS
+from programme.plan import PLAN_DOCUMENT
+from programme.report_data import ReportData
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}

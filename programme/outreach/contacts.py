@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput, NotFound
+from programme.outreach import queries as q
 from registry.accounts.roles import Account
-from registry.outreach import queries as q
 from registry.staff import check_choice
 
 CHANNELS = {

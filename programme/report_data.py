@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from registry.programme.dashboard import COUNTY, dashboard
-from registry.programme.fairs import list_fairs
-from registry.programme.tasks import list_tasks
+from programme.dashboard import COUNTY, dashboard
+from programme.fairs import list_fairs
+from programme.tasks import list_tasks
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput
+from programme import queries as q
+from programme.access import COUNTY_ROLES, outside_area, require
+from programme.forecast import forecast_year
 from registry.accounts.roles import Account
-from registry.programme import queries as q
-from registry.programme.access import COUNTY_ROLES, outside_area, require
-from registry.programme.forecast import forecast_year
 
 COUNTY = "341522000000"
 METRICS = ("new_jobs", "fairs", "intentions")

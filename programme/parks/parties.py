@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput, NotFound
-from registry.parks import queries as q
+from programme.parks import queries as q
 
 
 @dataclass(frozen=True)

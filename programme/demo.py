@@ -13,13 +13,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
+from programme import queries as q
+from programme.calendar import generate_calendar
+from programme.dashboard import Targets, report_jobs, set_targets
+from programme.fairs import NewVenue, create_venue, insert_plan
+from programme.plan import PLAN_TARGETS
+from programme.tasks import seed_plan_tasks, update_task
 from registry.personal import PersonalDataCipher
-from registry.programme import queries as q
-from registry.programme.calendar import generate_calendar
-from registry.programme.dashboard import Targets, report_jobs, set_targets
-from registry.programme.fairs import NewVenue, create_venue, insert_plan
-from registry.programme.plan import PLAN_TARGETS
-from registry.programme.tasks import seed_plan_tasks, update_task
 
 YEAR = 2026
 # 2026 public holidays (国务院办公厅通知): the regular Wednesday/Saturday fairs pause on these days

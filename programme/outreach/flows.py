@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import InvalidInput
-from registry.outreach import queries as q
-from registry.outreach.cities import cities
+from programme.outreach import queries as q
+from programme.outreach.cities import cities
 
 HOME_FALLBACK = {"name": "霍邱县", "lon": 116.27, "lat": 32.35}
 

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from programme.parks import queries as q
+from programme.parks.parties import resolve_party
 from registry.accounts.roles import Account
-from registry.parks import queries as q
-from registry.parks.parties import resolve_party
 from registry.personal import mask_name
 from registry.staff import COUNTY_ROLES, HANDLER_ROLES, STAFF_ROLES, check_choice, require_role
 
