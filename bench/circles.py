@@ -64,7 +64,7 @@ def database(url: str | None) -> Iterator[tuple[str, Path]]:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return
-    from api.demo_build import build_demo
+    from demo.build import build_demo
     from geo.core.migrate import upgrade
 
     with throwaway_cluster() as (tmp_url, scratch):

@@ -24,8 +24,8 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, text
 
-from api.demo_build import build_demo
 from bench.throwaway import throwaway_cluster
+from demo.build import build_demo
 from geo.core.db import create_db_engine
 from geo.core.migrate import upgrade
 from geo.core.settings import Settings

@@ -158,8 +158,8 @@ def main() -> None:
     if args.database_url is not None:
         measure(args.database_url, args.repeats, args.warm)
         return
-    from api.demo_build import build_demo
     from bench.throwaway import throwaway_cluster
+    from demo.build import build_demo
     from geo.core.migrate import upgrade
 
     with throwaway_cluster("hongyan_bench_rebalance") as (url, scratch):

@@ -61,7 +61,7 @@ def database(url: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from api.demo_build import build_demo
+    from demo.build import build_demo
     from geo.core.migrate import upgrade
 
     with throwaway_cluster("hongyan_tiles_bench") as (tmp_url, scratch):

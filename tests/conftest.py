@@ -125,7 +125,7 @@ def small_demo_url(
     server_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A database holding the small demo county, built once per test session; tests must not change it."""
-    from api.demo_build import build_demo
+    from demo.build import build_demo
     from matching.circle.service import CircleService
     from matching.circle.warmup import warm_circles
 

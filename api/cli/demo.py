@@ -9,7 +9,7 @@ from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
 from api.cli.groups import demo_app
-from api.demo_build import build_demo
+from demo.build import build_demo
 from geo.core.migrate import upgrade
 
 
