@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import grimp
 
-PACKAGES = ("geo", "boundaries", "registry", "programme", "demo", "matching", "tiles", "api", "web_map", "bench")
+PACKAGES = (
+    "geo",
+    "boundaries",
+    "registry",
+    "programme",
+    "demo",
+    "matching",
+    "tiles",
+    "api",
+    "web_map",
+    "bench",
+)
 
 
 def strongly_connected(graph: grimp.ImportGraph) -> list[list[str]]:
