@@ -14,23 +14,21 @@ from pyproj import Transformer
 from geo.engine.projector import Projector
 from geo.engine.reach_area import (
     EdgeCoords,
-    _keep_corners,
-    _split_pinched,
-    _trace,
     reach_rings,
     rings_of,
     to_geojson,
     to_shapely,
 )
+from geo.engine.reach_trace import keep_corners, split_pinched, trace_cells
 
 
 @settings(max_examples=300, deadline=None)
 @given(arrays(bool, st.tuples(st.integers(1, 14), st.integers(1, 14))))
 def test_geojson_text_is_the_shapely_geometry(grid: np.ndarray) -> None:
     ny, nx = grid.shape
-    starts, verts = _trace(grid)
-    starts, verts = _split_pinched(starts, verts, (nx + 1) * (ny + 1))
-    starts, verts = _keep_corners(starts, verts, nx)
+    starts, verts = trace_cells(grid)
+    starts, verts = split_pinched(starts, verts, (nx + 1) * (ny + 1))
+    starts, verts = keep_corners(starts, verts, nx)
     rows, cols = np.divmod(verts, nx + 1)
     rings = rings_of(starts, np.column_stack([100.0 + cols * 10.0, 20.0 + rows * 10.0]), 10.0)
     geom = to_shapely(rings)

@@ -9,18 +9,17 @@ import numpy.typing as npt
 import shapely
 
 from geo.engine.bucket_queue import BucketBuffers
-from geo.engine.kernels import (
-    bucket_search,
+from geo.engine.kernels import bucket_search, start_seeds
+from geo.engine.network import F8, I4, I8, ModeGraph, dead_ends
+from geo.engine.reach_area import EdgeCoords, TracedRings, reach_area, reach_rings
+from geo.engine.reached import (
     counting_sort,
     covered_edges,
     evaluate_node_points,
     evaluate_points,
     reached_parts,
     same_edge_points,
-    start_seeds,
 )
-from geo.engine.network import F8, I4, I8, ModeGraph, dead_ends
-from geo.engine.reach_area import EdgeCoords, TracedRings, reach_area, reach_rings
 from geo.engine.snap import Snapped
 
 NOT_NEEDED = np.empty(0, dtype=np.bool_)  # bucket_search without an early stop

@@ -19,15 +19,9 @@ from numba import njit, prange
 
 from geo.engine.bucket_queue import EMPTY, bucket_width, layout
 from geo.engine.circle import PointSet
-from geo.engine.kernels import (
-    bucket_search,
-    covered_edges,
-    evaluate_node_points,
-    evaluate_points,
-    same_edge_points,
-    start_seeds,
-)
+from geo.engine.kernels import bucket_search, start_seeds
 from geo.engine.network import F8, I4, I8, ModeGraph, dead_ends
+from geo.engine.reached import covered_edges, evaluate_node_points, evaluate_points, same_edge_points
 
 _LOCK = threading.Lock()  # one sweep at a time: each already uses every core
 

@@ -16,8 +16,9 @@ from numba import get_num_threads, njit, prange
 
 from geo.engine.bucket_queue import EMPTY, bucket_width, layout
 from geo.engine.circle import PointSet
-from geo.engine.kernels import bucket_search, same_edge_points, start_seeds
+from geo.engine.kernels import bucket_search, start_seeds
 from geo.engine.network import ModeGraph, dead_ends
+from geo.engine.reached import same_edge_points
 from geo.engine.trees import Trees, pruned_arcs
 
 F8 = npt.NDArray[np.float64]
