@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, text
 
+from registry.credit_code import credit_check_char
 from tests.accounts_world import id_number, login, phone
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -130,3 +131,9 @@ def upload(
         files={"file": (name, data, XLSX)},
     )
     return response.status_code, response.json()
+
+
+def credit(n: int) -> str:
+    """A valid unified social credit code, distinct for each n."""
+    first17 = f"91341522MA2N{n:04d}0"
+    return first17 + credit_check_char(first17)

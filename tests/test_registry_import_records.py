@@ -10,9 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from registry.credit_code import credit_check_char
 from tests.accounts_world import World, login, world_env
-from tests.intake_files import HEADERS, person, upload, xlsx
+from tests.intake_files import HEADERS, credit, person, upload, xlsx
 
 Env = tuple[TestClient, World, Engine]
 
@@ -20,11 +19,6 @@ Env = tuple[TestClient, World, Engine]
 @pytest.fixture
 def env(demo_db_url: str, tmp_path: Path) -> Iterator[Env]:
     yield from world_env(demo_db_url, tmp_path)
-
-
-def credit(n: int) -> str:
-    first17 = f"91341522MA2N{n:04d}0"
-    return first17 + credit_check_char(first17)
 
 
 def test_enterprises_with_sites_then_their_vacancies(env: Env) -> None:
