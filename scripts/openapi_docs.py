@@ -26,7 +26,7 @@ def openapi_document() -> dict[str, Any]:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
     from api.app import create_app
-    from geo.settings import Settings
+    from geo.core.settings import Settings
 
     return create_app(Settings(_env_file=None)).openapi()  # type: ignore[call-arg]
 

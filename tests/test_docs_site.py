@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from api.app import create_app
-from geo.settings import Settings
+from geo.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
