@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import JsonDict
 
 from geo.errors import InvalidInput
 
@@ -19,9 +20,14 @@ def one_of(values: Iterable[str], description: str = "", **extra: Any) -> Any:
     return Field(description=description, json_schema_extra={"enum": list(values)}, **extra)
 
 
-def enum_schema(values: Iterable[str]) -> dict[str, Any]:
+def enum_schema(values: Iterable[str]) -> JsonDict:
     """``json_schema_extra`` for Query/Path parameters whose set the domain checks."""
     return {"enum": list(values)}
+
+
+def items_of(values: Iterable[str]) -> JsonDict:
+    """``json_schema_extra`` for a list whose items come from a closed set the domain checks."""
+    return {"items": {"enum": list(values)}}
 
 
 class Body(BaseModel):
@@ -30,6 +36,7 @@ class Body(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     what: ClassVar[str] = ""
+    unknown_label: ClassVar[str] = "未知字段"
 
     @model_validator(mode="before")
     @classmethod
@@ -39,7 +46,7 @@ class Body(BaseModel):
             unknown = sorted(set(data) - set(allowed))
             if unknown:
                 raise InvalidInput(
-                    f"未知字段 unknown {cls.what} field {unknown[0]!r}: use {', '.join(allowed)}",
+                    f"{cls.unknown_label} unknown {cls.what} field {unknown[0]!r}: use {', '.join(allowed)}",
                     field=unknown[0],
                 )
         return data

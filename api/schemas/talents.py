@@ -7,11 +7,9 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field, model_validator
 
-from api.schemas.common import Body, Deleted, one_of
+from api.schemas.common import Body, Deleted, items_of, one_of
 from geo.errors import InvalidInput
 from registry.talents.models import KINDS, NEEDS, STAGES
-
-Need = str
 
 
 class ProjectIn(Body):
@@ -28,7 +26,7 @@ class ProjectIn(Body):
     needs: list[str] | str | None = Field(
         default=None,
         description=f"需求 needs, among {'、'.join(NEEDS)}",
-        json_schema_extra={"items": {"enum": list(NEEDS)}},
+        json_schema_extra=items_of(NEEDS),
     )
     park_code: str | None = Field(default=None, description="园区代码 the park's 12-digit code")
     description: str | None = None
