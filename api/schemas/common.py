@@ -14,6 +14,9 @@ from pydantic.json_schema import JsonDict
 
 from geo.errors import InvalidInput
 
+BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
+"""The content entry of a file answer (a workbook, a tile): bytes of the named media type."""
+
 
 def one_of(values: Iterable[str], description: str = "", **extra: Any) -> Any:
     """A Field (or Query(...) keyword set) documenting a closed set of strings as an enum."""
