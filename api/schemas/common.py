@@ -63,3 +63,10 @@ class Deleted(BaseModel):
     """What a DELETE answers."""
 
     status: Literal["deleted"] = "deleted"
+
+
+class PointGeometry(BaseModel):
+    """A GeoJSON point, WGS84 [longitude, latitude]."""
+
+    type: Literal["Point"] = "Point"
+    coordinates: list[float] = Field(min_length=2, max_length=2)
