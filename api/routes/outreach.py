@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.errors import raises
 from api.schemas.common import BINARY
 from api.schemas.outreach import Cities, ContactIn, ContactLogged, Contacts, Flows, TargetList
 from api.types import Id
+from geo.errors import NotFound
 from registry.accounts.auth import audit
 from registry.outreach.cities import cities
 from registry.outreach.contacts import NewContact, list_contacts, log_contact
@@ -116,7 +118,13 @@ def target_list_xlsx(
     )
 
 
-@router.post("/contacts", operation_id="outreach_log_contact", status_code=201, response_model=ContactLogged)
+@router.post(
+    "/contacts",
+    operation_id="outreach_log_contact",
+    status_code=201,
+    response_model=ContactLogged,
+    responses=raises(NotFound),
+)
 def add_contact(account: CurrentAccount, conn: ScopedConnection, body: ContactIn) -> dict[str, Any]:
     """联系记录 Record a contact with a resident of your area (who, when, channel, outcome, follow-up)."""
     require_role(account, STAFF_ROLES, "logging an outreach contact")
