@@ -16,6 +16,8 @@ from geo.errors import InvalidInput
 
 BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
 """The content entry of a file answer (a workbook, a tile): bytes of the named media type."""
+HTML: dict[str, Any] = {"schema": {"type": "string"}}
+"""The content entry of an HTML page or report."""
 
 
 def one_of(values: Iterable[str], description: str = "", **extra: Any) -> Any:
