@@ -186,6 +186,7 @@ def vacancy_create(account: CurrentAccount, conn: ScopedConnection, body: Vacanc
 @router.patch(
     "/vacancies/{vacancy_id}",
     operation_id="update_vacancy",
+    response_model_exclude_unset=True,
     response_model=VacancyChanged,
     responses=raises(Conflict),
 )
@@ -201,6 +202,7 @@ def vacancy_update(
 @router.post(
     "/vacancies/{vacancy_id}/submit",
     operation_id="submit_vacancy",
+    response_model_exclude_unset=True,
     response_model=VacancyStep,
     responses=raises(Conflict),
 )
@@ -214,6 +216,7 @@ def vacancy_submit(
 @router.post(
     "/vacancies/{vacancy_id}/review",
     operation_id="review_vacancy",
+    response_model_exclude_unset=True,
     response_model=VacancyStep,
     responses=raises(Conflict),
 )
@@ -233,6 +236,7 @@ def vacancy_review(
 @router.post(
     "/vacancies/{vacancy_id}/close",
     operation_id="close_vacancy",
+    response_model_exclude_unset=True,
     response_model=VacancyStep,
     responses=raises(Conflict),
 )
