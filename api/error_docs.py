@@ -57,6 +57,17 @@ def implied_errors(route: APIRoute) -> list[type[HongyanError]]:
     return implied
 
 
+def _answers_error_out(documented: dict[str, Any]) -> None:
+    """An error status the route documents with its own shape (a 503 Health, a 404 without content) may also
+    answer ErrorOut: the schema becomes either."""
+    media = documented.setdefault("content", {}).setdefault("application/json", {})
+    schema = media.get("schema")
+    if not schema:
+        media["schema"] = ERROR_REF
+    elif schema != ERROR_REF and ERROR_REF not in schema.get("anyOf", []):
+        media["schema"] = {"anyOf": [*schema.get("anyOf", [schema]), ERROR_REF]}
+
+
 def _with_validation(documented: dict[str, Any]) -> dict[str, Any]:
     """A 422 answers either ErrorOut (the domain's InvalidInput) or FastAPI's list of invalid fields."""
     out = dict(documented)
@@ -90,7 +101,10 @@ def document_errors(app: FastAPI) -> None:
             for method in context.methods or ():
                 responses = paths[context.path_format][method.lower()].setdefault("responses", {})
                 for status, entry in implied.items():
-                    responses.setdefault(str(status), _error_entry(int(status), entry["description"]))
+                    documented = responses.setdefault(
+                        str(status), _error_entry(int(status), entry["description"])
+                    )
+                    _answers_error_out(documented)
         for operations in paths.values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})

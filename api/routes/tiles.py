@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep
+from api.schemas.common import BINARY
 from api.types import Int4
 from tiles.layers import Layer
 from tiles.service import TileService
@@ -150,7 +151,7 @@ def tilejson(request: Request, conn: ConnectionDep, tiles: TilesDep, layer: Laye
     operation_id="tile",
     response_class=Response,
     responses={
-        200: {"content": {MVT_MEDIA_TYPE: {}}, "description": "the tile (gzip when accepted)"},
+        200: {"content": {MVT_MEDIA_TYPE: BINARY}, "description": "the tile (gzip when accepted)"},
         204: {"description": "no features in this tile"},
         304: {"description": "unchanged since the ETag sent in If-None-Match"},
         404: {"description": "unknown layer, zoom outside the layer's range, or x/y outside the grid"},
