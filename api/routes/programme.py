@@ -71,7 +71,12 @@ def put_targets(
     return {"targets": out.__dict__}
 
 
-@router.get("/dashboard", operation_id="programme_dashboard", response_model=Dashboard)
+@router.get(
+    "/dashboard",
+    operation_id="programme_dashboard",
+    response_model=Dashboard,
+    response_model_exclude_unset=True,
+)
 def board(
     account: CurrentAccount, conn: ScopedConnection, year: Year = None, on: On = None
 ) -> dict[str, Any]:

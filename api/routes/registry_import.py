@@ -15,6 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import SettingsDep
@@ -170,7 +171,13 @@ async def import_upload(
     over its limits or an import past HONGYAN_IMPORT_TIMEOUT_S is a 422 and nothing is written.
     """
     _importer(account, database)
-    form = await request.form(max_files=1, max_fields=4)
+    try:
+        form = await request.form(max_files=1, max_fields=4)
+    except HTTPException as exc:  # Starlette's 400 for a malformed or over-full multipart body
+        raise InvalidInput(
+            f"上传内容无法读取，请只上传一个文件，字段名 file（the upload could not be read: {exc.detail}）",
+            field="file",
+        ) from None
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):

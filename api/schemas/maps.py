@@ -141,9 +141,8 @@ class SharedIn(BaseModel):
     note: str = Field(default="", max_length=500, description="说明 e.g. 淡季 off-season")
 
 
-class SharedEntry(BaseModel):
-    """An offer of idle staff or a need for staff as stored."""
-
+class SharedOffer(BaseModel):
+    offer_id: int
     enterprise_id: int | None
     site_id: int
     occupation_code: str
@@ -155,12 +154,17 @@ class SharedEntry(BaseModel):
     created_at: datetime
 
 
-class SharedOffer(SharedEntry):
-    offer_id: int
-
-
-class SharedNeed(SharedEntry):
+class SharedNeed(BaseModel):
     need_id: int
+    enterprise_id: int | None
+    site_id: int
+    occupation_code: str
+    workers: int
+    date_from: date
+    date_to: date
+    note: str
+    area_code: str
+    created_at: datetime
 
 
 class Assignment(BaseModel):

@@ -123,11 +123,16 @@ class Matches(BaseModel):
     note: str | None
 
 
-class ResidentMatches(Matches):
+class ResidentMatches(BaseModel):
     """The same, for a resident the caller may see."""
 
     resident_id: int
     query: ReachAsked
+    on_network: bool
+    count: int
+    matches: list[Match]
+    excluded: list[Excluded]
+    note: str | None
 
 
 class Candidate(BaseModel):
