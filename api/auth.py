@@ -14,9 +14,9 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy import Connection, Engine
 
 from api.deps import SettingsDep
-from geo.errors import PermissionDenied
-from geo.scope import assert_unprivileged
-from geo.settings import Settings
+from geo.core.errors import PermissionDenied
+from geo.core.scope import assert_unprivileged
+from geo.core.settings import Settings
 from registry.accounts.auth import AuthenticationFailed, authenticate
 from registry.accounts.page_sessions import SessionIdle, check_csrf, touch_page_session
 from registry.accounts.roles import ACCOUNT_ADMIN_ROLES, Account

@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from api.auth import app_transaction, bearer_token, get_app_engine, optional_token
 from api.deps import get_connection, get_engine
 from api.errors import ErrorOut, raises
-from geo.errors import DatabaseUnavailable, HongyanError, InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import DatabaseUnavailable, HongyanError, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.auth import AuthenticationFailed
 from registry.intake.read import UploadTooLarge
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import SQLAlchemyError
 
-from geo.errors import (
+from geo.core.errors import (
     Conflict,
     DatabaseUnavailable,
     HongyanError,

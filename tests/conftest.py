@@ -6,6 +6,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,10 +14,10 @@ from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from geo.db import create_db_engine
-from geo.embedded import EmbeddedCluster
-from geo.migrate import upgrade
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.embedded import EmbeddedCluster
+from geo.core.migrate import upgrade
+from geo.core.settings import Settings
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 
 # the CLI's rich tables are as wide as the terminal; pytest-xdist workers have none (80 columns would cut names)
@@ -28,7 +29,9 @@ os.environ.setdefault("HONGYAN_WARM_START", "false")
 # server (HONGYAN_TEST_DATABASE_URL) the worker's id keeps the session databases apart
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 TEMPLATE_DB = f"hongyan_test_template_{WORKER}"
-DATABASE_FIXTURES = frozenset({"server_url", "db_url", "engine", "settings", "small_demo_url", "demo_db_url"})
+DATABASE_FIXTURES = frozenset(
+    {"server_url", "db_url", "engine", "settings", "small_demo_url", "demo_db_url", "analysed_demo_db_url"}
+)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -125,15 +128,15 @@ def small_demo_url(
     server_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A database holding the small demo county, built once per test session; tests must not change it."""
-    from api.demo_build import build_demo
-    from matching.circles import CircleService
-    from matching.warmup import warm_circles
+    from demo.build import build_demo
+    from matching.circle.service import CircleService
+    from matching.circle.warmup import warm_circles
 
     name = f"hongyan_small_demo_{WORKER}"
     admin = _admin(server_url)
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE_DB}"'))
+        conn.execute(text(clone_statement(name, TEMPLATE_DB)))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     settings = Settings(database_url=url, data_dir=tmp_path_factory.mktemp("small-demo"))
     eng = create_db_engine(url, pool_size=2)
@@ -158,12 +161,52 @@ def demo_db_url(server_url: str, small_demo_url: str) -> Iterator[str]:
     yield from cloned_database(server_url, src, prefix="hongyan_d_")
 
 
+@pytest.fixture(scope="session")
+def analysed_demo_url(
+    server_url: str, small_demo_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The small demo with the walking 3 km circle analytics, the heat hexagons and two dated surplus snapshots
+    (2026-11-01, 2026-11-20), computed once per test session for the map's browser tests; tests must not
+    change it (analysed_demo_db_url gives a private copy)."""
+    from matching.analytics.store import analyze_circles
+    from matching.analytics.surplus_store import take_snapshot
+    from matching.circle.service import CircleService
+    from tiles.hexagons import refresh_heat
+
+    src = make_url(small_demo_url).database
+    assert src is not None
+    for url in cloned_database(server_url, src, prefix=f"hongyan_analysed_{WORKER}_"):
+        settings = Settings(database_url=url, data_dir=tmp_path_factory.mktemp("analysed-demo"))
+        eng = create_db_engine(url, pool_size=2)
+        service = CircleService(settings)
+        analyze_circles(eng, service, mode="walk", metric="length", limit=3000.0)
+        refresh_heat(eng)
+        for day in (date(2026, 11, 1), date(2026, 11, 20)):
+            take_snapshot(eng, service, mode="walk", metric="length", limit=3000.0, day=day)
+        eng.dispose()
+        yield url
+
+
+@pytest.fixture
+def analysed_demo_db_url(server_url: str, analysed_demo_url: str) -> Iterator[str]:
+    """A private copy of the analysed small demo for a test that writes or serves it."""
+    src = make_url(analysed_demo_url).database
+    assert src is not None
+    yield from cloned_database(server_url, src, prefix="hongyan_a_")
+
+
+def clone_statement(name: str, template: str) -> str:
+    """CREATE DATABASE from a template by copying its files: with the throwaway cluster's minimal WAL that is
+    several times cheaper than PostgreSQL's default (WAL_LOG), which writes the whole template to the WAL."""
+    return f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY'
+
+
 def cloned_database(server_url: str, template: str, *, prefix: str) -> Iterator[str]:
     """Create a database from a template (``template0``: an empty one), yield its URL, drop it afterwards."""
     name = f"{prefix}{uuid.uuid4().hex[:12]}"
     admin = _admin(server_url)
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        conn.execute(text(clone_statement(name, template)))
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:

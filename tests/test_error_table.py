@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from api.errors import ERROR_TABLE, FALLBACK, ErrorOut, error_response, raises, rule_for
-from geo.errors import Conflict, HongyanError, InvalidInput, NotFound, TooManyAttempts
-from geo.settings import Settings
+from geo.core.errors import Conflict, HongyanError, InvalidInput, NotFound, TooManyAttempts
+from geo.core.settings import Settings
 from registry.accounts.auth import AuthenticationFailed
 from registry.accounts.page_sessions import SessionIdle
 from registry.intake.read import UploadTooLarge

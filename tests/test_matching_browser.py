@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
-from geo.db import create_db_engine
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
-from matching.surplus_store import take_snapshot
+from geo.core.settings import Settings
 from tests.live_server import serve_site
 from tests.page_watch import wait_until
 from tests.test_web_map_browser import _screenshot
@@ -23,16 +18,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
-    """A private demo copy with the walking 3 km analytics and two dated snapshots, served on a free port."""
-    settings = Settings(database_url=demo_db_url, data_dir=tmp_path)
-    eng = create_db_engine(demo_db_url, pool_size=2)
-    service = CircleService(settings)
-    analyze_circles(eng, service, mode="walk", metric="length", limit=3000.0)
-    for day in (date(2026, 11, 1), date(2026, 11, 20)):
-        take_snapshot(eng, service, mode="walk", metric="length", limit=3000.0, day=day)
-    eng.dispose()
-    village, code, enterprise, eid = _names(demo_db_url)
+def demo(analysed_demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
+    """A private copy of the analysed demo (walking 3 km analytics, two dated snapshots), on a free port."""
+    settings = Settings(database_url=analysed_demo_db_url, data_dir=tmp_path)
+    village, code, enterprise, eid = _names(analysed_demo_db_url)
     with serve_site(settings) as base:
         yield Demo(base, village, code, enterprise, eid)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from web_map.site import create_site
 
 UNUSED_URL = "postgresql://nobody@/unused"

@@ -12,12 +12,13 @@ from registry_county import VILLAGES, insert_test_county
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from geo.db import create_db_engine
-from geo.errors import Conflict, InvalidInput
+from geo.core.db import create_db_engine
+from geo.core.errors import Conflict, InvalidInput
 from registry.credit_code import validate_credit_code
 from registry.personal import PersonalDataCipher, validate_id_number
 from registry.synthetic import PopulationReport, populate
 from registry.synthetic.labour import IN_PROVINCE, OUT_OF_PROVINCE
+from tests.conftest import clone_statement
 
 KEY = "registry-test-secret-key-0123456789"
 SEED = 20261127
@@ -42,7 +43,7 @@ def populated(server_url: str, template_db: str) -> Iterator[tuple[Engine, Popul
     name = f"hongyan_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template_db).database}"'))
+        conn.execute(text(clone_statement(name, str(make_url(template_db).database))))
     engine = create_db_engine(make_url(server_url).set(database=name).render_as_string(hide_password=False))
     try:
         insert_test_county(engine)

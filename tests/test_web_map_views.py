@@ -12,14 +12,11 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import text
 
-from geo.db import create_db_engine
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from tests.live_server import serve_site
 from tests.page_watch import poll, wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot, _township_colours
-from tiles.hexagons import refresh_heat
 
 pytestmark = pytest.mark.browser
 
@@ -74,14 +71,10 @@ def _names(url: str) -> tuple[str, str, str, int]:
 
 
 @pytest.fixture
-def demo(demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
-    """A private demo copy with the walking 3 km circle analytics, served on a free port."""
-    settings = Settings(database_url=demo_db_url, data_dir=tmp_path)
-    eng = create_db_engine(demo_db_url, pool_size=2)
-    analyze_circles(eng, CircleService(settings), mode="walk", metric="length", limit=3000.0)
-    refresh_heat(eng)
-    eng.dispose()
-    village, code, enterprise, eid = _names(demo_db_url)
+def demo(analysed_demo_db_url: str, tmp_path: Path) -> Iterator[Demo]:
+    """A private copy of the analysed demo (walking 3 km analytics, heat), served on a free port."""
+    settings = Settings(database_url=analysed_demo_db_url, data_dir=tmp_path)
+    village, code, enterprise, eid = _names(analysed_demo_db_url)
     with serve_site(settings) as base:
         yield Demo(base, village, code, enterprise, eid)
 

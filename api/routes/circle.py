@@ -17,10 +17,10 @@ from api.errors import raises
 from api.schemas.common import enum_schema
 from api.schemas.matching import CircleOut, EnterpriseCandidates, Mode
 from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
-from geo.errors import Conflict, DatabaseUnavailable, NotFound
-from matching.circles import CircleQuery, CircleService
-from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
-from matching.queries import ENTERPRISE_EXISTS
+from geo.core.errors import Conflict, DatabaseUnavailable, NotFound
+from matching.circle.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
+from matching.circle.queries import ENTERPRISE_EXISTS
+from matching.circle.service import CircleQuery, CircleService
 from registry.accounts.auth import authenticate
 
 router = APIRouter(prefix="/api/v1", tags=["circle"])

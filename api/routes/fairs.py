@@ -29,10 +29,9 @@ from api.schemas.fairs import (
     Venues,
 )
 from api.types import Id
-from geo.errors import Conflict, InvalidInput, NotFound
-from registry.accounts.auth import audit
-from registry.programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
-from registry.programme.fairday import (
+from geo.core.errors import Conflict, InvalidInput, NotFound
+from programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
+from programme.fairday import (
     NewBooth,
     list_booths,
     list_seekers,
@@ -40,7 +39,7 @@ from registry.programme.fairday import (
     register_booth,
     register_seeker,
 )
-from registry.programme.fairs import (
+from programme.fairs import (
     NewFair,
     NewVenue,
     create_fair,
@@ -51,6 +50,7 @@ from registry.programme.fairs import (
     schedule_year,
     set_status,
 )
+from registry.accounts.auth import audit
 
 router = APIRouter(prefix="/api/v1/programme", tags=["fairs"])
 FairId = Annotated[Id, Path(ge=1, description="招聘会 id")]

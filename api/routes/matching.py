@@ -17,10 +17,10 @@ from api.errors import raises
 from api.routes.circle import CirclesDep, MinutesQuery, ModeQuery, RadiusQuery
 from api.schemas.matching import Matches, RelatedIn, RelatedOut, ResidentMatches, VacancyCandidates
 from api.types import Id, Int4, Latitude, Longitude
-from geo.errors import Conflict, InvalidInput, PermissionDenied
-from matching.matches import rank_positions, resident_matches, vacancy_candidates
-from matching.related import check_detail_code, list_related, remove_related, set_related
-from matching.scoring import Profile
+from geo.core.errors import Conflict, InvalidInput, PermissionDenied
+from matching.ranking.matches import rank_positions, resident_matches, vacancy_candidates
+from matching.ranking.related import check_detail_code, list_related, remove_related, set_related
+from matching.ranking.scoring import Profile
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
 from registry.personal import mask_id, mask_name, mask_phone

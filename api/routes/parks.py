@@ -27,9 +27,9 @@ from api.schemas.parks import (
     TenantMovedOut,
 )
 from api.types import Id
-from geo.errors import Conflict, NotFound
-from registry.parks import support
-from registry.parks.store import (
+from geo.core.errors import Conflict, NotFound
+from programme.parks import support
+from programme.parks.store import (
     KINDS,
     NewPark,
     NewTenant,
@@ -41,7 +41,7 @@ from registry.parks.store import (
     park_stats,
     parks_geojson,
 )
-from registry.parks.support import STATUSES
+from programme.parks.support import STATUSES
 from registry.staff import STAFF_ROLES, require_role
 
 router = APIRouter(prefix="/api/v1", tags=["parks"])

@@ -12,8 +12,8 @@ from api.routes.circle import CirclesDep
 from api.schemas.common import enum_schema
 from api.schemas.maps import RebalancePlan
 from api.types import Finite
-from geo.errors import Conflict
-from matching.rebalance import plan_rebalance
+from geo.core.errors import Conflict
+from matching.rebalance.plan import plan_rebalance
 
 router = APIRouter(prefix="/api/v1/plan", tags=["plan"])
 

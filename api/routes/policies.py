@@ -22,7 +22,7 @@ from api.schemas.policies import (
     ResidentPolicies,
 )
 from api.types import Id, Id4, Offset
-from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.auth import AuthenticationFailed, audit, authenticate
 from registry.accounts.roles import Account
 from registry.policies.models import CATEGORIES, STATUS_LABELS, Assessment, Policy

@@ -21,14 +21,15 @@ from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import SettingsDep
 from api.errors import raises
 from api.schemas.common import BINARY, enum_schema
-from geo.crs import DATUMS
-from geo.errors import InvalidInput
+from geo.core.crs import DATUMS
+from geo.core.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
+from registry.intake.catalog import get_spec
 from registry.intake.limits import WorkbookLimits
 from registry.intake.read import ENCODINGS, UploadTooLarge
 from registry.intake.service import MODES, ImportReport, import_file, template_for
-from registry.intake.spec import check_importer, get_spec
+from registry.intake.spec import check_importer
 from registry.intake.specs import residents
 
 DEFAULT = residents.SPEC  # who may import at all: the roles of the residents' import

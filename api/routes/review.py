@@ -22,9 +22,9 @@ from api.schemas.records import (
     VacancyStep,
 )
 from api.types import Id
-from geo.errors import Conflict, HongyanError, NotFound
-from matching.circles import CircleService
-from matching.live import site_changed
+from geo.core.errors import Conflict, HongyanError, NotFound
+from matching.analytics.live import site_changed
+from matching.circle.service import CircleService
 from registry.accounts.auth import authenticate
 from registry.accounts.roles import Account
 from registry.records.enterprises import (

@@ -12,8 +12,8 @@ from api.routes import config
 from api.routes.circle import CirclesDep
 from api.schemas.maps import RouteOut
 from api.types import Id, Latitude, Longitude
-from geo.errors import Conflict, NotFound
-from matching.routes import route_to_site
+from geo.core.errors import Conflict, NotFound
+from matching.circle.routes import route_to_site
 
 routes = APIRouter(prefix="/api/v1", tags=["route"])
 

@@ -20,9 +20,9 @@ from api.schemas.service import (
     TicketStep,
     TicketSubmitted,
 )
-from geo.errors import Conflict, NotFound, TooManyAttempts
-from registry.tickets.service import STATUSES, Intake, advance_ticket, queue, routes, submit_ticket
-from registry.tickets.status import check_status
+from geo.core.errors import Conflict, NotFound, TooManyAttempts
+from programme.tickets.service import STATUSES, Intake, advance_ticket, queue, routes, submit_ticket
+from programme.tickets.status import check_status
 
 router = APIRouter(prefix="/api/v1", tags=["service"])
 PublicConnection = Annotated[Connection, Depends(app_transaction, scope="function")]

@@ -24,8 +24,8 @@ from api.deps import SettingsDep
 from api.errors import raises
 from api.routes.accounts import account_json
 from api.schemas.accounts import LoggedOut, LoginBody, PageLogin, PageSession
-from geo.errors import TooManyAttempts
-from geo.settings import Settings
+from geo.core.errors import TooManyAttempts
+from geo.core.settings import Settings
 from registry.accounts.auth import AuthenticationFailed, authenticate, log_in, log_out
 from registry.accounts.page_sessions import csrf_token
 from registry.accounts.roles import Account

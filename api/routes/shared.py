@@ -13,8 +13,8 @@ from api.routes.circle import CirclesDep
 from api.schemas.common import enum_schema
 from api.schemas.maps import SharedIn, SharedNeed, SharedOffer, SharedPlan
 from api.types import Finite
-from geo.errors import Conflict, NotFound, PermissionDenied
-from matching.shared import SharedEntry, plan_shared, post_entry
+from geo.core.errors import Conflict, NotFound, PermissionDenied
+from matching.rebalance.shared import SharedEntry, plan_shared, post_entry
 from registry.accounts.auth import audit
 
 router = APIRouter(prefix="/api/v1", tags=["shared-employment"])

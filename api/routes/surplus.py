@@ -11,8 +11,8 @@ from api.deps import ConnectionDep
 from api.errors import raises
 from api.schemas.maps import Surplus, SurplusChoices, SurplusTrend
 from api.types import Finite
-from geo.errors import NotFound
-from matching.surplus_store import choices, surplus, trend
+from geo.core.errors import NotFound
+from matching.analytics.surplus_store import choices, surplus, trend
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 GROUP = r"^(all|[1-8](-[0-9]{2})?)$"

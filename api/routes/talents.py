@@ -22,7 +22,7 @@ from api.schemas.talents import (
     TalentStats,
 )
 from api.types import Id, Offset
-from geo.errors import Conflict
+from geo.core.errors import Conflict
 from registry.accounts.auth import audit
 from registry.talents.models import KINDS
 from registry.talents.store import (

@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import JsonDict
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 BINARY: dict[str, Any] = {"schema": {"type": "string", "format": "binary"}}
 """The content entry of a file answer (a workbook, a tile): bytes of the named media type."""

@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import one_of
 from api.types import Finite, Id, Int4
-from registry.programme.calendar import KINDS, THEMES
-from registry.programme.fairday import OUTCOMES
-from registry.programme.fairs import STATUSES
+from programme.calendar import KINDS, THEMES
+from programme.fairday import OUTCOMES
+from programme.fairs import STATUSES
 
 
 class VenueBody(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.types import Finite
-from matching.jobs import Listing
+from matching.circle.jobs import Listing
 
 Mode = Literal["walk", "ebike", "car"]
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import one_of
 from api.types import Id
-from registry.outreach.contacts import CHANNELS, OUTCOMES
+from programme.outreach.contacts import CHANNELS, OUTCOMES
 
 
 class ContactIn(BaseModel):

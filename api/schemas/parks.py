@@ -9,9 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import PointGeometry, one_of
 from api.types import Finite, Id, Int4
-from registry.parks.store import KINDS, UNITS
-from registry.parks.support import KINDS as SUPPORT_KINDS
-from registry.parks.support import STATUSES
+from programme.parks.store import KINDS, UNITS
+from programme.parks.support import KINDS as SUPPORT_KINDS
+from programme.parks.support import STATUSES
 
 
 class ParkIn(BaseModel):

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import one_of
 from api.types import Int4
-from registry.programme.dashboard import COUNTY
-from registry.programme.tasks import TASK_STATUSES
+from programme.dashboard import COUNTY
+from programme.tasks import TASK_STATUSES
 
 
 class TargetsBody(BaseModel):

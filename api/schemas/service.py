@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.common import one_of
-from registry.tickets.service import STATUSES
+from programme.tickets.service import STATUSES
 
 
 class TicketIn(BaseModel):

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, Field, model_validator
 
 from api.schemas.common import Body, Deleted, items_of, one_of
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.talents.models import KINDS, NEEDS, STAGES
 
 
