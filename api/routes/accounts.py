@@ -19,7 +19,7 @@ from api.auth import (
 )
 from api.errors import raises
 from api.schemas.accounts import AccountBody, AccountOut, LoggedOut, LoginBody, TokenOut
-from geo.errors import Conflict, TooManyAttempts
+from geo.core.errors import Conflict, TooManyAttempts
 from registry.accounts.auth import AuthenticationFailed, audit, log_in, log_out
 from registry.accounts.roles import Account
 from registry.accounts.store import NewAccount, create_account

@@ -10,7 +10,7 @@ from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.errors import raises
 from api.schemas.records import HistoryOut, ResidentOut, StepOut
 from api.types import Id
-from geo.errors import Conflict
+from geo.core.errors import Conflict
 from registry.accounts.auth import audit
 from registry.records.history import history
 from registry.records.models import ResidentCreate, ResidentFields, ReviewDecision

@@ -13,7 +13,7 @@ from api.deps import ConnectionDep
 from api.errors import raises
 from api.schemas.common import BINARY
 from api.types import Int4
-from geo.errors import Conflict
+from geo.core.errors import Conflict
 from tiles.layers import Layer
 from tiles.service import TileService
 
