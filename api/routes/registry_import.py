@@ -25,7 +25,7 @@ from geo.core.crs import DATUMS
 from geo.core.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
-from registry.intake.catalog import get_spec
+from registry.intake.catalog import SPECS, get_spec
 from registry.intake.limits import WorkbookLimits
 from registry.intake.read import ENCODINGS, UploadTooLarge
 from registry.intake.service import MODES, ImportReport, import_file, template_for
@@ -35,7 +35,7 @@ from registry.intake.specs import residents
 DEFAULT = residents.SPEC  # who may import at all: the roles of the residents' import
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATABASES = ("residents", "talents", "enterprises", "vacancies", "policies")
+DATABASES = tuple(SPECS)  # the importable databases, as the catalog lists them
 DATABASE = Path(
     pattern=r"^[a-z_]{1,32}$",
     json_schema_extra=enum_schema(DATABASES),
