@@ -66,9 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.circle_pool = CirclePool(settings.circle_threads)
         app.state.tiles = TileService.start(engine)
         if settings.warm_start:
-            # before the first connection is accepted: the network once, then a circle on each of the
-            # pool's threads (their projections and search buffers): the first circle is as fast as the rest
-            warm_circles(app.state.read_engine, app.state.circles)
+            # before the first connection is accepted: a circle on each of the pool's threads (the first loads
+            # the network under the service's lock; each thread gets its projections and search buffers), so
+            # the first circle is as fast as the rest
             app.state.circle_pool.on_every_thread(
                 partial(warm_circles, app.state.read_engine, app.state.circles)
             )
