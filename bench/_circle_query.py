@@ -1,4 +1,4 @@
-"""One circle at a time, in this process: our engine's reach, its polygon and positions_in_circle; pgRouting."""
+"""One circle at a time, in this process: our engine's reach, its polygon and the whole circle(); pgRouting."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, Engine
 
 from bench._circle_sql import RESIDENT_HOMES, RESIDENT_IDS, WITH_POINTS_DD
-from matching.circle.jobs import JobFilters, positions_in_circle
+from matching.circle.request import CircleRequest
 from matching.circle.service import CircleHit, CircleService
 
 PG_MARGIN_M = 250.0  # the clip box is radius + this around the point (a road path cannot leave radius)
@@ -69,7 +69,7 @@ class InProcess:
 def measure_in_process(
     engine: Engine, service: CircleService, homes: Homes, *, mode: str, radius: float
 ) -> InProcess:
-    """reach(), reach_polygon() and positions_in_circle() per home; the first call (JIT) is left out."""
+    """reach(), reach_polygon() and CircleService.circle() per home; the first call (JIT) is left out."""
     out = InProcess()
     with engine.connect() as conn:
         started = time.perf_counter()
@@ -80,10 +80,11 @@ def measure_in_process(
             service.query(conn, lon=float(lo), lat=float(la), mode=mode, radius_m=radius, minutes=None)
             for lo, la in zip(homes.lon, homes.lat, strict=True)
         ]
+        asked = [CircleRequest(q.lon, q.lat, mode, radius_m=radius) for q in queries]
         for warm in queries[:1]:  # numba compiles (or loads its cache) on the first search
             hit = service.reach(net, warm, sites)
             service.reach_polygon(net, warm, hit)
-            positions_in_circle(service, conn, warm, JobFilters())
+            service.circle(conn, asked[0])
         clock = time.perf_counter
         for i, q in enumerate(queries):
             t0 = clock()
@@ -96,11 +97,11 @@ def measure_in_process(
             out.on_network += int(hit.on_network)
             out.sites_reached.append(len(hit.ids))
             out.hits[i] = hit
-        for q in queries:
+        for one in asked:
             t0 = clock()
-            result = positions_in_circle(service, conn, q, JobFilters())
+            result = service.circle(conn, one)
             out.positions.append(clock() - t0)
-            out.vacancies.append(int(result["vacancy_count"]))
+            out.vacancies.append(result.vacancy_count)
     return out
 
 

@@ -89,7 +89,7 @@ def query_rows(inproc: InProcess, pg: PgRouting) -> list[str]:
     for name, values in (
         ("CircleService.reach() (snap + search + sites)", inproc.reach),
         ("CircleService.reach_polygon()", inproc.polygon),
-        ("positions_in_circle() (check query + reach + vacancy board + polygon)", inproc.positions),
+        ("circle() (validation + check query + reach + vacancy board + polygon)", inproc.positions),
         ("pgr_withPointsDD via psycopg (box-clipped edges)", pg.seconds),
     ):
         rows.append(

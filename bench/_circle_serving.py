@@ -8,7 +8,7 @@ Each candidate serves the same app (web_map.site:create_site) with one worker pr
 - granian: granian's Rust server with its ASGI interface.
 
 The goals are ratios measured in the same run: throughput against the compute limit (the cores divided by the
-mean in-process time of positions_in_circle() on the same homes), p99 against the mean latency
+mean in-process time of CircleService.circle() on the same homes), p99 against the mean latency
 (clients / req/s, by Little's law), and the first 10 s after the server says it is ready against the warm p99.
 """
 
@@ -169,7 +169,7 @@ def _wrk(server: Server, homes: Homes, scratch: Path, load: Load, seconds: float
 def rows(candidates: list[Candidate], limit_rps: float, clients: int) -> list[str]:
     """The comparison table (markdown), one line per run, with each goal's ratio and verdict."""
     lines = [
-        f"compute limit: {limit_rps:,.0f} req/s (cores ÷ mean in-process positions_in_circle()); "
+        f"compute limit: {limit_rps:,.0f} req/s (cores ÷ mean in-process CircleService.circle()); "
         f"{clients} wrk connections; goals: req/s ≥ {GOAL_OF_LIMIT} × limit, p99 ≤ {GOAL_P99_OF_MEAN} × mean, "
         f"0 errors, first {FIRST_SECONDS:.0f} s p99 ≤ {GOAL_FIRST_OF_WARM} × warm p99",
         "",

@@ -16,7 +16,8 @@ from sqlalchemy import Connection, Engine, text
 
 from geo.core.db import create_db_engine
 from geo.core.settings import Settings
-from matching.circle.jobs import JobFilters, positions_in_circle
+from matching.circle.jobs import JobFilters
+from matching.circle.request import CircleRequest
 from matching.circle.service import CircleQuery, CircleService
 from matching.circle.vacancy_board import NO_END, BoardRows, _merged, _sorted
 
@@ -90,6 +91,21 @@ def world(demo_db_url: str, tmp_path: Path) -> Iterator[tuple[Engine, CircleServ
 
 def _query(service: CircleService, conn: Connection, lon: float, lat: float, radius: float) -> CircleQuery:
     return service.query(conn, lon=lon, lat=lat, mode="walk", radius_m=radius, minutes=None)
+
+
+def positions_in_circle(
+    service: CircleService,
+    conn: Connection,
+    q: CircleQuery,
+    f: JobFilters,
+    *,
+    limit: int = 200,
+    offset: int = 0,
+    with_reach: bool = True,
+) -> dict[str, Any]:
+    """The front door's answer (after its ``query``) for a validated query."""
+    asked = CircleRequest(q.lon, q.lat, q.mode, q.radius_m, None, "wgs84", f, limit, offset, with_reach)
+    return service.circle(conn, asked).page()
 
 
 def _reference(

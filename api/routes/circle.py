@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 
 from api.auth import AppEngine, OptionalToken
 from api.circle_pool import CirclePool
@@ -18,9 +15,10 @@ from api.schemas.common import enum_schema
 from api.schemas.matching import CircleOut, EnterpriseCandidates, Mode
 from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
 from geo.core.errors import Conflict, DatabaseUnavailable, NotFound
-from matching.circle.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
+from matching.circle.jobs import JobFilters, Listing, candidates_for_enterprise
 from matching.circle.queries import ENTERPRISE_EXISTS
-from matching.circle.service import CircleQuery, CircleService
+from matching.circle.request import CircleRequest
+from matching.circle.service import CircleService
 from registry.accounts.auth import authenticate
 
 router = APIRouter(prefix="/api/v1", tags=["circle"])
@@ -44,11 +42,6 @@ RadiusQuery = Annotated[
     Finite | None, Query(description="半径（米，沿道路）radius in metres by road; default 3000")
 ]
 MinutesQuery = Annotated[Finite | None, Query(description="或按出行时间（分钟）or a travel time in minutes")]
-
-
-def _read_connection(engine: Engine) -> Connection:
-    """A pooled connection in autocommit: the circle only reads, so no BEGIN/COMMIT round trips."""
-    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
 @router.get(
@@ -82,80 +75,16 @@ async def circle(
     reach: Annotated[bool, Query(description="返回可达范围多边形 include the reach polygon")] = True,
 ) -> Response:
     """三公里就业圈 Open positions reachable by road, nearest first, with the reach polygon."""
+    filters = JobFilters(occupation, min_wage, full_time)
+    asked = CircleRequest(lon, lat, mode, radius_m, minutes, datum, filters, limit, offset, reach)
     circles: CircleService = request.app.state.circles
-    engine: Engine = request.app.state.read_engine
-    asked = CircleRequest(
-        lon,
-        lat,
-        mode,
-        radius_m,
-        minutes,
-        datum,
-        JobFilters(occupation, min_wage, full_time),
-        limit,
-        offset,
-        reach,
-    )
     pool: CirclePool = request.app.state.circle_pool
     # off the event loop: the worker keeps accepting connections and answering other routes meanwhile
-    return await pool.run(_circle_response, circles, engine, asked)
-
-
-@dataclass(frozen=True)
-class CircleRequest:
-    """What a circle request asks for, as given (validated by CircleService.query)."""
-
-    lon: float
-    lat: float
-    mode: str
-    radius_m: float | None
-    minutes: float | None
-    datum: str
-    filters: JobFilters
-    limit: int
-    offset: int
-    reach: bool
-
-
-def _circle_response(circles: CircleService, engine: Engine, asked: CircleRequest) -> Response:
-    try:
-        result, q = _positions(circles, engine, asked)
-    except DBAPIError as exc:
-        if not exc.connection_invalidated:
-            raise
-        # the read engine does not ping on checkout: a connection the server dropped fails once, then is replaced
-        result, q = _positions(circles, engine, asked)
-    if result["reach"] is not None:
-        result["reach"] = orjson.Fragment(result["reach"])  # already GeoJSON text: embedded, not re-encoded
-    query = {"lon": q.lon, "lat": q.lat, "mode": q.mode, "radius_m": q.radius_m, "minutes": asked.minutes}
-    return Response(orjson.dumps({"query": query, **result}), media_type="application/json")
-
-
-def _query(circles: CircleService, conn: Connection, asked: CircleRequest) -> CircleQuery:
-    """The request validated and its point projected."""
-    return circles.query(
-        conn,
-        lon=asked.lon,
-        lat=asked.lat,
-        mode=asked.mode,
-        radius_m=asked.radius_m,
-        minutes=asked.minutes,
-        datum=asked.datum,
-    )
-
-
-def _positions(
-    circles: CircleService, engine: Engine, asked: CircleRequest
-) -> tuple[dict[str, Any], CircleQuery]:
-    """The page of positions and the reach polygon; one short query when nothing changed since the last."""
-    with _read_connection(engine) as conn:
-        if circles.loaded(asked.mode) is None:  # the first circle of a mode: 409 when no roads are imported
-            circles.network(conn)
-        q = _query(circles, conn, asked)
-        found = positions_in_circle(
-            circles, conn, q, asked.filters, limit=asked.limit, offset=asked.offset, with_reach=asked.reach
-        )
-        return found, q
+    found = await pool.run(circles.circle_read, request.app.state.read_engine, asked)
+    page = found.page()
+    if found.reach is not None:
+        page["reach"] = orjson.Fragment(found.reach)  # already GeoJSON text: embedded, not re-encoded
+    return Response(orjson.dumps({"query": found.echo(), **page}), media_type="application/json")
 
 
 # HR may read no resident row (RLS): it sees the pool of its own enterprise's circle without resident ids
@@ -187,8 +116,7 @@ def enterprise_candidates(
     county everyone), names masked, with resident ids; the enterprise's HR gets everyone in the circle with
     names masked and no resident id, ID number, phone or home.
     """
-    circles.network(conn)
-    metric, limit = circles.reach_limit(mode, radius_m=radius_m, minutes=minutes)
+    metric, limit = circles.ready_limit(conn, mode, radius_m=radius_m, minutes=minutes)
     if token is None:
         return candidates_for_enterprise(circles, conn, enterprise_id, mode=mode, metric=metric, limit=limit)
     with app_engine.begin() as scoped:

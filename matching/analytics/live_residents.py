@@ -27,7 +27,7 @@ from matching.analytics.queries import (
     UPSERT_RESIDENT_STATS,
 )
 from matching.circle.queries import ALL_RESIDENTS
-from matching.circle.residents import Residents, residents_for, residents_key
+from matching.circle.residents import Residents, replace_residents, residents_for
 from matching.circle.service import CircleService, Located
 
 
@@ -44,7 +44,7 @@ def resident_changed(engine: Engine, service: CircleService, resident_id: int) -
             old_k = _position(people, resident_id)
             old_places = _places(people, old_k)
             updated, new_k = _with_resident(service, net, mode, people, old_k, resident_id, row)
-            service.replace_cached(residents_key(mode), updated)
+            replace_residents(service, mode, updated)
             for run in (r for r in runs if r.mode == mode):
                 touched += _update_run(conn, service, net, run, people, old_k, updated, new_k, resident_id)
                 codes = sorted(old_places | _places(updated, new_k))

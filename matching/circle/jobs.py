@@ -1,4 +1,4 @@
-"""Positions inside a person's circle and candidates inside an enterprise's circle, from the database."""
+"""Candidates inside an enterprise's circle, from the database (positions: ``CircleService.circle``)."""
 
 from __future__ import annotations
 
@@ -22,48 +22,9 @@ from matching.circle.service import CircleQuery, CircleService
 from matching.circle.vacancy_board import JobFilters
 from registry.personal import mask_name
 
-__all__ = ["JobFilters", "Listing", "candidates_for_enterprise", "positions_in_circle"]
+__all__ = ["JobFilters", "Listing", "candidates_for_enterprise"]
 
 Listing = Literal["counts_only", "your_area", "masked_pool"]
-
-
-def positions_in_circle(
-    service: CircleService,
-    conn: Connection,
-    q: CircleQuery,
-    filters: JobFilters,
-    *,
-    limit: int = 200,
-    offset: int = 0,
-    with_reach: bool = True,
-) -> dict[str, Any]:
-    """Open positions reachable from the query point, nearest first (a page of them), with the reach polygon.
-
-    One short query when nothing changed: it checks the network version, new sites and the change log of the
-    job tables, and the positions come from the worker's vacancy board brought up to date by that check.
-    """
-    board, fresh = service.vacancies.refresh(conn)  # before the sites: a site written later shows as changed
-    net, sites = service.current_at(conn, q.mode, fresh.network_version, fresh.last_site, fresh.changed_sites)
-    assert sites is not None, "the query's mode was validated"
-    hit = service.reach(net, q, sites)
-    page, costs = service.vacancies.page(
-        board, hit.ids, hit.cost, filters, today=fresh.today, limit=limit, offset=offset
-    )
-    for row, cost in zip(page.rows, costs.tolist(), strict=True):
-        if q.metric == "length":
-            row["road_distance_m"] = round(cost, 1)
-        else:
-            row["travel_minutes"] = round(cost / 60.0, 2)
-    return {
-        "on_network": hit.on_network,
-        "snap_distance_m": round(hit.snap_distance_m, 1),
-        "vacancy_count": page.vacancy_count,
-        "position_count": page.position_count,
-        "limit": limit,
-        "offset": offset,
-        "positions": page.rows,
-        "reach": service.reach_polygon(net, q, hit) if with_reach else None,
-    }
 
 
 def _visible_order(scoped: Connection, ordered: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -93,6 +54,7 @@ def candidates_for_enterprise(
     public map, public enterprises only); ``your_area`` those whose rows the caller's ``scoped`` transaction
     may read (staff: their township or village), with their resident id; ``masked_pool`` everyone in the
     circle without resident id, name masked (the enterprise's own HR, who may read no resident row).
+    ``metric`` and ``limit`` come from ``CircleService.ready_limit``.
     """
     exists = PUBLIC_ENTERPRISE if listing == "counts_only" else ENTERPRISE_EXISTS
     if conn.execute(exists, {"enterprise_id": enterprise_id}).scalar_one_or_none() is None:

@@ -5,7 +5,7 @@ The circle's candidate search and the live analytics updates read the same snapp
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -45,9 +45,20 @@ def residents_for(service: CircleService, conn: Connection, mode: str) -> Reside
             np.asarray(cols[6], dtype=object),
         )
 
-    return service.cached(residents_key(mode), build)
+    cache = service.derived(ResidentsCache).by_mode
+    found = cache.get(mode)
+    if found is None:
+        found = cache.setdefault(mode, build())
+    return found
 
 
-def residents_key(mode: str) -> str:
-    """Cache key of the snapped residents of a mode."""
-    return f"residents-all:{mode}"
+def replace_residents(service: CircleService, mode: str, updated: Residents) -> None:
+    """Swap the cached residents of a mode for an updated copy (live updates)."""
+    service.derived(ResidentsCache).by_mode[mode] = updated
+
+
+@dataclass
+class ResidentsCache:
+    """The snapped residents per mode, held with the loaded network (CircleService.derived)."""
+
+    by_mode: dict[str, Residents] = field(default_factory=dict)

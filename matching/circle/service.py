@@ -4,74 +4,31 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from geo.core.crs import converter
 from geo.core.errors import Conflict, InvalidInput
 from geo.core.settings import Settings
 from geo.engine.circle import CircleSearch, PointSet, Reach
-from geo.engine.network import MODES, Metric, ModeGraph, graph_digest
+from geo.engine.network import MODES, Metric, ModeGraph
 from geo.engine.network_load import RoadNetwork, load_network, network_version
 from geo.engine.projector import GridProjection, shared_projector
 from geo.engine.reach_area import to_geojson
-from geo.engine.trees import Trees
+from matching.circle.loaded import CircleHit, CircleQuery, Loaded, Located, TravelGraphs
 from matching.circle.queries import COUNTY_EXTENT, NETWORK_AND_LAST_SITE, SITES_SINCE
+from matching.circle.request import CircleRequest, CircleResult
 from matching.circle.vacancy_board import VacancyBoard
 
 EXTENT_MARGIN_DEG = 0.05
 GRID_MARGIN_M = 1000.0  # reach areas reach 40 m (+ a few cells) beyond the roads
-T = TypeVar("T")
+D = TypeVar("D")
 
-
-@dataclass(frozen=True)
-class CircleQuery:
-    """A validated circle request: where (metric CRS), how, and how far."""
-
-    lon: float
-    lat: float
-    x: float
-    y: float
-    mode: str
-    metric: Metric
-    limit: float  # metres or seconds
-
-    @property
-    def radius_m(self) -> float | None:
-        """The radius when the limit is a distance."""
-        return self.limit if self.metric == "length" else None
-
-
-@dataclass
-class Located:
-    """Points of one kind snapped to one mode's edges, with their ids."""
-
-    ids: npt.NDArray[np.int64]
-    targets: PointSet
-    last_id: int
-
-
-@dataclass
-class CircleHit:
-    """What one search reached: target ids with their costs, and the search itself."""
-
-    ids: npt.NDArray[np.int64]
-    cost: npt.NDArray[np.float64]
-    reach: Reach
-    snap_distance_m: float
-    on_network: bool
-
-
-@dataclass
-class _State:
-    network: RoadNetwork | None = None
-    sites: dict[str, Located] = field(default_factory=dict)
-    extras: dict[str, object] = field(default_factory=dict)
+__all__ = ["CircleHit", "CircleQuery", "CircleRequest", "CircleResult", "CircleService", "Located"]
 
 
 class CircleService:
@@ -82,10 +39,77 @@ class CircleService:
         self.vacancies = VacancyBoard()
         self.to_metric = shared_projector(4326, settings.metric_srid)
         self.to_wgs84 = shared_projector(settings.metric_srid, 4326)
-        self._state = _State()
+        self._state = Loaded()
         self._lock = threading.Lock()
         self._local = threading.local()
         self._extent: tuple[float, float, float, float] | None = None
+
+    # -- the front door ------------------------------------------------------------------------
+    def circle(self, conn: Connection, request: CircleRequest) -> CircleResult:
+        """Open positions within reach of a place, nearest first (one page), with the reach polygon.
+
+        The first circle of a mode loads the network (409 without roads), then the request is validated. Later
+        circles cost one short query when nothing changed: it checks the network version, new sites and the
+        change log of the job tables, and the positions come from the vacancy board brought up to date by it.
+        """
+        if self.loaded(request.mode) is None:
+            self.network(conn)
+        q = self.query(
+            conn,
+            lon=request.lon,
+            lat=request.lat,
+            mode=request.mode,
+            radius_m=request.radius_m,
+            minutes=request.minutes,
+            datum=request.datum,
+        )
+        board, fresh = self.vacancies.refresh(conn)  # before the sites: a site written later shows as changed
+        net, sites = self.current_at(
+            conn, q.mode, fresh.network_version, fresh.last_site, fresh.changed_sites
+        )
+        assert sites is not None, "the query's mode was validated"
+        hit = self.reach(net, q, sites)
+        page, costs = self.vacancies.page(
+            board,
+            hit.ids,
+            hit.cost,
+            request.filters,
+            today=fresh.today,
+            limit=request.limit,
+            offset=request.offset,
+        )
+        for row, cost in zip(page.rows, costs.tolist(), strict=True):
+            if q.metric == "length":
+                row["road_distance_m"] = round(cost, 1)
+            else:
+                row["travel_minutes"] = round(cost / 60.0, 2)
+        reach = self.reach_polygon(net, q, hit) if request.reach else None
+        return CircleResult(
+            q,
+            request.minutes,
+            hit.on_network,
+            hit.snap_distance_m,
+            page.vacancy_count,
+            page.position_count,
+            request.limit,
+            request.offset,
+            page.rows,
+            reach,
+        )
+
+    def circle_read(self, engine: Engine, request: CircleRequest) -> CircleResult:
+        """``circle`` on a pooled connection in autocommit: it only reads, so no BEGIN/COMMIT round trips."""
+        try:
+            return self._circle_read(engine, request)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            # the read engine does not ping on checkout: a connection the server dropped fails once, then is replaced
+            return self._circle_read(engine, request)
+
+    def _circle_read(self, engine: Engine, request: CircleRequest) -> CircleResult:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return self.circle(conn, request)
 
     # -- network -------------------------------------------------------------------------------
     def network(self, conn: Connection) -> RoadNetwork:
@@ -133,7 +157,7 @@ class CircleService:
 
     def _forget_sites(self) -> None:
         with self._lock:
-            self._state.sites = {k: v for k, v in self._state.sites.items() if k not in MODES}
+            self._state.sites = {}
 
     def _network(self, conn: Connection, version: int | None) -> RoadNetwork:
         state = self._state
@@ -152,12 +176,7 @@ class CircleService:
                     )
                     if net is None:
                         raise Conflict("the road network is empty: import roads with `hongyan import roads`")
-                    # the travel-time caches are keyed by these digests: computed once per loaded network
-                    extras: dict[str, object] = {}
-                    for m in MODES:
-                        extras[f"graph-digest:{m}"] = graph_digest(net.graph(m, "time"))
-                        extras[f"trees:{m}"] = Trees.of(net.graph(m, "time"))  # pruned in travel searches
-                    self._state = _State(network=net, extras=extras)
+                    self._state = Loaded(network=net, travel=TravelGraphs.of(net))
                     self._extent = None
         assert self._state.network is not None
         return self._state.network
@@ -173,6 +192,13 @@ class CircleService:
         return found
 
     # -- validation ----------------------------------------------------------------------------
+    def ready_limit(
+        self, conn: Connection, mode: str, *, radius_m: float | None, minutes: float | None
+    ) -> tuple[Metric, float]:
+        """The network loaded (409 without roads), then ``reach_limit``: what a search towards a place needs."""
+        self.network(conn)
+        return self.reach_limit(mode, radius_m=radius_m, minutes=minutes)
+
     def extent(self, conn: Connection) -> tuple[float, float, float, float]:
         """Bounding box (WGS84) of the county, or of the road network when no county is loaded."""
         if self._extent is None:
@@ -256,35 +282,22 @@ class CircleService:
             self._state.sites[mode] = located
             return located
 
-    def points(
-        self,
-        net: RoadNetwork,
-        key: str,
-        mode: str,
-        load: Callable[[], tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.float64]]],
-    ) -> Located:
-        """Points (ids and metric x, y from ``load``) snapped for a mode, cached until the network changes."""
-        cache_key = f"{key}:{mode}"
-        found = self._state.sites.get(cache_key)
-        if found is None:
-            ids, xs, ys = load()
-            found = self._state.sites[cache_key] = self._extend(net, mode, None, ids, xs, ys)
-        return found
-
-    def cached(self, key: str, factory: Callable[[], T]) -> T:
-        """A value built once per network version (e.g. snapped residents with their attributes)."""
-        found = self._state.extras.get(key)
+    def derived(self, kind: type[D]) -> D:
+        """The loaded network's cache of a class from a layer above, made empty on first use, dropped on reload."""
+        state = self._state
+        found = state.derived.get(kind)
         if found is None:
             with self._lock:
-                found = self._state.extras.get(key)
-                if found is None:
-                    found = self._state.extras[key] = factory()
-        return cast(T, found)
+                found = state.derived.setdefault(kind, kind())
+        assert isinstance(found, kind)
+        return found
 
-    def replace_cached(self, key: str, value: object) -> None:
-        """Swap a cached value for an updated one (live updates)."""
-        with self._lock:
-            self._state.extras[key] = value
+    def travel(self, net: RoadNetwork) -> TravelGraphs:
+        """Per mode, the travel-time graph's digest and dead-end trees (computed when the network was loaded)."""
+        state = self._state
+        if state.network is net and state.travel is not None:
+            return state.travel
+        return TravelGraphs.of(net)
 
     def _extend(
         self,
@@ -366,8 +379,12 @@ class CircleService:
         rings = self.search(graph).reach_outline(
             hit.reach, net.edge_coords, q.limit, cell_m=self.settings.reach_cell_m
         )
-        lon, lat = self.cached("wgs84-grid", lambda: self._wgs84_grid(net)).transform(
-            rings.xy[:, 0], rings.xy[:, 1]
-        )
+        state = self._state
+        grid = state.wgs84_grid if state.network is net else None
+        if grid is None:
+            grid = self._wgs84_grid(net)
+            if state.network is net:
+                state.wgs84_grid = grid
+        lon, lat = grid.transform(rings.xy[:, 0], rings.xy[:, 1])
         # rounded to 1e-5 degrees (~1 m): the outline is drawn on a raster of settings.reach_cell_m (20 m)
         return to_geojson(rings, np.round(np.column_stack([lon, lat]), 5).astype(np.float64, copy=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from geo.core.errors import HongyanError
-from matching.circle.jobs import JobFilters, positions_in_circle
+from matching.circle.request import CircleRequest
 from matching.circle.service import CircleService
 
 
@@ -15,10 +15,7 @@ def warm_circles(engine: Engine, service: CircleService, *, mode: str = "walk") 
         try:
             service.network(conn)
             x0, y0, x1, y1 = service.extent(conn)
-            q = service.query(
-                conn, lon=(x0 + x1) / 2, lat=(y0 + y1) / 2, mode=mode, radius_m=3000.0, minutes=None
-            )
         except HongyanError:  # no roads or no areas yet: nothing to warm
             return False
-        positions_in_circle(service, conn, q, JobFilters(None, None, None), limit=1)
+        service.circle(conn, CircleRequest((x0 + x1) / 2, (y0 + y1) / 2, mode, radius_m=3000.0, limit=1))
     return True

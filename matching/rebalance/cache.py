@@ -1,6 +1,6 @@
 """Area balances kept in the process and on disk, reused while the database says nothing has changed.
 
-In memory they live in the CircleService; on disk they are stored under ``data_dir/cache/rebalance/balances-{level}-{database}.npz`` with the Stamp they were read under,
+In memory they live with the CircleService's loaded network (``BalanceCache``); on disk they are stored under ``data_dir/cache/rebalance/balances-{level}-{database}.npz`` with the Stamp they were read under,
 as plain arrays (no pickles). Whether they are still current is asked of the database
 (matching.circle.data_version).
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -24,25 +25,33 @@ log = logging.getLogger(__name__)
 ARRAYS = ("lon", "lat", "x", "y", "residents", "surplus", "shortage")
 
 
+@dataclass
+class BalanceCache:
+    """Balances per level with the stamp they were read under, and the database they were read from."""
+
+    by_level: dict[str, tuple[Stamp, AreaBalances]] = field(default_factory=dict)
+    database: str | None = None
+
+
 def cached_balances(service: CircleService, conn: Connection, *, level: Level) -> AreaBalances:
     """``load_balances``, reused from memory or disk while the data it was read from is unchanged."""
-    key = f"rebalance-balances:{level}"
-    found: tuple[Stamp, AreaBalances] | None = service.cached(key, lambda: None)
+    held = service.derived(BalanceCache)
+    found = held.by_level.get(level)
     if found is not None and is_current(conn, found[0]):
         return found[1]
-    path = balances_path(
-        service.settings.data_dir, level, service.cached("database-identity", lambda: database_identity(conn))
-    )
+    if held.database is None:
+        held.database = database_identity(conn)
+    path = balances_path(service.settings.data_dir, level, held.database)
     stored = read_balances(path) if found is None else None
     if stored is not None and is_current(conn, stored[0]):
-        service.replace_cached(key, stored)
+        held.by_level[level] = stored
         return stored[1]
     stamp = take_stamp(conn)  # before the read: a change committed meanwhile makes the entry look stale
     balances = load_balances(
         conn, level=level, srid=service.settings.metric_srid, projector=service.to_metric
     )
     if stamp is not None:
-        service.replace_cached(key, (stamp, balances))
+        held.by_level[level] = (stamp, balances)
         write_balances(path, stamp, balances)
     return balances
 

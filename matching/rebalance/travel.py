@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,16 +23,13 @@ import numpy as np
 import numpy.typing as npt
 
 from geo.engine.circle import PointSet
-from geo.engine.network import graph_digest
 from geo.engine.network_load import RoadNetwork
-from geo.engine.trees import Trees
 from matching.circle.service import CircleService
 from matching.rebalance.travel_matrix import travel_rows
 
 log = logging.getLogger(__name__)
 KEEP_FILES = 32
 KEEP_TABLES = 8
-_recent_lock = threading.Lock()
 
 CENTRE_SNAP_M = 5000.0
 F8 = npt.NDArray[np.float64]
@@ -60,14 +58,22 @@ class CentreTimes:
         return self.edge >= 0
 
 
+@dataclass
+class TravelTables:
+    """The tables held with the loaded network (``CircleService.derived``), the most recently used last."""
+
+    tables: OrderedDict[str, CentreTimes] = field(default_factory=OrderedDict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 def centre_times(
     service: CircleService, net: RoadNetwork, x: F8, y: F8, *, mode: str, limit: float
 ) -> CentreTimes:
     """The (cached) travel-time table of these centres for a mode and limit in seconds."""
     digest = hashlib.sha1(np.column_stack([x, y]).astype(np.float64).tobytes()).hexdigest()
     graph = net.graph(mode, "time")
-    network = service.cached(f"graph-digest:{mode}", lambda: graph_digest(graph))  # computed at load
-    key = f"rebalance:{mode}:{limit:.0f}:{digest}"
+    network = service.travel(net).digests[mode]  # computed at load
+    key = f"{mode}:{limit:.0f}:{digest}"
 
     def build() -> CentreTimes:
         snapped = net.index(mode).snap(x, y, max_snap_m=CENTRE_SNAP_M)
@@ -82,22 +88,16 @@ def centre_times(
         _read(path, times)
         return times
 
-    found = service.cached(key, build)
-    _forget_old_tables(service, key)
+    held = service.derived(TravelTables)
+    with held.lock:
+        found = held.tables.get(key)
+        if found is None:
+            found = held.tables[key] = build()
+        # keep the KEEP_TABLES most recently used tables in memory (centres move whenever residents do)
+        held.tables.move_to_end(key)
+        while len(held.tables) > KEEP_TABLES:
+            held.tables.popitem(last=False)
     return found
-
-
-def _forget_old_tables(service: CircleService, key: str) -> None:
-    """Keep the KEEP_TABLES most recently used tables in memory (centres move whenever residents do)."""
-    recent: list[str] = service.cached("rebalance-recent-tables", list)
-    with _recent_lock:
-        if key in recent:
-            recent.remove(key)
-        recent.append(key)
-        stale = recent[:-KEEP_TABLES]
-        del recent[:-KEEP_TABLES]
-    for old in stale:
-        service.replace_cached(old, None)
 
 
 def fill_rows(service: CircleService, net: RoadNetwork, times: CentreTimes, sources: list[int]) -> None:
@@ -106,7 +106,7 @@ def fill_rows(service: CircleService, net: RoadNetwork, times: CentreTimes, sour
     if len(todo) == 0:
         return
     graph = net.graph(times.mode, "time")
-    trees = service.cached(f"trees:{times.mode}", lambda: Trees.of(graph))  # computed at load
+    trees = service.travel(net).trees[times.mode]  # computed at load
     values = travel_rows(graph, times.edge[todo], times.offset_m[todo], times.targets, times.limit, trees)
     times.rows.update(zip(todo.tolist(), values, strict=True))
     _write(times)
@@ -120,7 +120,7 @@ def fill_cols(service: CircleService, net: RoadNetwork, times: CentreTimes, sink
     graph = service.reversed_graph(net, times.mode, "time")
     targets = PointSet.build(times.targets.snapped, graph)
     # flipping directions keeps every edge usable as it was: the reversed graph has the same dead-end trees
-    trees = service.cached(f"trees:{times.mode}", lambda: Trees.of(graph))
+    trees = service.travel(net).trees[times.mode]
     values = travel_rows(graph, times.edge[todo], times.offset_m[todo], targets, times.limit, trees)
     times.cols.update(zip(todo.tolist(), values, strict=True))
     _write(times)
