@@ -14,6 +14,7 @@ from api.deps import ConnectionDep, SettingsDep
 from geo.settings import Settings
 from web_map.csp import page_policy, site_policy
 from web_map.headers import SecurityHeaders
+from web_map.pages import install_pages
 from web_map.report import township_report
 
 WEB_ROOT = Path(str(files("web_map"))) / "static"
@@ -30,6 +31,7 @@ def create_site(settings: Settings | None = None) -> FastAPI:
     app = create_app(settings)
     app.add_middleware(SecurityHeaders, policy=site_policy(settings))
     app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
+    install_pages(app)  # the staff workbench under /workbench
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
