@@ -38,6 +38,7 @@ HTMX_CONFIG = json.dumps(
         "historyEnabled": False,
         "historyCacheSize": 0,
         "selfRequestsOnly": True,
+        "attributesToSettle": ["class", "width", "height"],  # never a style attribute: the CSP refuses them
         "responseHandling": [
             {"code": "204", "swap": False},
             {"code": "[23]..", "swap": True},
@@ -82,6 +83,10 @@ class Pages:
     ) -> HTMLResponse:
         """The template ``name`` rendered in the request's language, with the layout's context."""
         locale = locale_of(request)
+        if status == 422 and is_htmx(request):
+            # a form back with its problems is what htmx should show: as 200, since the browser reports every
+            # 4xx answer of a script's request as a console error
+            status = 200
         root = request.scope.get("root_path", "")
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         base = {
