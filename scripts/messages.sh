@@ -10,7 +10,7 @@ LOCALE=web_map/pages/locale
   --project=hongyan -o "$LOCALE/messages.pot" .
 for lang in zh_CN en; do
   if [ -f "$LOCALE/$lang/LC_MESSAGES/messages.po" ]; then
-    "$BIN/pybabel" update -i "$LOCALE/messages.pot" -d "$LOCALE" -l "$lang" --no-location \
+    "$BIN/pybabel" update -i "$LOCALE/messages.pot" -d "$LOCALE" -l "$lang" \
       --ignore-obsolete --no-fuzzy-matching
   else
     "$BIN/pybabel" init -i "$LOCALE/messages.pot" -d "$LOCALE" -l "$lang"

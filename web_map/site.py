@@ -38,11 +38,6 @@ def create_site(settings: Settings | None = None) -> FastAPI:
         """The map page."""
         return _page("index.html")
 
-    @app.get("/policies", include_in_schema=False)
-    def policies_page() -> FileResponse:
-        """稳岗就业政策库 The policies search page."""
-        return _page("policies.html")
-
     @app.get("/outreach", include_in_schema=False)
     @app.get("/outreach.html", include_in_schema=False)
     def outreach_page() -> FileResponse:

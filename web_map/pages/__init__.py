@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from web_map.pages.errors import install_page_errors
-from web_map.pages.routes import account, residents, review
+from web_map.pages.routes import account, policies, residents, review
 from web_map.pages.templating import Pages
 
 
@@ -22,3 +22,4 @@ def install_pages(app: FastAPI) -> None:
     app.include_router(account.router)
     app.include_router(residents.router)
     app.include_router(review.router)
+    app.include_router(policies.router)  # 稳岗就业政策 (public), the first site page moved to the templates

@@ -1,5 +1,6 @@
-/* 工作台 The workbench's one script: the new-resident form's "use this phone's location" button. The pages work
-   without it (the village seat is used); text goes in with textContent only, never as HTML. */
+/* 工作台 The server-rendered pages' one script: the new-resident form's "use this phone's location" button, and a
+   "loading" line while htmx fetches a part of the page. The pages work without it (the village seat is used, forms
+   reload the page); text goes in with textContent only, never as HTML. */
 (function () {
   'use strict';
 
@@ -25,6 +26,12 @@
 
   document.addEventListener('click', function (event) {
     if (event.target instanceof Element && event.target.closest('#locate')) { locate(); }
+  });
+  /* the part being replaced says that it is loading (its [data-loading-text]) until the answer arrives */
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var target = event.detail && event.detail.target;
+    var line = target instanceof Element ? target.querySelector('[data-loading-text]') : null;
+    if (line) { line.textContent = line.dataset.loadingText; line.dataset.state = 'loading'; }
   });
   document.addEventListener('DOMContentLoaded', showButton);
   document.addEventListener('htmx:afterSettle', showButton); /* the form comes back with its problems */

@@ -38,8 +38,8 @@ REASONS = {
 
 
 def safe_next(target: str) -> str:
-    """Where to go after login: a workbench path of this site, never another site."""
-    if target.startswith(HOME) and not target.startswith("//") and "\\" not in target:
+    """Where to go after login or a language switch: a path of this site, never another site."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return HOME
 
