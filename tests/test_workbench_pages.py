@@ -231,3 +231,30 @@ def test_every_message_of_the_pages_has_its_chinese(tmp_path: Path) -> None:
         assert re.findall(r"%\((\w+)\)s", msgid) == re.findall(r"%\((\w+)\)s", str(chinese)) or sorted(
             re.findall(r"%\((\w+)\)s", msgid)
         ) == sorted(re.findall(r"%\((\w+)\)s", str(chinese))), msgid
+
+
+def test_search_by_id_tail_is_limited_to_the_masked_digits_and_stays_in_my_area(bench: Bench) -> None:
+    with bench.engine.connect() as conn:
+        other = conn.execute(
+            text("SELECT name FROM residents WHERE village_code = :v ORDER BY resident_id LIMIT 1"),
+            {"v": bench.world.village_b1},
+        ).scalar_one()
+    client = session_for(bench, "collector_a1")
+    too_long = client.get("/workbench/residents", params={"q": "12345"})
+    assert too_long.status_code == 200 and "请输入姓名，或身份证号最后 1–4 位。" in too_long.text
+    elsewhere = client.get("/workbench/residents", params={"q": other}, headers={"HX-Request": "true"})
+    assert elsewhere.text.lstrip().startswith('<section id="results"')  # htmx gets only the results
+    assert f">{other}<" not in elsewhere.text  # a resident of another township is never found
+    with bench.engine.connect() as conn:
+        audited = conn.execute(
+            text("SELECT count(*) FROM audit_log WHERE account_id = :a AND action = 'resident.list'"),
+            {"a": bench.world.account_ids["collector_a1"]},
+        ).scalar_one()
+    assert audited >= 1
+
+
+def test_county_time_is_shown() -> None:
+    from web_map.pages.templating import local_time
+
+    assert local_time("2026-12-07T10:26:00+00:00") == "2026-12-07 18:26"
+    assert local_time("2026-12-07T23:30:00+00:00", date_only=True) == "2026-12-08"

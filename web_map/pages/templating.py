@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Request
@@ -26,6 +28,7 @@ from web_map.pages.menu import menu_for
 from web_map.pages.session import CSRF_FIELD, PageSession
 
 TEMPLATES = Path(__file__).parent / "templates"
+COUNTY_TIME = ZoneInfo("Asia/Shanghai")  # what the county's clocks show
 NO_STORE = {"Cache-Control": "no-store"}  # pages hold personal data and the CSRF token
 # htmx under the site's Content-Security-Policy: no eval, no injected <style>, no script from swapped HTML, no
 # page snapshots in localStorage (they would hold personal data and the CSRF token); a 422 (a form with its
@@ -50,6 +53,14 @@ HTMX_CONFIG = json.dumps(
 )
 
 
+def local_time(stamp: str, *, date_only: bool = False) -> str:
+    """An ISO timestamp (as the services give it) in the county's time: 2026-12-07 18:26 (or the date only)."""
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(COUNTY_TIME)
+    return moment.strftime("%Y-%m-%d" if date_only else "%Y-%m-%d %H:%M")
+
+
 def _environment(locale: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -61,6 +72,7 @@ def _environment(locale: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(load_translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(labels=labels, HTMX_CONFIG=HTMX_CONFIG, CSRF_FIELD=CSRF_FIELD)
+    env.filters["local_time"] = local_time
     return env
 
 
