@@ -305,4 +305,32 @@ def test_township_reviews_one_by_one_and_in_a_batch_and_the_collector_sees_the_r
     assert phone.text_content("#record-status").strip() == "已退回"
     _shot(phone, "collector-returned")
     _fits_the_phone(phone)
+
+    # … fixes it (a dated change, kept in the history) and submits it again
+    phone.click("#edit-record")
+    phone.wait_for_selector("#resident-form")
+    assert phone.input_value("#field-name") == "赵审一" and phone.input_value("#field-id_number") == ""
+    phone.fill("#field-employer", "霍邱县某服装厂")
+    phone.fill("#field-effective_date", "2026-11-30")
+    phone.click("#save-submit")
+    phone.wait_for_selector("#notice")
+    assert phone.text_content("#notice").strip() == "已提交，等待乡镇审核。"
+    assert phone.query_selector("#return-reason") is None
+    with site.engine.connect() as conn:
+        status = conn.execute(
+            text("SELECT record_status, employer FROM residents WHERE resident_id = :r"), {"r": returned}
+        ).one()
+        changes = conn.execute(
+            text(
+                "SELECT field, old_value, new_value, effective_date::text, changed_by FROM record_changes "
+                "WHERE table_name = 'residents' AND record_id = :r AND field = 'employer'"
+            ),
+            {"r": returned},
+        ).all()
+    assert tuple(status) == ("submitted", "霍邱县某服装厂")
+    assert [tuple(c) for c in changes] == [
+        ("employer", "", "霍邱县某服装厂", "2026-11-30", world.account_ids["collector_a1"])
+    ]
+    queue = site.client.get("/api/v1/review/queue", headers=login(site.client, "staff_a")).json()
+    assert returned in {i["record_id"] for i in queue["items"] if i["kind"] == "residents"}
     phone_watch.assert_clean(phone)

@@ -13,7 +13,8 @@ from starlette.datastructures import FormData
 from geo.errors import Conflict, HongyanError, InvalidInput, PermissionDenied
 from registry.accounts.roles import check_phone
 from registry.personal import id_check_digit, normalise_id, validate_id_number
-from registry.records.models import ResidentCreate
+from registry.records.history import as_text
+from registry.records.models import ResidentCreate, ResidentFields
 from registry.records.validate import MAX_AGE, MIN_AGE, age_on
 from web_map.pages import labels
 from web_map.pages.forms import Problem, Problems, problem, text
@@ -37,12 +38,32 @@ FIELD_LABELS = {
     "skills": N_("Skills"),
     "training_wishes": N_("Training wishes"),
     "lon": N_("Location"),
+    "effective_date": N_("Date the change took effect"),
 }
 TEXT_LIMITS = {"name": 40, "work_city": 40, "employer": 100, "work_place": 200, "household_address": 200}
 LIST_FIELDS = ("skills", "training_wishes")
 MAX_ITEMS, MAX_ITEM_LEN = 20, 40
 OCCUPATION = re.compile(r"^[1-8](?:-[0-9]{2}){0,3}$")
 LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
+EDITABLE = (
+    "name",
+    "village_code",
+    "household_address",
+    "education",
+    "status",
+    "occupation_code",
+    "employer",
+    "work_place",
+    "work_city",
+    "income_band",
+    "wish_to_return",
+    "return_date",
+    "skills",
+    "training_wishes",
+)
+CLEARABLE = frozenset(
+    {"household_address", "education", "employer", "work_place", "income_band"}
+)  # '' = none
 
 
 def _id_problem(raw: str, today: date) -> Problem | None:
@@ -114,11 +135,10 @@ def _location(form: FormData, values: dict[str, Any], problems: Problems) -> Non
     values |= {"lon": x, "lat": y, "datum": "gcj02" if text(form, "datum") == "gcj02" else "wgs84"}
 
 
-def parse_resident(
-    form: FormData, villages: dict[str, str], *, today: date | None = None
-) -> tuple[ResidentCreate | None, Problems]:
-    """The record the form states, or None and the problems found (field → message)."""
-    today = today or date.today()
+def _values(
+    form: FormData, villages: dict[str, str], today: date, *, editing: bool
+) -> tuple[dict[str, Any], Problems]:
+    """Every field of the form checked; when editing, an empty ID number or phone means "unchanged"."""
     problems: Problems = {}
     values: dict[str, Any] = {name: text(form, name) for name in FIELD_LABELS if name not in LIST_FIELDS}
     if not values["name"]:
@@ -126,7 +146,7 @@ def parse_resident(
     for name, limit in TEXT_LIMITS.items():
         if len(values[name]) > limit:
             problems[name] = problem(N_("At most %(count)s characters."), count=limit)
-    found = _id_problem(values["id_number"], today)
+    found = None if editing and not values["id_number"] else _id_problem(values["id_number"], today)
     if found is not None:
         problems["id_number"] = found
     if values["phone"]:
@@ -146,19 +166,60 @@ def parse_resident(
                 count=MAX_ITEM_LEN,
             )
         values[name] = items
-    if values["return_date"]:
+    for name in ("return_date", "effective_date") if editing else ("return_date",):
+        raw = text(form, name)
         try:
-            values["return_date"] = date.fromisoformat(values["return_date"])
+            values[name] = date.fromisoformat(raw) if raw else None
         except ValueError:
-            problems["return_date"] = problem(N_("Enter a date such as 2026-03-01."))
+            problems[name] = problem(N_("Enter a date such as 2026-03-01."))
     _location(form, values, problems)
-    if problems:
-        return None, problems
-    given = {k: v for k, v in values.items() if v not in ("", None)}
+    return values, problems
+
+
+def _model(model: type[ResidentFields], given: dict[str, Any]) -> tuple[ResidentFields | None, Problems]:
     try:
-        return ResidentCreate(**given), {}
+        return model(**given), {}
     except ValidationError as exc:
         return None, {str(e["loc"][0]): problem(N_("Check this field.")) for e in exc.errors()}
+
+
+def parse_resident(
+    form: FormData, villages: dict[str, str], *, today: date | None = None
+) -> tuple[ResidentCreate | None, Problems]:
+    """The record the form states, or None and the problems found (field → message)."""
+    values, problems = _values(form, villages, today or date.today(), editing=False)
+    if problems:
+        return None, problems
+    body, problems = _model(ResidentCreate, {k: v for k, v in values.items() if v not in ("", None)})
+    assert body is None or isinstance(body, ResidentCreate)
+    return body, problems
+
+
+def _same(a: Any, b: Any) -> bool:
+    return (as_text(a) or "") == (as_text(b) or "")
+
+
+def parse_changes(
+    form: FormData, villages: dict[str, str], current: dict[str, Any], *, today: date | None = None
+) -> tuple[ResidentFields | None, Problems]:
+    """The fields the edit form changes against ``current`` (the record as resident_detail shows it), with the
+    date the change took effect; the village only when it changes (a new village moves the home to its seat)."""
+    values, problems = _values(form, villages, today or date.today(), editing=True)
+    if problems:
+        return None, problems
+    changed: dict[str, Any] = {
+        name: values[name] if values[name] != "" or name in CLEARABLE else None
+        for name in EDITABLE
+        if not _same(values[name], current.get(name))
+    }
+    for name in ("id_number", "phone"):  # shown masked: typed again only to change them
+        if values[name]:
+            changed[name] = values[name]
+    if "lon" in values and values.get("lat") is not None:
+        changed |= {"lon": values["lon"], "lat": values["lat"], "datum": values["datum"]}
+    if values["effective_date"] is not None:
+        changed["effective_date"] = values["effective_date"]
+    return _model(ResidentFields, changed)
 
 
 def refusal_problems(exc: HongyanError) -> Problems:
