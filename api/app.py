@@ -41,11 +41,11 @@ from api.routes import (
 )
 from api.upload_limit import UploadLimit
 from api.worker_ready import mark_ready, unmark
-from geo.db import app_database_url, create_db_engine, database_url
-from geo.readiness import check_database
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.warmup import warm_circles
+from geo.core.db import app_database_url, create_db_engine, database_url
+from geo.core.readiness import check_database
+from geo.core.settings import Settings
+from matching.circle.service import CircleService
+from matching.circle.warmup import warm_circles
 from tiles.service import TileService
 
 

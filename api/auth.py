@@ -18,9 +18,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import SettingsDep
-from geo.errors import PermissionDenied
-from geo.scope import assert_unprivileged
-from geo.settings import Settings
+from geo.core.errors import PermissionDenied
+from geo.core.scope import assert_unprivileged
+from geo.core.settings import Settings
 from registry.accounts.audit import audit_refused
 from registry.accounts.auth import AuthenticationFailed, authenticate
 from registry.accounts.page_sessions import SessionIdle, check_csrf, touch_page_session

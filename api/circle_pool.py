@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import TypeVar
 
-from geo.projector import keep_own_transformers
+from geo.engine.projector import keep_own_transformers
 
 T = TypeVar("T")
 

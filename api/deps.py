@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 
-from geo.errors import (
+from geo.core.errors import (
     Conflict,
     DatabaseUnavailable,
     HongyanError,

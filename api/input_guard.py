@@ -3,7 +3,7 @@
 PostgreSQL cannot store a NUL character and UTF-8 cannot encode a lone UTF-16 surrogate (JSON's ``"\\ud800"``
 decodes to one): either would fail deep in a query as a 500. This ASGI middleware answers them with a 422
 naming the field, for the path, the query string, JSON bodies and url-encoded forms. Other control characters
-in JSON and form values are stripped (geo.text.strip_control), as the spreadsheet import strips them; numbers
+in JSON and form values are stripped (geo.core.text.strip_control), as the spreadsheet import strips them; numbers
 in JSON must be finite and fit PostgreSQL's bigint. Bodies arrive already bounded (api.upload_limit runs first).
 Multipart uploads pass untouched: the import checks their cells by the same rule.
 """
@@ -20,8 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
 from api.types import INT8_MAX
-from geo.errors import InvalidInput
-from geo.text import has_lone_surrogate, has_nul, strip_control
+from geo.core.errors import InvalidInput
+from geo.core.text import has_lone_surrogate, has_nul, strip_control
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

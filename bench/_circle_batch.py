@@ -59,10 +59,10 @@ def _rss_mib() -> float:
 
 def ours(url: str, mode: str, radius: float) -> dict[str, Any]:
     """`analyze_circles` timed as a whole and, through its progress messages, by phase."""
-    from geo.db import create_db_engine
-    from geo.settings import Settings
-    from matching.circles import CircleService
-    from matching.store import analyze_circles
+    from geo.core.db import create_db_engine
+    from geo.core.settings import Settings
+    from matching.analytics.store import analyze_circles
+    from matching.circle.service import CircleService
 
     settings = Settings(database_url=url)
     engine = create_db_engine(url, pool_size=2)
@@ -110,7 +110,7 @@ def pandana_side(url: str, mode: str, radius: float) -> dict[str, Any]:
     from sqlalchemy import create_engine
 
     from bench._circle_sql import RESIDENTS_XY, ROAD_EDGES_DIRECTED, ROAD_NODES_XY, SITE_POSITIONS_XY
-    from geo.settings import Settings
+    from geo.core.settings import Settings
 
     srid = Settings(database_url=url).metric_srid
     engine = create_engine(url, hide_parameters=True)

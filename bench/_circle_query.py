@@ -11,8 +11,8 @@ import numpy.typing as npt
 from sqlalchemy import Connection, Engine
 
 from bench._circle_sql import RESIDENT_HOMES, RESIDENT_IDS, WITH_POINTS_DD
-from matching.circles import CircleHit, CircleService
-from matching.jobs import JobFilters, positions_in_circle
+from matching.circle.jobs import JobFilters, positions_in_circle
+from matching.circle.service import CircleHit, CircleService
 
 PG_MARGIN_M = 250.0  # the clip box is radius + this around the point (a road path cannot leave radius)
 AGREEMENT_SAMPLE = 50

@@ -41,9 +41,9 @@ from bench._circle_serving import CANDIDATES, Load, compare
 from bench._circle_sql import DEMO_META
 from bench._circle_wrk import wrk_command, wrk_throughput
 from bench.throwaway import throwaway_cluster
-from geo.db import create_db_engine, database_url
-from geo.settings import Settings
-from matching.circles import CircleService
+from geo.core.db import create_db_engine, database_url
+from geo.core.settings import Settings
+from matching.circle.service import CircleService
 
 SEED = 20220513
 GOAL_ANALYTICS_RATIO = 0.5
@@ -64,8 +64,8 @@ def database(url: str | None) -> Iterator[tuple[str, Path]]:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         return
-    from api.demo_build import build_demo
-    from geo.migrate import upgrade
+    from demo.build import build_demo
+    from geo.core.migrate import upgrade
 
     with throwaway_cluster() as (tmp_url, scratch):
         settings = Settings(database_url=tmp_url, data_dir=scratch / "data")

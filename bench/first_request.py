@@ -21,7 +21,7 @@ import httpx
 
 from bench._circle_http import circle_params, running_server
 from bench._circle_query import sample_homes
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 
 SEED = 20220513
 

@@ -24,11 +24,11 @@ import pandas as pd
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, text
 
-from api.demo_build import build_demo
 from bench.throwaway import throwaway_cluster
-from geo.db import create_db_engine
-from geo.migrate import upgrade
-from geo.settings import Settings
+from demo.build import build_demo
+from geo.core.db import create_db_engine
+from geo.core.migrate import upgrade
+from geo.core.settings import Settings
 from registry.intake.service import import_file
 from registry.personal import PersonalDataCipher, id_check_digit
 

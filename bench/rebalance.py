@@ -30,13 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from geo.circle import PointSet
-from geo.db import create_db_engine
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.rebalance import plan_rebalance
-from matching.rebalance_flow import greedy_transport, min_cost_transport
-from matching.travel_matrix import travel_rows
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from geo.engine.circle import PointSet
+from matching.circle.service import CircleService
+from matching.rebalance.flow import greedy_transport, min_cost_transport
+from matching.rebalance.plan import plan_rebalance
+from matching.rebalance.travel_matrix import travel_rows
 
 GOALS = {"township": 0.2, "village": 3.0}
 CASES = (("township", "car"), ("township", "ebike"), ("village", "car"), ("village", "ebike"))
@@ -158,9 +158,9 @@ def main() -> None:
     if args.database_url is not None:
         measure(args.database_url, args.repeats, args.warm)
         return
-    from api.demo_build import build_demo
     from bench.throwaway import throwaway_cluster
-    from geo.migrate import upgrade
+    from demo.build import build_demo
+    from geo.core.migrate import upgrade
 
     with throwaway_cluster("hongyan_bench_rebalance") as (url, scratch):
         started = time.perf_counter()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from geo.embedded import EmbeddedCluster
+from geo.core.embedded import EmbeddedCluster
 
 
 @contextmanager

@@ -30,8 +30,8 @@ import numpy as np
 from sqlalchemy import text
 
 from bench.throwaway import throwaway_cluster
-from geo.db import create_db_engine, database_url
-from geo.settings import Settings
+from geo.core.db import create_db_engine, database_url
+from geo.core.settings import Settings
 from tiles.hexagons import refresh_heat
 from tiles.layers import LAYERS
 
@@ -61,8 +61,8 @@ def database(url: str | None) -> Iterator[str]:
     if url:
         yield url
         return
-    from api.demo_build import build_demo
-    from geo.migrate import upgrade
+    from demo.build import build_demo
+    from geo.core.migrate import upgrade
 
     with throwaway_cluster("hongyan_tiles_bench") as (tmp_url, scratch):
         engine = create_db_engine(tmp_url, pool_size=2)

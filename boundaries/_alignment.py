@@ -11,7 +11,7 @@ from pyproj import Geod
 
 from boundaries._reference import Reference
 from boundaries._topology import area_m2, gap_tolerance_m2
-from geo.crs import reproject, transform_geometry, wgs84_to_gcj02
+from geo.core.crs import reproject, transform_geometry, wgs84_to_gcj02
 
 MARKEDLY = 0.5  # the shifted file must misfit at most half as much as the file as given
 NODE_CAP_M = 2000.0  # a road node farther outside than this counts as this far

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from geo.crs import reproject
+from geo.core.crs import reproject
 
 MIN_OVERLAP_M2 = 1.0
 MIN_GAP_M2 = 100.0

@@ -15,8 +15,8 @@ from sqlalchemy import Connection
 from boundaries._alignment import gcj02_warning
 from boundaries._reference import Reference, load_reference
 from boundaries._topology import parent_gaps, sibling_overlaps
-from geo.crs import in_china, reproject
-from geo.errors import InvalidInput
+from geo.core.crs import in_china, reproject
+from geo.core.errors import InvalidInput
 
 POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 FAR_KM = 50.0

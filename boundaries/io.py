@@ -15,9 +15,9 @@ from sqlalchemy import Engine
 
 from boundaries._validate import validate_areas
 from boundaries.store import upsert_areas
-from geo.crs import DATUMS, transform_geometry
-from geo.errors import InvalidInput
-from geo.settings import DEFAULT_METRIC_SRID
+from geo.core.crs import DATUMS, transform_geometry
+from geo.core.errors import InvalidInput
+from geo.core.settings import DEFAULT_METRIC_SRID
 
 IMPORT_LEVELS = ("township", "village")
 COUNTY_CODE = "341522000000"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 COUNTY_CODE = "341522000000"
 COUNTY_NAME = "霍邱县"

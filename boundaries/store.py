@@ -24,8 +24,8 @@ from boundaries.queries import (
     WATER_COPY,
     WATER_DELETE,
 )
-from geo.db import copy_rows
-from geo.errors import InvalidInput
+from geo.core.db import copy_rows
+from geo.core.errors import InvalidInput
 
 AREA_LEVELS = ("county", "township", "village")
 WATER_KINDS = ("lake", "river", "reservoir", "pond")

@@ -1,1 +1,1 @@
-"""Geo foundation: settings, errors, database, CRS conversions, the road network and its import."""
+"""Geo foundation: the application core (core), the OSM road import (osm) and the distance engine (engine)."""

@@ -1,1 +1,1 @@
-"""Circle analytics, matching and rebalancing (issues to come)."""
+"""Matching on the road network: the circle service, circle analytics, ranked matches and labour plans."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.queries import UPSERT_OCCUPATION
 
 OCCUPATIONS_CSV = Path(__file__).with_name("data") / "occupations_2022.csv"

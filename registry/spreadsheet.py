@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from geo.text import strip_control
+from geo.core.text import strip_control
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from geo.errors import InvalidInput, PermissionDenied
-from geo.scope import scope_prefix
+from geo.core.errors import InvalidInput, PermissionDenied
+from geo.core.scope import scope_prefix
 from registry.accounts.roles import Account, UnmaskRefused
 
 STAFF_ROLES = frozenset({"county_admin", "county_reviewer", "township_staff", "village_collector"})

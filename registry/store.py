@@ -9,7 +9,7 @@ from typing import Any
 from psycopg import sql
 from sqlalchemy import Connection
 
-from geo.db import copy_table, driver_connection
+from geo.core.db import copy_table, driver_connection
 from registry.queries import DEFERRABLE_CONSTRAINTS, PLAIN_INDEXES
 
 RESIDENT_COLUMNS = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from geo.errors import TooManyAttempts
+from geo.core.errors import TooManyAttempts
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
-from geo.db import create_db_engine
-from geo.settings import DEVELOPMENT_SECRET, Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import DEVELOPMENT_SECRET, Settings
 from registry.accounts.store import NewAccount, create_account
 from registry.personal import PersonalDataCipher, id_check_digit
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 import networkx as nx
 import numpy as np
 
-from geo.network import ModeGraph
+from geo.engine.network import ModeGraph
 
 
 def split_graph_costs(

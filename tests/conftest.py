@@ -14,10 +14,10 @@ from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from geo.db import create_db_engine
-from geo.embedded import EmbeddedCluster
-from geo.migrate import upgrade
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.embedded import EmbeddedCluster
+from geo.core.migrate import upgrade
+from geo.core.settings import Settings
 from tests.live_server import CHROMIUM, CHROMIUM_ARGS
 
 # the CLI's rich tables are as wide as the terminal; pytest-xdist workers have none (80 columns would cut names)
@@ -128,9 +128,9 @@ def small_demo_url(
     server_url: str, template_db: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A database holding the small demo county, built once per test session; tests must not change it."""
-    from api.demo_build import build_demo
-    from matching.circles import CircleService
-    from matching.warmup import warm_circles
+    from demo.build import build_demo
+    from matching.circle.service import CircleService
+    from matching.circle.warmup import warm_circles
 
     name = f"hongyan_small_demo_{WORKER}"
     admin = _admin(server_url)
@@ -168,9 +168,9 @@ def analysed_demo_url(
     """The small demo with the walking 3 km circle analytics, the heat hexagons and two dated surplus snapshots
     (2026-11-01, 2026-11-20), computed once per test session for the map's browser tests; tests must not
     change it (analysed_demo_db_url gives a private copy)."""
-    from matching.circles import CircleService
-    from matching.store import analyze_circles
-    from matching.surplus_store import take_snapshot
+    from matching.analytics.store import analyze_circles
+    from matching.analytics.surplus_store import take_snapshot
+    from matching.circle.service import CircleService
     from tiles.hexagons import refresh_heat
 
     src = make_url(small_demo_url).database

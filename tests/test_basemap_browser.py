@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, Route
 
-from geo.crs import gcj02_to_wgs84, wgs84_to_gcj02
-from geo.settings import Settings
+from geo.core.crs import gcj02_to_wgs84, wgs84_to_gcj02
+from geo.core.settings import Settings
 from tests.live_server import serve_site
 from tests.page_watch import poll, wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot

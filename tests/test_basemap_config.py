@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.app import create_app
-from geo.settings import Settings
+from geo.core.settings import Settings
 
 
 def _config(settings: Settings) -> dict:

@@ -14,8 +14,8 @@ from typer.testing import CliRunner, Result
 
 from api.app import create_app
 from api.cli.main import app
-from geo.crs import transform_geometry
-from geo.settings import Settings
+from geo.core.crs import transform_geometry
+from geo.core.settings import Settings
 
 
 def run(db_url: str, tmp_path: Path, *args: str) -> Result:

@@ -11,7 +11,7 @@ from boundary_layers import area_count, load_townships, townships, villages, wri
 from sqlalchemy import Engine
 
 from boundaries.io import import_boundary_file
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 
 def rejected(engine: Engine, path: Path, *, level: str, **kwargs: object) -> str:

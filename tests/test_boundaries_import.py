@@ -21,8 +21,8 @@ from sqlalchemy import Engine, text
 
 from boundaries.io import import_boundary_file
 from boundaries.store import store_areas, store_water
-from geo.crs import transform_geometry
-from geo.errors import InvalidInput
+from geo.core.crs import transform_geometry
+from geo.core.errors import InvalidInput
 
 
 def test_townships_from_geojson_create_the_county(engine: Engine, tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ from boundary_layers import (
 from sqlalchemy import Engine, text
 
 from boundaries.io import import_boundary_file
-from geo.crs import transform_geometry
-from geo.errors import InvalidInput
+from geo.core.crs import transform_geometry
+from geo.core.errors import InvalidInput
 
 
 def as_gcj02(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -11,12 +11,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.bucket_queue import EMPTY, BucketBuffers, bucket_width, layout, new_pool
-from geo.circle import CircleSearch, PointSet, Reach
-from geo.kernels import bounded_dijkstra, bucket_search
-from geo.network import ModeGraph, build_mode_graph, dead_ends
-from geo.snap import Snapped
-from matching.travel_matrix import travel_rows
+from geo.engine.bucket_queue import EMPTY, BucketBuffers, bucket_width, layout, new_pool
+from geo.engine.circle import CircleSearch, PointSet, Reach
+from geo.engine.kernels import bounded_dijkstra, bucket_search
+from geo.engine.network import ModeGraph, build_mode_graph, dead_ends
+from geo.engine.snap import Snapped
+from matching.rebalance.travel_matrix import travel_rows
 from tests.bruteforce import split_graph_costs
 
 NO_STOPS = np.empty(0, np.int64)

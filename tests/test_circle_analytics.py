@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli.main import app
-from geo.db import create_db_engine
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.live import site_changed
-from matching.store import analyze_circles
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from matching.analytics.live import site_changed
+from matching.analytics.store import analyze_circles
+from matching.circle.service import CircleService
 
 
 @pytest.fixture
@@ -151,7 +151,7 @@ def test_analyze_cli(demo_db_url: str, tmp_path: Path) -> None:
 
 
 def test_resident_live_updates_equal_a_full_rerun(demo_engine: Engine, demo_db_url: str) -> None:
-    from matching.live_residents import resident_changed
+    from matching.analytics.live_residents import resident_changed
 
     service = CircleService(Settings(database_url=demo_db_url))
     analyze_circles(demo_engine, service, mode="walk", metric="length", limit=3000.0, decay="gaussian")
@@ -197,7 +197,7 @@ def test_resident_live_updates_equal_a_full_rerun(demo_engine: Engine, demo_db_u
 
 
 def test_counting_by_edge_equals_counting_point_by_point(demo_engine: Engine, demo_db_url: str) -> None:
-    from matching.analytics import compute, load_inputs
+    from matching.analytics.compute import compute, load_inputs
 
     service = CircleService(Settings(database_url=demo_db_url))
     with demo_engine.connect() as conn:
@@ -219,8 +219,8 @@ def test_two_connection_read_equals_one(demo_engine: Engine) -> None:
     # the residents are read in two halves of the table's pages under one exported snapshot
     import numpy as np
 
-    from matching.analytics import load_inputs
-    from matching.store import _read_inputs
+    from matching.analytics.compute import load_inputs
+    from matching.analytics.store import _read_inputs
 
     with demo_engine.connect() as conn:
         one = load_inputs(conn, srid=4548)

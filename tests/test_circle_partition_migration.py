@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
-from geo.migrate import downgrade, upgrade
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
+from geo.core.db import create_db_engine
+from geo.core.migrate import downgrade, upgrade
+from geo.core.settings import Settings
+from matching.analytics.store import analyze_circles
+from matching.circle.service import CircleService
 
 ROWS = "SELECT count(*), sum(positions_in_reach) FROM circle_resident_stats"
 PARTITIONED = "SELECT relkind = 'p' FROM pg_class WHERE oid = 'circle_resident_stats'::regclass"

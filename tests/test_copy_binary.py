@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.copy_binary import copy_arrays, copy_columns, copy_packed_rows
+from geo.core.copy_binary import copy_arrays, copy_columns, copy_packed_rows
 
 
 def _columns(n: int, *, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -51,7 +51,7 @@ def test_binary_copy_round_trip(engine: Engine) -> None:
 
 
 def test_inputs_of_an_empty_database_are_empty(engine: Engine) -> None:
-    from matching.analytics_inputs import load_inputs
+    from matching.analytics.inputs import load_inputs
 
     with engine.connect() as conn:
         inputs = load_inputs(conn, srid=4548)

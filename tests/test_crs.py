@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from geo.crs import (
+from geo.core.crs import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     converter,

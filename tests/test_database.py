@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, create_engine, inspect, text
 
-from geo.errors import DatabaseUnavailable
-from geo.readiness import check_database
+from geo.core.errors import DatabaseUnavailable
+from geo.core.readiness import check_database
 
 
 def test_extensions_present(engine: Engine) -> None:
@@ -34,11 +34,11 @@ def test_every_geometry_has_a_gist_index(engine: Engine) -> None:
 
 def test_tables_match_models(engine: Engine) -> None:
     import boundaries.models  # noqa: F401
-    import geo.models  # noqa: F401
+    import geo.core.models  # noqa: F401
     import registry.accounts.models
     import registry.models  # noqa: F401
     import tiles.models  # noqa: F401
-    from geo.db import Base
+    from geo.core.db import Base
 
     insp = inspect(engine)
     for table in Base.metadata.sorted_tables:

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from geo.migrate import downgrade
-from geo.readiness import connection_problem
+from geo.core.migrate import downgrade
+from geo.core.readiness import connection_problem
 from tests.conftest import cloned_database
 from web_map.cli import app
 

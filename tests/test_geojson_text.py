@@ -9,7 +9,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.geojson_text import multipolygon_text
+from geo.engine.geojson_text import multipolygon_text
 
 MICRO = st.integers(-181_000_000, 181_000_000)
 

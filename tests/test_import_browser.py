@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, id_number
 from tests.intake_files import csv_bytes
 from tests.live_server import serve_site

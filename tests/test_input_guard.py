@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from api.app import create_app
-from geo.settings import Settings
+from geo.core.settings import Settings
 from tests.accounts_world import World, login, world_env
 
 SEAT = "341522100000"

@@ -16,9 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.accounts_world import World, login, world_env
-from tests.intake_files import xlsx
+from tests.intake_files import credit, upload, xlsx
 from tests.records_world import post, rows, scalar
-from tests.test_registry_import_api import credit, upload
 from tests.test_tiles_api import features, tile_of
 
 Env = tuple[TestClient, World, Engine]

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 from registry.accounts.auth import AuthenticationFailed, log_in
 from tests.accounts_world import CIPHER, PASSWORD, World, from_address, world_env
 

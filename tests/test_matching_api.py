@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
 from api.app import create_app
-from geo.db import app_database_url
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.scope import Scope, scoped
 from tests.accounts_world import World, app_settings, login, world_env
 
 Env = tuple[TestClient, World, Engine]
@@ -336,9 +336,9 @@ def test_candidate_pool_equals_a_search_over_every_resident(env: Env, tmp_path: 
     """The straight-line pre-selection drops nobody the road search reaches (county admin sees everyone)."""
     import numpy as np
 
-    from geo.settings import Settings
-    from matching.circles import CircleQuery, CircleService
-    from matching.live import residents_for
+    from geo.core.settings import Settings
+    from matching.circle.residents import residents_for
+    from matching.circle.service import CircleQuery, CircleService
 
     client, world, engine = env
     with engine.connect() as conn:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from tests.live_server import serve_site
 from tests.page_watch import wait_until
 from tests.test_web_map_browser import _screenshot

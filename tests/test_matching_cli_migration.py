@@ -6,7 +6,7 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from geo.migrate import downgrade, upgrade
+from geo.core.migrate import downgrade, upgrade
 from registry.occupations import load_occupations
 
 runner = CliRunner()

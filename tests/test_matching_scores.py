@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matching.scoring import Position, Profile, Reach, hard_filter, score
+from matching.ranking.scoring import Position, Profile, Reach, hard_filter, score
 
 RELATED = {("6-18-02-04", "6-29-03-04"): 0.6}
 WALK = Reach("walk", "length", 3000.0)

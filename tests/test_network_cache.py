@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
-from geo.network_load import RoadNetwork, load_network
-from geo.settings import Settings
-from matching.circles import CircleService
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from geo.engine.network_load import RoadNetwork, load_network
+from matching.circle.service import CircleService
 
 SRID = 4548
 

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
-from registry.outreach.cities import cities
+from programme.outreach.cities import cities
 from tests.accounts_world import CIPHER, World, login, world_env
 
 Env = tuple[TestClient, World, Engine]

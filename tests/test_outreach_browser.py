@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import text
 
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from tests.accounts_world import PASSWORD, World, build_world
 from tests.live_server import serve_site
 from tests.page_watch import wait_until

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from geo.db import app_database_url
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.scope import Scope, scoped
 from tests.accounts_world import World, app_settings, world_env
 
 Env = tuple[TestClient, World, Engine]

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
 from api.app import create_app
-from geo.db import app_database_url, create_db_engine
-from geo.migrate import downgrade, upgrade
+from geo.core.db import app_database_url, create_db_engine
+from geo.core.migrate import downgrade, upgrade
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, id_number, login, phone
 
 SESSION = "/api/v1/auth/session"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.personal import (
     DecryptionFailed,
     PersonalDataCipher,

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import create_engine
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from registry.policies.load import load_policies, seed_path
 from tests.live_server import serve_site
 from tests.page_watch import wait_until

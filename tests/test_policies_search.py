@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.policies.load import load_policies, read_policies, seed_path
 from registry.policies.store import get_policy, search_policies
 

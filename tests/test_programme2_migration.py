@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from geo.db import create_db_engine
-from geo.migrate import downgrade, upgrade
+from geo.core.db import create_db_engine
+from geo.core.migrate import downgrade, upgrade
 
 PARTY = "SELECT count(*) FILTER (WHERE talent_id IS NOT NULL), count(*) FILTER (WHERE resident_id IS NOT NULL) FROM "
 

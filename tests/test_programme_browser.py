@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 from sqlalchemy import text
 
-from registry.programme.dashboard import dashboard
+from programme.dashboard import dashboard
 from tests.accounts_world import PASSWORD, live_site, login
 from tests.accounts_world import LiveSite as Site
 from tests.page_watch import wait_until

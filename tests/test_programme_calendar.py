@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from geo.errors import InvalidInput
-from registry.programme.calendar import check_weekday, generate_calendar, weekly
-from registry.programme.forecast import forecast_year
-from registry.programme.plan import PLAN_TARGETS, PLAN_TASKS
+from geo.core.errors import InvalidInput
+from programme.calendar import check_weekday, generate_calendar, weekly
+from programme.forecast import forecast_year
+from programme.plan import PLAN_TARGETS, PLAN_TASKS
 
 
 def test_every_wednesday_and_saturday_of_2026_plus_the_specials() -> None:

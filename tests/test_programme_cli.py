@@ -10,7 +10,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 
 runner = CliRunner()
 

@@ -8,15 +8,15 @@ from io import BytesIO
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
-from geo.db import create_db_engine
-from registry.programme.calendar import generate_calendar
-from registry.programme.dashboard import dashboard
-from registry.programme.demo import HOLIDAYS_2026
-from registry.programme.forecast import forecast_year
-from registry.programme.report_data import gather
-from registry.programme.report_html import programme_report, supervision_report
-from registry.programme.report_xlsx import programme_workbook, supervision_workbook
-from registry.programme.tasks import list_tasks
+from geo.core.db import create_db_engine
+from programme.calendar import generate_calendar
+from programme.dashboard import dashboard
+from programme.demo import HOLIDAYS_2026
+from programme.forecast import forecast_year
+from programme.report_data import gather
+from programme.report_html import programme_report, supervision_report
+from programme.report_xlsx import programme_workbook, supervision_workbook
+from programme.tasks import list_tasks
 
 ON = date(2026, 11, 27)
 

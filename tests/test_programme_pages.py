@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from tests.test_web_map_static import URL, _strip_code_comments, _strip_html_comments
 from web_map.site import create_site
 

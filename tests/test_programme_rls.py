@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from geo.db import app_database_url
-from geo.migrate import downgrade, upgrade
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.migrate import downgrade, upgrade
+from geo.core.scope import Scope, scoped
 from tests.accounts_world import World, app_settings, login, world_env
 
 Env = tuple[TestClient, World, Engine]

@@ -10,26 +10,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from geo.reach_area import (
+from geo.engine.reach_area import (
     EdgeCoords,
     TracedRings,
-    _keep_corners,
-    _split_pinched,
-    _trace,
     assemble,
     reach_area,
     rings_of,
     to_shapely,
 )
-from geo.reach_smooth import cut_corners
+from geo.engine.reach_smooth import cut_corners
+from geo.engine.reach_trace import keep_corners, split_pinched, trace_cells
 
 
 def _corner_rings(grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The traced outline of the filled cells: ring starts, corner vertex ids, and their rows and columns."""
     ny, nx = grid.shape
-    starts, verts = _trace(grid)
-    starts, verts = _split_pinched(starts, verts, (nx + 1) * (ny + 1))
-    starts, verts = _keep_corners(starts, verts, nx)
+    starts, verts = trace_cells(grid)
+    starts, verts = split_pinched(starts, verts, (nx + 1) * (ny + 1))
+    starts, verts = keep_corners(starts, verts, nx)
     rows, cols = np.divmod(verts, nx + 1)
     return starts, verts, rows, cols
 

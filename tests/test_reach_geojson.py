@@ -11,26 +11,24 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from pyproj import Transformer
 
-from geo.projector import Projector
-from geo.reach_area import (
+from geo.engine.projector import Projector
+from geo.engine.reach_area import (
     EdgeCoords,
-    _keep_corners,
-    _split_pinched,
-    _trace,
     reach_rings,
     rings_of,
     to_geojson,
     to_shapely,
 )
+from geo.engine.reach_trace import keep_corners, split_pinched, trace_cells
 
 
 @settings(max_examples=300, deadline=None)
 @given(arrays(bool, st.tuples(st.integers(1, 14), st.integers(1, 14))))
 def test_geojson_text_is_the_shapely_geometry(grid: np.ndarray) -> None:
     ny, nx = grid.shape
-    starts, verts = _trace(grid)
-    starts, verts = _split_pinched(starts, verts, (nx + 1) * (ny + 1))
-    starts, verts = _keep_corners(starts, verts, nx)
+    starts, verts = trace_cells(grid)
+    starts, verts = split_pinched(starts, verts, (nx + 1) * (ny + 1))
+    starts, verts = keep_corners(starts, verts, nx)
     rows, cols = np.divmod(verts, nx + 1)
     rings = rings_of(starts, np.column_stack([100.0 + cols * 10.0, 20.0 + rows * 10.0]), 10.0)
     geom = to_shapely(rings)
@@ -71,7 +69,7 @@ def test_projector_equals_pyproj_from_any_thread() -> None:
 @settings(max_examples=300, deadline=None)
 @given(arrays(bool, st.tuples(st.integers(1, 30), st.integers(1, 30))), st.integers(1, 6))
 def test_dilation_stamps_the_disk_around_every_filled_cell(grid: np.ndarray, radius: int) -> None:
-    from geo.reach_area import _dilate
+    from geo.engine.reach_area import _dilate
 
     r = np.arange(-radius, radius + 1)
     di, dj = np.nonzero((r[:, None] ** 2 + r[None, :] ** 2) <= radius**2 + 0.5)
@@ -85,7 +83,7 @@ def test_dilation_stamps_the_disk_around_every_filled_cell(grid: np.ndarray, rad
 
 
 def test_tabulated_projection_is_within_millimetres_of_proj() -> None:
-    from geo.projector import GridProjection
+    from geo.engine.projector import GridProjection
 
     rng = np.random.default_rng(8)
     grid = GridProjection(Projector(4548, 4326), (430_000.0, 3_550_000.0, 490_000.0, 3_620_000.0))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 
-from geo.circle import CircleSearch, Reach
+from geo.engine.circle import CircleSearch, Reach
 from tests.test_engine_exact import random_network
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.rebalance_flow import greedy_transport, min_cost_transport, objective, penalty_for
+from matching.rebalance.flow import greedy_transport, min_cost_transport, objective, penalty_for
 from tests.rebalance_lp import lp_objective
 
 

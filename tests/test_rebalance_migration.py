@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from geo.db import app_database_url, create_db_engine
-from geo.migrate import downgrade, upgrade
-from geo.scope import Scope, scoped
-from geo.settings import Settings
+from geo.core.db import app_database_url, create_db_engine
+from geo.core.migrate import downgrade, upgrade
+from geo.core.scope import Scope, scoped
+from geo.core.settings import Settings
 
 TRIGGERS = (
     "SELECT count(*) FROM pg_trigger WHERE tgname IN "

@@ -13,12 +13,12 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli.main import app as cli
-from geo.db import create_db_engine
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.rebalance_flow import penalty_for
-from matching.rebalance_inputs import load_balances
-from matching.rebalance_travel import centre_times, fill_rows, matrix
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from matching.circle.service import CircleService
+from matching.rebalance.flow import penalty_for
+from matching.rebalance.inputs import load_balances
+from matching.rebalance.travel import centre_times, fill_rows, matrix
 from tests.rebalance_lp import lp_objective
 
 ZONE = "341522400000"  # 安徽霍邱经济开发区
@@ -103,7 +103,7 @@ def test_objective_equals_highs_on_the_demo(small_demo_url: str) -> None:
     with eng.connect() as conn:
         net = service.network(conn)
         bal = load_balances(conn, level="village", srid=settings.metric_srid)
-        from matching.rebalance import plan_rebalance
+        from matching.rebalance.plan import plan_rebalance
 
         plan = plan_rebalance(service, conn, level="village", mode="car", max_minutes=20)
     eng.dispose()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from geo.db import create_db_engine
-from matching.rebalance_planted import plant_welders
+from geo.core.db import create_db_engine
+from matching.rebalance.planted import plant_welders
 from tests.test_rebalance_plan import ZONE, _check_consistent, _client, _nets
 
 

@@ -18,17 +18,17 @@ import numpy as np
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from geo.circle import PointSet
-from geo.db import create_db_engine
-from geo.network_load import RoadNetwork
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.data_version import is_current, take_stamp
-from matching.rebalance import plan_rebalance
-from matching.rebalance_cache import cached_balances, read_balances, write_balances
-from matching.rebalance_inputs import load_balances
-from matching.rebalance_travel import CentreTimes, centre_times, fill_cols, fill_rows, matrix
-from matching.travel_matrix import travel_rows
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from geo.engine.circle import PointSet
+from geo.engine.network_load import RoadNetwork
+from matching.circle.data_version import is_current, take_stamp
+from matching.circle.service import CircleService
+from matching.rebalance.cache import cached_balances, read_balances, write_balances
+from matching.rebalance.inputs import load_balances
+from matching.rebalance.plan import plan_rebalance
+from matching.rebalance.travel import CentreTimes, centre_times, fill_cols, fill_rows, matrix
+from matching.rebalance.travel_matrix import travel_rows
 
 LIMIT = 1800.0
 

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
-from geo.db import app_database_url
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.scope import Scope, scoped
 from tests.accounts_world import World, app_settings, login, world_env
 from tests.records_world import rows
 

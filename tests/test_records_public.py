@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from geo.migrate import downgrade, upgrade
+from geo.core.migrate import downgrade, upgrade
 from registry.accounts.store import NewAccount, create_account
 from tests.accounts_world import CIPHER, FAST_HASHER, PASSWORD, World, id_number, login, phone, world_env
 from tests.records_world import post, rows, scalar

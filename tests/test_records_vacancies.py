@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
+from geo.core.settings import Settings
+from matching.analytics.store import analyze_circles
+from matching.circle.service import CircleService
 from registry.accounts.store import NewAccount, create_account
 from registry.personal import mask_name
 from tests.accounts_world import CIPHER, FAST_HASHER, PASSWORD, World, id_number, login, phone, world_env

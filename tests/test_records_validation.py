@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from geo.crs import converter
+from geo.core.crs import converter
 from registry.personal import mask_id, mask_name
 from tests.accounts_world import CIPHER, World, login, world_env
 from tests.records_world import new_person, person_id, post, rows, scalar

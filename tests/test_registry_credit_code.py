@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.credit_code import credit_check_char, org_check_char, validate_credit_code
 from registry.synthetic.enterprises import credit_codes
 

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 
-from geo.crs import wgs84_to_gcj02
-from geo.db import create_db_engine
-from geo.settings import DEVELOPMENT_SECRET
+from geo.core.crs import wgs84_to_gcj02
+from geo.core.db import create_db_engine
+from geo.core.settings import DEVELOPMENT_SECRET
 from registry.intake.service import ImportReport, import_file, template_for
 from registry.personal import PersonalDataCipher
 from tests.intake_files import HEADERS, csv_bytes, fill_template, person, seat, villages, xlsx

@@ -15,9 +15,9 @@ from sqlalchemy import Engine, create_engine, text
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from geo.db import app_database_url
-from geo.errors import InvalidInput, PermissionDenied
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.errors import InvalidInput, PermissionDenied
+from geo.core.scope import Scope, scoped
 from registry.intake.service import import_file
 from registry.policies.load import load_policies
 from registry.policies.store import upsert_policy

@@ -16,8 +16,8 @@ from sqlalchemy.exc import ProgrammingError
 from typer.testing import CliRunner
 
 from api.cli.main import app
-from geo.db import app_database_url
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.scope import Scope, scoped
 from registry.intake.context import load_context
 from registry.intake.spec import ValidRow
 from registry.intake.specs import talents

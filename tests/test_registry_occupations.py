@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.occupations import load_occupations, read_occupations
 
 HEADER = "code,name,level,parent_code,note\n"

@@ -12,8 +12,8 @@ from registry_county import VILLAGES, insert_test_county
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from geo.db import create_db_engine
-from geo.errors import Conflict, InvalidInput
+from geo.core.db import create_db_engine
+from geo.core.errors import Conflict, InvalidInput
 from registry.credit_code import validate_credit_code
 from registry.personal import PersonalDataCipher, validate_id_number
 from registry.synthetic import PopulationReport, populate

@@ -15,11 +15,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
-from geo.db import create_db_engine
-from geo.errors import InvalidInput, NotFound
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
+from geo.core.db import create_db_engine
+from geo.core.errors import InvalidInput, NotFound
+from geo.core.settings import Settings
+from matching.analytics.store import analyze_circles
+from matching.circle.service import CircleService
 from tests.conftest import cloned_database
 from tiles.hexagons import refresh_heat
 from web_map.cli import app as cli

@@ -10,10 +10,10 @@ import pytest
 from roads_osm import HELSINKI, convert, write_osm
 from sqlalchemy import Engine, text
 
-from geo.errors import InvalidInput
-from geo.osm_read import read_osm_file
-from geo.road_graph import build_road_graph
-from geo.road_store import import_osm_file, store_road_graph
+from geo.core.errors import InvalidInput
+from geo.osm.osm_read import read_osm_file
+from geo.osm.road_graph import build_road_graph
+from geo.osm.road_store import import_osm_file, store_road_graph
 
 
 def snapshot(engine: Engine) -> tuple[object, ...]:

@@ -11,10 +11,10 @@ import pytest
 from pyproj import Geod
 from roads_osm import canonical_edges, edge_nodes, write_osm
 
-from geo.osm_read import read_osm_file
-from geo.road_costs import oneway_of, way_rules
-from geo.road_graph import RoadGraph, build_road_graph
-from geo.road_place import osmnx_settings, ways_from_osmnx
+from geo.osm.osm_read import read_osm_file
+from geo.osm.road_costs import oneway_of, way_rules
+from geo.osm.road_graph import RoadGraph, build_road_graph
+from geo.osm.road_place import osmnx_settings, ways_from_osmnx
 
 GEOD = Geod(ellps="WGS84")
 

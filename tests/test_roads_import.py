@@ -15,12 +15,12 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from sqlalchemy import Engine, text
 
-from geo.osm_read import read_osm_file
-from geo.road_graph import build_road_graph
-from geo.road_place import osmnx_settings, ways_from_osmnx
-from geo.road_store import import_osm_file, import_osmnx_graph, network_info
+from geo.osm.osm_read import read_osm_file
+from geo.osm.road_graph import build_road_graph
+from geo.osm.road_place import osmnx_settings, ways_from_osmnx
+from geo.osm.road_store import import_osm_file, import_osmnx_graph, network_info
 
-# Measured on the extract: counts are exact for this builder (rules in geo.road_graph / geo.road_costs).
+# Measured on the extract: counts are exact for this builder (rules in geo.osm.road_graph / geo.osm.road_costs).
 HELSINKI_NODES = 3219
 HELSINKI_EDGES = 4275
 HELSINKI_MAIN_NODES = 3097

@@ -13,10 +13,10 @@ from pyproj import Transformer
 from sqlalchemy import text
 
 from api.app import create_app
-from geo.crs import wgs84_to_gcj02
-from geo.db import create_db_engine
-from geo.network_load import RoadNetwork, load_network
-from geo.settings import Settings
+from geo.core.crs import wgs84_to_gcj02
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from geo.engine.network_load import RoadNetwork, load_network
 from tests.bruteforce import split_graph_costs
 
 TO_METRIC = Transformer.from_crs(4326, 4548, always_xy=True)

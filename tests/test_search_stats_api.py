@@ -11,10 +11,10 @@ from sqlalchemy import text
 
 from api.app import create_app
 from api.routes.search import like_pattern
-from geo.db import create_db_engine
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.store import analyze_circles
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from matching.analytics.store import analyze_circles
+from matching.circle.service import CircleService
 
 
 @pytest.fixture

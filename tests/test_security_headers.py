@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from web_map.csp import site_policy, tile_origins
 from web_map.site import WEB_ROOT, create_site
 

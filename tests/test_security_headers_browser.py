@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from tests.live_server import serve_site
 from tests.page_watch import PageWatch, wait_until
 

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page
 from sqlalchemy import Engine, make_url, text
 
 from api.app import create_app
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.conftest import cloned_database
 from tests.live_server import serve_site

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from tests.serve_process import start_serve, stop_serve
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,12 +16,12 @@ from sqlalchemy.exc import ProgrammingError
 from typer.testing import CliRunner
 
 from api.cli.main import app as cli
-from geo.db import app_database_url
-from geo.scope import Scope, scoped
-from geo.settings import Settings
-from matching.circles import CircleService
-from matching.rebalance_flow import objective
-from matching.shared import plan_shared
+from geo.core.db import app_database_url
+from geo.core.scope import Scope, scoped
+from geo.core.settings import Settings
+from matching.circle.service import CircleService
+from matching.rebalance.flow import objective
+from matching.rebalance.shared import plan_shared
 from tests.accounts_world import World, app_settings, login, world_env
 from tests.rebalance_lp import lp_objective
 
@@ -340,7 +340,7 @@ def test_planted_need_80_km_away_on_a_long_road_is_unmet_with_the_reason(
     """A county-long trunk road (85 km at 80 km/h): welders lent 4 km along it, not 80 km (60 min > 45 min)."""
     from roads_osm import write_osm
 
-    from geo.road_store import import_osm_file
+    from geo.osm.road_store import import_osm_file
     from registry.occupations import load_occupations
 
     lat, lon0, km = 32.35, 116.0, 1 / (111.32 * np.cos(np.radians(32.35)))  # degrees of longitude per km

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.circle import CircleSearch, PointSet
-from geo.network import build_mode_graph
-from geo.snap import Snapped
-from matching.analytics_sweep import sweep_sites
+from geo.engine.circle import CircleSearch, PointSet
+from geo.engine.network import build_mode_graph
+from geo.engine.snap import Snapped
+from matching.analytics.sweep import sweep_sites
 
 
 @st.composite

@@ -7,8 +7,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.reach_area import EdgeCoords
-from geo.snap import EdgeIndex, Snapped
+from geo.engine.reach_area import EdgeCoords
+from geo.engine.snap import EdgeIndex, Snapped
 
 MAX_SNAP = 120.0
 

@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli.main import app as cli
-from geo.db import app_database_url, create_db_engine
-from geo.scope import Scope, scoped
-from geo.settings import Settings
-from matching.analytics import CircleInputs, gaussian_weight
-from matching.circles import CircleService
-from matching.surplus import SiteReach, area_rows, figures
-from matching.surplus_store import take_snapshot
+from geo.core.db import app_database_url, create_db_engine
+from geo.core.scope import Scope, scoped
+from geo.core.settings import Settings
+from matching.analytics.compute import CircleInputs, gaussian_weight
+from matching.analytics.surplus import SiteReach, area_rows, figures
+from matching.analytics.surplus_store import take_snapshot
+from matching.circle.service import CircleService
 from tests.accounts_world import app_settings
 
 LIMIT = 3000.0

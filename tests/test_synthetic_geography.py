@@ -12,7 +12,7 @@ from shapely import MultiPolygon, Polygon, box
 
 from boundaries.reference import parse_townships, parse_villages, townships, villages
 from boundaries.synthetic import DemoGeography, build_geography, check_partition, outline
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 SEED = 20220513
 METRIC = 4548

@@ -23,7 +23,7 @@ from boundaries.synthetic import (
     check_partition,
     write_road_osm,
 )
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 SEED = 20220513
 METRIC = 4548

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from geo.db import app_database_url
-from geo.scope import Scope, scoped
+from geo.core.db import app_database_url
+from geo.core.scope import Scope, scoped
 from tests.accounts_world import CIPHER, World, app_settings, id_number, login, world_env
 
 Env = tuple[TestClient, World, Engine]

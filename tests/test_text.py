@@ -1,8 +1,8 @@
-"""geo.text: the one rule for control characters, NUL and lone surrogates."""
+"""geo.core.text: the one rule for control characters, NUL and lone surrogates."""
 
 from __future__ import annotations
 
-from geo.text import has_lone_surrogate, has_nul, strip_control
+from geo.core.text import has_lone_surrogate, has_nul, strip_control
 
 
 def test_strip_control_keeps_tab_newline_and_chinese() -> None:

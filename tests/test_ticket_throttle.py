@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import ProgrammingError
 
-from geo.db import app_database_url, create_db_engine
+from geo.core.db import app_database_url, create_db_engine
 from tests.accounts_world import World, app_settings, from_address, login, world_env
 
 Env = tuple[TestClient, World, Engine]

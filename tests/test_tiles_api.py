@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import create_app
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from tiles.layers import LAYER_NAMES, MAJOR_ROADS, TERTIARY_ROADS
 from tiles.sql import TILE_SQL
 

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from api.app import create_app
 from api.cli.main import app as cli
-from geo.db import create_db_engine
-from geo.errors import Conflict
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.errors import Conflict
+from geo.core.settings import Settings
 from tiles.hexagons import refresh_heat
 from tiles.service import TileService
 

@@ -21,9 +21,9 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, text
 
 from api.app import create_app
-from geo.db import create_db_engine
-from geo.errors import InvalidInput
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.errors import InvalidInput
+from geo.core.settings import Settings
 from registry.intake.limits import WorkbookLimits, check_workbook
 from tests.accounts_world import PASSWORD, World, app_settings, build_world, login
 from tests.intake_files import HEADERS, csv_bytes, person, xlsx

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from geo.db import create_db_engine
-from geo.settings import Settings
-from matching.circles import CircleQuery, CircleService
-from matching.jobs import JobFilters, positions_in_circle
-from matching.vacancy_board import NO_END, BoardRows, _merged, _sorted
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
+from matching.circle.jobs import JobFilters, positions_in_circle
+from matching.circle.service import CircleQuery, CircleService
+from matching.circle.vacancy_board import NO_END, BoardRows, _merged, _sorted
 
 REFERENCE = text(
     """

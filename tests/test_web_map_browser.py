@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Route
 from sqlalchemy import Engine, text
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from tests.live_server import serve_site
 from tests.page_watch import poll, wait_until
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from geo.settings import Settings
+from geo.core.settings import Settings
 from web_map.site import create_site
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 from sqlalchemy import text
 
-from geo.db import create_db_engine
-from geo.settings import Settings
+from geo.core.db import create_db_engine
+from geo.core.settings import Settings
 from tests.live_server import serve_site
 from tests.page_watch import poll, wait_until
 from tests.test_web_map_browser import Guard, _rgb, _screenshot, _township_colours

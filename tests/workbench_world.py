@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import Engine
 
-from geo.db import create_db_engine
+from geo.core.db import create_db_engine
 from tests.accounts_world import PASSWORD, World, app_settings, build_world
 from web_map.site import create_site
 

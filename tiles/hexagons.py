@@ -11,8 +11,8 @@ import shapely
 from h3.api import numpy_int as h3i
 from sqlalchemy import Connection, Engine
 
-from geo.db import copy_rows
-from geo.errors import Conflict
+from geo.core.db import copy_rows
+from geo.core.errors import Conflict
 from tiles.layers import HEAT_RESOLUTIONS
 from tiles.sql import (
     ANALYZE_HEAT,

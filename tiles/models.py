@@ -6,7 +6,7 @@ from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from geo.db import Base
+from geo.core.db import Base
 
 
 class HeatHexagon(Base):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, TextClause
 
-from geo.errors import Conflict, NotFound
+from geo.core.errors import Conflict, NotFound
 from tiles.layers import LAYER_NAMES, LAYERS, Layer
 from tiles.sql import GIST_INDEXED, TABLE_EXISTS, TILE_SESSION, bounds_statement, tile_statement
 

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from api.routes.config import online_tiles
-from geo.settings import Settings
-from registry.programme.report_html import CSS as PRINTABLE_REPORT_CSS
+from geo.core.settings import Settings
+from programme.report_html import CSS as PRINTABLE_REPORT_CSS
 
 _HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from matching.analytics.township import ReportData
 from web_map.offline import Inline
-
-if TYPE_CHECKING:
-    from web_map.report import ReportData
 
 MEASURE_LABELS = {"balance": "岗位余缺 Balance", "access_index": "岗位可达性 2SFCA access"}
 COLUMNS: list[tuple[str, str]] = [

@@ -1,4 +1,4 @@
-"""The whole web site: the API (api.app) plus the map page, its static files and the township reports."""
+"""The whole web site: the API (api.app) plus the map page, its static files and the township reports' renderer."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from importlib.resources import files
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.app import create_app
-from api.deps import ConnectionDep, SettingsDep
-from geo.settings import Settings
+from api.routes import reports
+from api.routes.reports import TownshipReports
+from geo.core.settings import Settings
 from web_map.csp import page_policy, site_policy
 from web_map.headers import SecurityHeaders
 from web_map.pages import install_pages
@@ -75,20 +76,6 @@ def create_site(settings: Settings | None = None) -> FastAPI:
         """The one API documentation page is /docs (ReDoc would need inline styles and a CDN)."""
         return RedirectResponse("docs")
 
-    @app.get(
-        "/reports/township/{code}.html",
-        tags=["reports"],
-        operation_id="township_report",
-        response_class=HTMLResponse,
-    )
-    def township_report_file(code: str, conn: ConnectionDep, settings: SettingsDep) -> HTMLResponse:
-        """乡镇报告 A self-contained HTML map and figures of one township, as a download (works offline)."""
-        page = township_report(conn, code, settings=settings)
-        headers = {
-            "Content-Disposition": f'attachment; filename="hongyan-township-{code}.html"',
-            # the policy in the page's own <meta>, and (only possible in a header) no framing
-            "Content-Security-Policy": f"{page_policy(page)}; frame-ancestors 'none'",
-        }
-        return HTMLResponse(page, headers=headers)
-
+    app.state.township_reports = TownshipReports(township_report, page_policy)
+    app.include_router(reports.router)
     return app

@@ -8,11 +8,11 @@ import typer
 from rich.progress import Progress
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.errors import InvalidInput
-from geo.network import MODES
-from matching.circles import CircleService
-from matching.store import analyze_circles
-from matching.surplus_store import take_snapshot
+from geo.core.errors import InvalidInput
+from geo.engine.network import MODES
+from matching.analytics.store import analyze_circles
+from matching.analytics.surplus_store import take_snapshot
+from matching.circle.service import CircleService
 
 analyze_app = typer.Typer(help="分析 Analytics over the whole county.", no_args_is_help=True)
 

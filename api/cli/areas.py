@@ -11,7 +11,7 @@ from api.cli.common import connected_engine, console, get_settings, reports_erro
 from api.cli.groups import export_app, import_app
 from boundaries.io import import_boundary_file
 from boundaries.queries import AREAS_EXPORT
-from geo.export import driver_for, export_query
+from geo.core.export import driver_for, export_query
 
 
 class ImportLevel(StrEnum):

@@ -13,10 +13,10 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
-from geo.db import create_db_engine, database_url
-from geo.errors import HongyanError, InvalidInput
-from geo.readiness import check_database
-from geo.settings import Settings
+from geo.core.db import create_db_engine, database_url
+from geo.core.errors import HongyanError, InvalidInput
+from geo.core.readiness import check_database
+from geo.core.settings import Settings
 
 console = Console(soft_wrap=True, highlight=False)
 err_console = Console(stderr=True, soft_wrap=True, highlight=False)

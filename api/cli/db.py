@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.db import database_url, embedded_cluster, safe_url
-from geo.migrate import upgrade
+from geo.core.db import database_url, embedded_cluster, safe_url
+from geo.core.migrate import upgrade
 
 app = typer.Typer(help="数据库 Database: the embedded PostgreSQL/PostGIS cluster, or HONGYAN_DATABASE_URL.")
 

@@ -9,8 +9,8 @@ from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
 from api.cli.groups import demo_app
-from api.demo_build import build_demo
-from geo.migrate import upgrade
+from demo.build import build_demo
+from geo.core.migrate import upgrade
 
 
 @demo_app.command("build")

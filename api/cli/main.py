@@ -13,8 +13,9 @@ from api.cli.outreach import outreach_app, parks_app
 from api.cli.plan import plan_app
 from api.cli.programme import programme_app
 from api.cli.registry import registry_app
+from api.cli.serve import serve
 from api.cli.tiles import tiles_app
-from geo.settings import Settings
+from geo.core.settings import Settings
 
 app = typer.Typer(
     help="鸿雁 Hongyan — 霍邱县就业地图 Huoqiu County job map: database, demo, import, export, serve.",
@@ -35,6 +36,7 @@ app.add_typer(parks_app, name="parks")
 app.add_typer(programme_app, name="programme")
 app.add_typer(matching_app, name="matching")
 _COMMAND_MODULES = (areas, demo, registry_io, roads)  # importing them registers their commands
+app.command()(serve)
 
 
 @app.callback()

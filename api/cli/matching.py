@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from matching.related import list_related, remove_related, set_related
+from matching.ranking.related import list_related, remove_related, set_related
 
 matching_app = typer.Typer(help="人岗匹配 Person ↔ position matching.", no_args_is_help=True)
 related_app = typer.Typer(help="相关工种 Related trades the match scores use.", no_args_is_help=True)

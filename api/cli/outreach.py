@@ -12,12 +12,12 @@ import typer
 from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors, write_private
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
+from programme.outreach.export import workbook_bytes
+from programme.outreach.flows import aggregate_flows
+from programme.outreach.targets import Disclosure, TargetQuery, targeted_list
+from programme.parks.store import list_parks, park_stats
 from registry.accounts.audit import audit_operator
-from registry.outreach.export import workbook_bytes
-from registry.outreach.flows import aggregate_flows
-from registry.outreach.targets import Disclosure, TargetQuery, targeted_list
-from registry.parks.store import list_parks, park_stats
 from registry.personal import PersonalDataCipher
 
 outreach_app = typer.Typer(

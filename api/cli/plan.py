@@ -8,10 +8,10 @@ import typer
 from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.errors import InvalidInput
-from matching.circles import CircleService
-from matching.rebalance import RebalancePlan, plan_rebalance
-from matching.shared import plan_shared
+from geo.core.errors import InvalidInput
+from matching.circle.service import CircleService
+from matching.rebalance.plan import RebalancePlan, plan_rebalance
+from matching.rebalance.shared import plan_shared
 
 plan_app = typer.Typer(help="规划 Plans over the whole county.", no_args_is_help=True)
 

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.migrate import upgrade
+from geo.core.migrate import upgrade
 from registry.policies.load import load_policies
 from registry.policies.store import search_policies
 

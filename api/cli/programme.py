@@ -8,13 +8,13 @@ from pathlib import Path
 import typer
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
-from geo.errors import InvalidInput
-from registry.programme.dashboard import Targets, set_targets
-from registry.programme.fairs import NewVenue, create_venue, list_venues, schedule_year
-from registry.programme.report_data import gather
-from registry.programme.report_html import programme_report, supervision_report
-from registry.programme.report_xlsx import programme_workbook, supervision_workbook
-from registry.programme.tasks import list_tasks, seed_plan_tasks
+from geo.core.errors import InvalidInput
+from programme.dashboard import Targets, set_targets
+from programme.fairs import NewVenue, create_venue, list_venues, schedule_year
+from programme.report_data import gather
+from programme.report_html import programme_report, supervision_report
+from programme.report_xlsx import programme_workbook, supervision_workbook
+from programme.tasks import list_tasks, seed_plan_tasks
 
 programme_app = typer.Typer(
     help="鸿雁回归工程 The programme: fairs “2+N”, targets, the county's task list, reports.",

@@ -19,7 +19,7 @@ from api.cli.common import (
     write_private,
 )
 from api.cli.policies import policies_app
-from geo.scope import scope_prefix
+from geo.core.scope import scope_prefix
 from registry.intake.limits import WorkbookLimits
 from registry.intake.read import check_size
 from registry.intake.service import MODES, import_file, template_for

@@ -8,7 +8,7 @@ import typer
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
 from api.cli.groups import export_app
-from geo.export import driver_for, export_query
+from geo.core.export import driver_for, export_query
 from registry.queries import EXPORT_ENTERPRISES, EXPORT_VACANCIES
 
 OUT_HELP = "输出文件 output file, .gpkg or .geojson (WGS84)"

@@ -9,11 +9,11 @@ from rich.table import Table
 
 from api.cli.common import connected_engine, console, get_settings, reports_errors
 from api.cli.groups import export_app, import_app
-from geo.errors import InvalidInput
-from geo.export import driver_for
-from geo.osm_read import check_osm_path
-from geo.road_place import download_place_graph
-from geo.road_store import RoadImportReport, export_road_edges, import_osm_file, import_osmnx_graph
+from geo.core.errors import InvalidInput
+from geo.core.export import driver_for
+from geo.osm.osm_read import check_osm_path
+from geo.osm.road_place import download_place_graph
+from geo.osm.road_store import RoadImportReport, export_road_edges, import_osm_file, import_osmnx_graph
 
 
 def _show(report: RoadImportReport) -> None:

@@ -14,10 +14,10 @@ from api.auth import AppEngine, OptionalToken
 from api.circle_pool import CirclePool
 from api.deps import ConnectionDep
 from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
-from geo.errors import NotFound
-from matching.circles import CircleQuery, CircleService
-from matching.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
-from matching.queries import ENTERPRISE_EXISTS
+from geo.core.errors import NotFound
+from matching.circle.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
+from matching.circle.queries import ENTERPRISE_EXISTS
+from matching.circle.service import CircleQuery, CircleService
 from registry.accounts.auth import authenticate
 
 router = APIRouter(prefix="/api/v1", tags=["circle"])

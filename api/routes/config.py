@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from api.deps import get_settings
-from geo.settings import Settings
+from geo.core.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["config"])
 

@@ -10,10 +10,9 @@ from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.types import Finite, Id, Int4
-from geo.errors import InvalidInput
-from registry.accounts.auth import audit
-from registry.programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
-from registry.programme.fairday import (
+from geo.core.errors import InvalidInput
+from programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
+from programme.fairday import (
     NewBooth,
     list_booths,
     list_seekers,
@@ -21,7 +20,7 @@ from registry.programme.fairday import (
     register_booth,
     register_seeker,
 )
-from registry.programme.fairs import (
+from programme.fairs import (
     NewFair,
     NewVenue,
     create_fair,
@@ -32,6 +31,7 @@ from registry.programme.fairs import (
     schedule_year,
     set_status,
 )
+from registry.accounts.auth import audit
 
 router = APIRouter(prefix="/api/v1/programme", tags=["fairs"])
 FairId = Annotated[Id, Path(ge=1, description="招聘会 id")]

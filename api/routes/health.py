@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from api.deps import ConnectionDep
 from api.worker_ready import ready_workers
-from geo.settings import Settings
+from geo.core.settings import Settings
 
 router = APIRouter(tags=["health"])
 

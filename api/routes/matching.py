@@ -16,10 +16,10 @@ from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import ConnectionDep
 from api.routes.circle import CirclesDep, MinutesQuery, ModeQuery, RadiusQuery
 from api.types import Finite, Id, Int4, Latitude, Longitude
-from geo.errors import InvalidInput, PermissionDenied
-from matching.matches import rank_positions, resident_matches, vacancy_candidates
-from matching.related import check_detail_code, list_related, remove_related, set_related
-from matching.scoring import Profile
+from geo.core.errors import InvalidInput, PermissionDenied
+from matching.ranking.matches import rank_positions, resident_matches, vacancy_candidates
+from matching.ranking.related import check_detail_code, list_related, remove_related, set_related
+from matching.ranking.scoring import Profile
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
 from registry.personal import mask_id, mask_name, mask_phone

@@ -10,12 +10,12 @@ from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.types import Id
+from programme.outreach.cities import cities
+from programme.outreach.contacts import NewContact, list_contacts, log_contact
+from programme.outreach.export import workbook_bytes
+from programme.outreach.flows import aggregate_flows
+from programme.outreach.targets import MAX_PEOPLE, Disclosure, TargetQuery, targeted_list
 from registry.accounts.auth import audit
-from registry.outreach.cities import cities
-from registry.outreach.contacts import NewContact, list_contacts, log_contact
-from registry.outreach.export import workbook_bytes
-from registry.outreach.flows import aggregate_flows
-from registry.outreach.targets import MAX_PEOPLE, Disclosure, TargetQuery, targeted_list
 from registry.staff import STAFF_ROLES, require_role, require_unmask_role
 
 router = APIRouter(prefix="/api/v1/outreach", tags=["outreach"])

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from api.auth import Cipher, CurrentAccount, ScopedConnection
 from api.deps import ConnectionDep
 from api.types import Finite, Id, Int4
-from registry.parks import support
-from registry.parks.store import (
+from programme.parks import support
+from programme.parks.store import (
     NewPark,
     NewTenant,
     add_tenant,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from api.deps import ConnectionDep
 from api.routes.circle import CirclesDep
 from api.types import Finite
-from matching.rebalance import plan_rebalance
+from matching.rebalance.plan import plan_rebalance
 
 router = APIRouter(prefix="/api/v1/plan", tags=["plan"])
 

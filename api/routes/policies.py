@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from api.auth import CurrentAccount, OptionalToken, ScopedConnection, app_transaction, client_address
 from api.types import Id, Id4, Offset
-from geo.errors import InvalidInput, PermissionDenied
+from geo.core.errors import InvalidInput, PermissionDenied
 from registry.accounts.auth import AuthenticationFailed, audit, authenticate
 from registry.accounts.roles import Account
 from registry.policies.models import CATEGORIES, STATUS_LABELS, Assessment, Policy

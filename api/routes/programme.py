@@ -11,14 +11,14 @@ from pydantic import BaseModel, Field
 
 from api.auth import CurrentAccount, ScopedConnection, client_address
 from api.types import Id4, Int4
+from programme.access import FAIR_DAY_STAFF, require
+from programme.dashboard import COUNTY, Targets, dashboard, get_targets, report_jobs, set_targets
+from programme.report_data import gather
+from programme.report_html import programme_report, supervision_report
+from programme.report_xlsx import programme_workbook, supervision_workbook
+from programme.tasks import NewTask, create_task, list_tasks, update_task
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
-from registry.programme.access import FAIR_DAY_STAFF, require
-from registry.programme.dashboard import COUNTY, Targets, dashboard, get_targets, report_jobs, set_targets
-from registry.programme.report_data import gather
-from registry.programme.report_html import programme_report, supervision_report
-from registry.programme.report_xlsx import programme_workbook, supervision_workbook
-from registry.programme.tasks import NewTask, create_task, list_tasks, update_task
 
 router = APIRouter(prefix="/api/v1/programme", tags=["programme"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

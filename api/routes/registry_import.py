@@ -18,13 +18,14 @@ from starlette.datastructures import UploadFile
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import SettingsDep
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
+from registry.intake.catalog import get_spec
 from registry.intake.limits import WorkbookLimits
 from registry.intake.read import ENCODINGS
 from registry.intake.service import ImportReport, import_file, template_for
-from registry.intake.spec import check_importer, get_spec
+from registry.intake.spec import check_importer
 from registry.intake.specs import residents
 
 DEFAULT = residents.SPEC  # who may import at all: the roles of the residents' import

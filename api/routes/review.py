@@ -12,9 +12,9 @@ from sqlalchemy import Connection, Engine
 from api.auth import AppEngine, BearerToken, Cipher, CurrentAccount, ScopedConnection
 from api.routes.records import step_body
 from api.types import Id
-from geo.errors import HongyanError
-from matching.circles import CircleService
-from matching.live import site_changed
+from geo.core.errors import HongyanError
+from matching.analytics.live import site_changed
+from matching.circle.service import CircleService
 from registry.accounts.auth import authenticate
 from registry.accounts.roles import Account
 from registry.records.enterprises import (

@@ -10,7 +10,7 @@ from api.deps import ConnectionDep
 from api.routes import config
 from api.routes.circle import CirclesDep
 from api.types import Id, Latitude, Longitude
-from matching.routes import route_to_site
+from matching.circle.routes import route_to_site
 
 routes = APIRouter(prefix="/api/v1", tags=["route"])
 

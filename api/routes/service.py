@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
 from api.auth import AppEngine, Cipher, CurrentAccount, ScopedConnection, app_transaction, client_address
-from registry.tickets.service import Intake, advance_ticket, queue, routes, submit_ticket
-from registry.tickets.status import check_status
+from programme.tickets.service import Intake, advance_ticket, queue, routes, submit_ticket
+from programme.tickets.status import check_status
 
 router = APIRouter(prefix="/api/v1", tags=["service"])
 PublicConnection = Annotated[Connection, Depends(app_transaction, scope="function")]

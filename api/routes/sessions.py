@@ -23,7 +23,7 @@ from api.auth import (
 )
 from api.deps import SettingsDep
 from api.routes.accounts import LoginBody, account_json
-from geo.settings import Settings
+from geo.core.settings import Settings
 from registry.accounts.auth import AuthenticationFailed, authenticate, log_in, log_out
 from registry.accounts.page_sessions import csrf_token
 from registry.accounts.roles import Account

@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from api.auth import CurrentAccount, ScopedConnection, client_address
 from api.routes.circle import CirclesDep
 from api.types import Finite, Id, Int4
-from geo.errors import PermissionDenied
-from matching.shared import SharedEntry, plan_shared, post_entry
+from geo.core.errors import PermissionDenied
+from matching.rebalance.shared import SharedEntry, plan_shared, post_entry
 from registry.accounts.auth import audit
 
 router = APIRouter(prefix="/api/v1", tags=["shared-employment"])

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep
 from api.types import Finite
-from geo.errors import NotFound
-from matching.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
+from geo.core.errors import NotFound
+from matching.analytics.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import ConnectionDep
 from api.types import Finite
-from matching.surplus_store import choices, surplus, trend
+from matching.analytics.surplus_store import choices, surplus, trend
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
 GROUP = r"^(all|[1-8](-[0-9]{2})?)$"

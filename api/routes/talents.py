@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Path, Query, Request
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.types import Id, Offset
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.talents.models import KINDS
 from registry.talents.store import (

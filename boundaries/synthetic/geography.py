@@ -16,7 +16,7 @@ from boundaries.reference import COUNTY_CODE, COUNTY_NAME, TownshipRef, township
 from boundaries.synthetic import outline
 from boundaries.synthetic.partition import as_multipolygon, grow_partition
 from boundaries.synthetic.settlements import hamlets, township_seats, village_seats, village_speeds
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 Scale = Literal["small", "county"]
 COUNTY_TOWN_CODE9 = "341522100"

@@ -18,7 +18,7 @@ from boundaries.synthetic.outline import lonlat_xy
 from boundaries.synthetic.roads import exit_roads, township_roads, trunk_roads, village_roads, water_roads
 from boundaries.synthetic.roadset import RoadSet
 from boundaries.synthetic.streets import built_zones, streets, zones_union
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 
 @dataclass(frozen=True)

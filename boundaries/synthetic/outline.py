@@ -17,7 +17,7 @@ from pyproj import Transformer
 from shapely import LineString, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.settings import DEFAULT_METRIC_SRID
+from geo.core.settings import DEFAULT_METRIC_SRID
 
 METRIC_EPSG = DEFAULT_METRIC_SRID
 COUNTY_SEAT_LONLAT = (116.273, 32.347)

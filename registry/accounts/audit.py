@@ -13,7 +13,7 @@ import socket
 
 from sqlalchemy import Connection, Engine
 
-from geo.scope import set_lookup
+from geo.core.scope import set_lookup
 from registry.accounts import queries as q
 from registry.accounts.roles import Account
 

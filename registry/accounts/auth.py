@@ -1,7 +1,7 @@
 """Password login with throttling, expiring bearer tokens, logout; every login attempt is recorded.
 
 Runs on the application engine (role hongyan_web, bound by RLS): lookups are made visible to the transaction
-only through the exact login name, keyed phone hash, token hash or account id (geo.scope.set_lookup).
+only through the exact login name, keyed phone hash, token hash or account id (geo.core.scope.set_lookup).
 
 No failure ever locks an account (a stranger could lock anyone out): failed attempts slow down their source
 address, and the pair (login as typed, source address), with growing delays (registry.throttle). The pair is
@@ -22,8 +22,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine
 
-from geo.errors import PermissionDenied
-from geo.scope import scoped, set_lookup
+from geo.core.errors import PermissionDenied
+from geo.core.scope import scoped, set_lookup
 from registry.accounts import queries as q
 from registry.accounts.roles import Account
 from registry.personal import PersonalDataCipher

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Engine
 
-from geo.errors import PermissionDenied
-from geo.scope import set_lookup
+from geo.core.errors import PermissionDenied
+from geo.core.scope import set_lookup
 from registry.accounts import queries as q
 from registry.accounts.auth import AuthenticationFailed, token_hash
 

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts import queries as q
 from registry.accounts.auth import token_hash
 from registry.accounts.roles import MIN_PASSWORD, Account

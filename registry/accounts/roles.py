@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-from geo.errors import InvalidInput, PermissionDenied
-from geo.scope import Scope, scope_prefix
+from geo.core.errors import InvalidInput, PermissionDenied
+from geo.core.scope import Scope, scope_prefix
 
 Role = Literal[
     "county_admin", "county_reviewer", "township_staff", "village_collector", "enterprise_hr", "job_seeker"

@@ -9,7 +9,7 @@ from psycopg.errors import InsufficientPrivilege
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts import queries as q
 from registry.accounts.roles import (
     ROLE_LEVEL,

@@ -9,8 +9,8 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, InvalidInput
-from geo.scope import Scope
+from geo.core.errors import Conflict, InvalidInput
+from geo.core.scope import Scope
 from registry.intake import queries as q
 from registry.personal import PersonalDataCipher
 

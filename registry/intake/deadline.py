@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 
 
 class ImportTimeout(InvalidInput):

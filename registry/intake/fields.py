@@ -6,8 +6,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from geo.errors import InvalidInput
-from geo.text import strip_control
+from geo.core.errors import InvalidInput
+from geo.core.text import strip_control
 from registry.accounts.roles import check_phone
 from registry.credit_code import validate_credit_code
 from registry.intake.context import DATUM_LABELS, Context

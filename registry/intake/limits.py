@@ -17,8 +17,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from openpyxl.utils.cell import range_boundaries
 
-from geo.errors import InvalidInput
-from geo.settings import Settings
+from geo.core.errors import InvalidInput
+from geo.core.settings import Settings
 
 MB = 1024 * 1024
 HEAD_BYTES = (

@@ -18,8 +18,8 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 
-from geo.errors import InvalidInput
-from geo.text import strip_control
+from geo.core.errors import InvalidInput
+from geo.core.text import strip_control
 from registry.intake.deadline import Deadline
 from registry.intake.limits import NOT_XLSX, WorkbookLimits, check_workbook
 

@@ -8,13 +8,13 @@ from typing import Literal, get_args
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.intake.book import error_workbook
+from registry.intake.catalog import get_spec
 from registry.intake.context import load_context
 from registry.intake.deadline import Deadline
 from registry.intake.limits import WorkbookLimits
 from registry.intake.read import read_table
-from registry.intake.spec import get_spec
 from registry.intake.template import build_template
 from registry.intake.validate import RowError, check_rows
 from registry.personal import PersonalDataCipher

@@ -1,7 +1,7 @@
 """Table specs: one per importable database — Chinese headers, English keys, a parser per field, a writer.
 
 A spec is the only thing a new database needs to become importable (templates, reading, validation, error
-workbooks and the API/CLI all work from it): build a TableSpec and ``register`` it.
+workbooks and the API/CLI all work from it): build a TableSpec and list it in registry/intake/catalog.py.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from geo.errors import NotFound, PermissionDenied
+from geo.core.errors import PermissionDenied
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -102,24 +102,6 @@ class TableSpec:
             if f.key == key:
                 return f
         raise KeyError(key)
-
-
-SPECS: dict[str, TableSpec] = {}
-
-
-def register(spec: TableSpec) -> TableSpec:
-    """Make a database importable under its name (templates, API, CLI)."""
-    SPECS[spec.name] = spec
-    return spec
-
-
-def get_spec(name: str) -> TableSpec:
-    """The spec of a database by name; NotFound listing the importable ones."""
-    from registry.intake import specs  # noqa: F401  (registers the built-in specs)
-
-    if name not in SPECS:
-        raise NotFound(f"没有名为 {name!r} 的导入库，可用：{'、'.join(sorted(SPECS))}")
-    return SPECS[name]
 
 
 def check_importer(spec: TableSpec, role: str) -> None:

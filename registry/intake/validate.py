@@ -6,7 +6,7 @@ import re
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.intake.context import Context
 from registry.intake.deadline import Deadline
 from registry.intake.fields import cell_text

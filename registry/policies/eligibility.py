@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from geo.scope import scope_prefix
+from geo.core.scope import scope_prefix
 from registry.policies.models import (
     STATUS_LABELS,
     Assessment,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.intake.context import bare_context
 from registry.intake.read import read_table
 from registry.intake.specs.policies import SPEC

@@ -10,7 +10,7 @@ from psycopg.errors import InsufficientPrivilege
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.policies import queries as q
 from registry.policies.eligibility import age_on, assess_enterprise, assess_person
 from registry.policies.models import (

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.policies.models import (
     APPLICANTS,
     CATEGORIES,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import Conflict, NotFound, PermissionDenied
+from geo.core.errors import Conflict, NotFound, PermissionDenied
 from registry.accounts.roles import Account
 from registry.credit_code import validate_credit_code
 from registry.personal import PersonalDataCipher, mask_phone

@@ -10,7 +10,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput, PermissionDenied
+from geo.core.errors import InvalidInput, PermissionDenied
 from registry.accounts.roles import Account
 from registry.intake.specs.residents import INCOME_LABELS, STATUS_LABELS
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone

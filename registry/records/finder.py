@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.roles import Account
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone
 from registry.records import queries as q

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from geo.errors import Conflict, NotFound
+from geo.core.errors import Conflict, NotFound
 from registry.accounts.roles import Account, UnmaskRefused
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone, normalise_id
 from registry.records import queries as q

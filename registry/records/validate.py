@@ -7,8 +7,8 @@ from datetime import date
 import numpy as np
 from sqlalchemy import Connection
 
-from geo.crs import converter
-from geo.errors import InvalidInput, NotFound, PermissionDenied
+from geo.core.crs import converter
+from geo.core.errors import InvalidInput, NotFound, PermissionDenied
 from registry.accounts.roles import Account, check_phone
 from registry.personal import Sex, normalise_id, validate_id_number
 from registry.records import queries as q

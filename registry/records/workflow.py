@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from geo.errors import Conflict, InvalidInput, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, PermissionDenied
 from registry.accounts.roles import Account
 
 Kind = Literal["residents", "enterprises", "vacancies"]

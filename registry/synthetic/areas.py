@@ -8,7 +8,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection
 
-from geo.errors import Conflict
+from geo.core.errors import Conflict
 from registry.queries import POPULATION_AREAS
 
 COUNTY_SEAT_TOWNSHIP = "341522100000"  # 城关镇

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from geo.errors import Conflict
+from geo.core.errors import Conflict
 from registry.personal import ID_CHECK_CHARS, ID_WEIGHTS, PersonalDataCipher
 from registry.synthetic import labour
 from registry.synthetic.areas import CountyAreas

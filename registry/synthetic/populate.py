@@ -11,8 +11,8 @@ from typing import Literal
 import numpy as np
 from sqlalchemy import Engine
 
-from geo.errors import InvalidInput
-from geo.settings import DEFAULT_METRIC_SRID
+from geo.core.errors import InvalidInput
+from geo.core.settings import DEFAULT_METRIC_SRID
 from registry.occupations import detail_occupations, load_occupations
 from registry.personal import PersonalDataCipher
 from registry.queries import ANALYZE_POPULATION, CLEAR_POPULATION, SYNC_SEQUENCES

@@ -11,8 +11,8 @@ from psycopg.errors import InsufficientPrivilege
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from geo.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from geo.scope import scope_prefix
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from geo.core.scope import scope_prefix
 from registry.accounts.roles import Account
 from registry.personal import PersonalDataCipher, mask_id, mask_name, mask_phone, validate_id_number
 from registry.talents import queries as q

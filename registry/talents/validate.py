@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.accounts.roles import check_phone
 from registry.personal import normalise_id, validate_id_number
 from registry.talents.models import KINDS, NEEDS, STAGES, ProjectInput, TalentInput

@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.errors import error_response, status_for
-from geo.errors import HongyanError
+from geo.core.errors import HongyanError
 
 PREFIX = "/workbench"
 

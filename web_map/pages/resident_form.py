@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from geo.errors import Conflict, HongyanError, InvalidInput, PermissionDenied
+from geo.core.errors import Conflict, HongyanError, InvalidInput, PermissionDenied
 from registry.accounts.roles import check_phone
 from registry.personal import id_check_digit, normalise_id, validate_id_number
 from registry.records.history import as_text

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from api.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, app_transaction, get_app_engine
 from api.deps import SettingsDep
-from geo.settings import Settings
+from geo.core.settings import Settings
 from registry.accounts.auth import AuthenticationFailed, IssuedToken, authenticate
 from registry.accounts.page_sessions import SessionIdle, check_csrf, csrf_token, touch_page_session
 from registry.accounts.roles import Account

@@ -1,6 +1,6 @@
 /* 鸿雁就业地图: WGS84 → GCJ-02 (the offset datum of AMap tiles) and a Leaflet CRS that applies it.
 
-   The forward formula is the published one (the same as geo/crs.py); the inverse is solved by fixed-point
+   The forward formula is the published one (the same as geo/core/crs.py); the inverse is solved by fixed-point
    iteration until the forward formula reproduces the input to 1e-10°. Outside the box 72.004–137.8347 E,
    0.8293–55.8271 N there is no offset.
 

@@ -9,9 +9,9 @@ from typing import Any
 import shapely
 from sqlalchemy import Connection
 
-from geo.crs import converter
-from geo.db import copy_table
-from geo.errors import InvalidInput
+from geo.core.crs import converter
+from geo.core.db import copy_table
+from geo.core.errors import InvalidInput
 from registry.intake import fields as fp
 from registry.intake.context import DATUM_LABELS, Context
 from registry.intake.spec import Field, Parser, RowIssue, TableSpec, Values

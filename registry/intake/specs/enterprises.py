@@ -8,7 +8,7 @@ from registry.intake import fields as fp
 from registry.intake import queries as q
 from registry.intake.context import Context
 from registry.intake.history import Moved, record_import_steps
-from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome, register
+from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome
 from registry.intake.specs.common import LOCATION_FIELDS, ewkb, locate, stage, village_field
 from registry.records.enterprises import take_import_step
 from registry.records.workflow import import_step
@@ -104,24 +104,22 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     return WriteOutcome(written, refused)
 
 
-SPEC = register(
-    TableSpec(
-        name="enterprises",
-        title="企业用工需求库 · 企业与场所",
-        sheet="企业",
-        fields=FIELDS,
-        check_row=check,
-        write=write,
-        duplicate_key=lambda v: (v.get("credit_code"), v.get("site_name")),
-        duplicate_field="site_name",
-        duplicate_what="同一企业的同名场所",
-        existing=existing,
-        instructions=(
-            "每行一个经营场所，第 1 行为表头，请勿改动列名；带 * 的列必填。",
-            "同一企业有多个场所时每个场所一行，统一社会信用代码相同，企业信息以第一行为准。",
-            "经纬度可不填（用村/社区驻地）；手机、高德地图取的坐标请选 GCJ-02。",
-            "导入的企业按导入人的层级进入审核：村级导入为待乡镇审核，乡镇导入为乡镇已审核、待县级审核，"
-            "县级导入为已审核；县级审核通过后企业才在地图和查询中公开。",
-        ),
-    )
+SPEC = TableSpec(
+    name="enterprises",
+    title="企业用工需求库 · 企业与场所",
+    sheet="企业",
+    fields=FIELDS,
+    check_row=check,
+    write=write,
+    duplicate_key=lambda v: (v.get("credit_code"), v.get("site_name")),
+    duplicate_field="site_name",
+    duplicate_what="同一企业的同名场所",
+    existing=existing,
+    instructions=(
+        "每行一个经营场所，第 1 行为表头，请勿改动列名；带 * 的列必填。",
+        "同一企业有多个场所时每个场所一行，统一社会信用代码相同，企业信息以第一行为准。",
+        "经纬度可不填（用村/社区驻地）；手机、高德地图取的坐标请选 GCJ-02。",
+        "导入的企业按导入人的层级进入审核：村级导入为待乡镇审核，乡镇导入为乡镇已审核、待县级审核，"
+        "县级导入为已审核；县级审核通过后企业才在地图和查询中公开。",
+    ),
 )

@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from geo.errors import HongyanError, InvalidInput, PermissionDenied
+from geo.core.errors import HongyanError, InvalidInput, PermissionDenied
 from registry.intake import fields as fp
 from registry.intake.context import Context
-from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome, register
+from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome
 from registry.intake.specs.common import issue_from, labels_to_codes
 from registry.policies.models import CATEGORIES, EDUCATIONS, ENTERPRISE_KINDS, STATUS_LABELS
 from registry.policies.store import upsert_policy
@@ -146,26 +146,24 @@ def write(conn: Connection, rows: list[ValidRow], _: Context) -> WriteOutcome:
     return WriteOutcome(written, refused)
 
 
-SPEC = register(
-    TableSpec(
-        name="policies",
-        title="稳岗就业政策库 · 政策",
-        sheet="政策",
-        fields=FIELDS,
-        check_row=check,
-        write=write,
-        prepare=prepare,
-        duplicate_key=lambda v: v.get("code"),
-        duplicate_field="code",
-        duplicate_what="同一政策编号",
-        roles=COUNTY_ROLES,
-        who="只有县级人社部门（县管理员、县审核员）可以导入政策",
-        instructions=(
-            "每行一项政策，第 1 行为表头，请勿改动列名；带 * 的列必填。",
-            "政策编号已在库中的，该行替换原政策（便于每年修订后重新导入）；不填编号的，替换库中同标题且无编号的"
-            "政策，没有则新增：同一文件再次导入不会重复新增。",
-            "申请条件各列不填即不限；就业状态、学历、企业类型、适用乡镇可填多个，用、分隔。",
-            "日期写成 2026-12-31。",
-        ),
-    )
+SPEC = TableSpec(
+    name="policies",
+    title="稳岗就业政策库 · 政策",
+    sheet="政策",
+    fields=FIELDS,
+    check_row=check,
+    write=write,
+    prepare=prepare,
+    duplicate_key=lambda v: v.get("code"),
+    duplicate_field="code",
+    duplicate_what="同一政策编号",
+    roles=COUNTY_ROLES,
+    who="只有县级人社部门（县管理员、县审核员）可以导入政策",
+    instructions=(
+        "每行一项政策，第 1 行为表头，请勿改动列名；带 * 的列必填。",
+        "政策编号已在库中的，该行替换原政策（便于每年修订后重新导入）；不填编号的，替换库中同标题且无编号的"
+        "政策，没有则新增：同一文件再次导入不会重复新增。",
+        "申请条件各列不填即不限；就业状态、学历、企业类型、适用乡镇可填多个，用、分隔。",
+        "日期写成 2026-12-31。",
+    ),
 )

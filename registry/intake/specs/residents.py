@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 from registry.intake import fields as fp
 from registry.intake import queries as q
 from registry.intake.context import Context
-from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome, register
+from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome
 from registry.intake.specs.common import LOCATION_FIELDS, ewkb, locate, stage, village_field
 from registry.personal import validate_id_number
 from registry.records.workflow import import_step
@@ -171,24 +171,22 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     return WriteOutcome(len(inserted), refused)
 
 
-SPEC = register(
-    TableSpec(
-        name="residents",
-        title="人力资源供给库 · 居民",
-        sheet="居民",
-        fields=FIELDS,
-        check_row=check,
-        write=write,
-        duplicate_key=lambda v: v.get("id_hash"),
-        duplicate_field="id_number",
-        duplicate_what="同一身份证号",
-        existing=existing,
-        instructions=(
-            "每行一人，第 1 行为表头，请勿改动列名；带 * 的列必填。",
-            "身份证号、手机号请按文本填写（本模板已设为文本格式），不要用公式。",
-            "出生日期和性别由身份证号自动得出；年龄须在 16–65 岁之间。",
-            "村/社区只能选您管辖范围内的；经纬度可不填（用村/社区驻地），手机定位请选坐标系 GCJ-02。",
-            "身份证号和手机号只以加密形式保存。",
-        ),
-    )
+SPEC = TableSpec(
+    name="residents",
+    title="人力资源供给库 · 居民",
+    sheet="居民",
+    fields=FIELDS,
+    check_row=check,
+    write=write,
+    duplicate_key=lambda v: v.get("id_hash"),
+    duplicate_field="id_number",
+    duplicate_what="同一身份证号",
+    existing=existing,
+    instructions=(
+        "每行一人，第 1 行为表头，请勿改动列名；带 * 的列必填。",
+        "身份证号、手机号请按文本填写（本模板已设为文本格式），不要用公式。",
+        "出生日期和性别由身份证号自动得出；年龄须在 16–65 岁之间。",
+        "村/社区只能选您管辖范围内的；经纬度可不填（用村/社区驻地），手机定位请选坐标系 GCJ-02。",
+        "身份证号和手机号只以加密形式保存。",
+    ),
 )

@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import Connection
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.intake import fields as fp
 from registry.intake import queries as q
 from registry.intake.context import Context
@@ -22,7 +22,6 @@ from registry.intake.spec import (
     ValidRow,
     Values,
     WriteOutcome,
-    register,
 )
 from registry.intake.specs.common import issue_from, stage, village_field
 from registry.intake.specs.residents import EDUCATION
@@ -293,27 +292,25 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     return WriteOutcome(len(rows) - len(refused), refused)
 
 
-SPEC = register(
-    TableSpec(
-        name="talents",
-        title="创新创业人才库 · 人才与项目",
-        sheet="人才",
-        fields=FIELDS,
-        check_row=check,
-        write=write,
-        prepare=prepare,
-        duplicate_key=lambda v: (v.get("id_hash"), v.get("project_name")),
-        duplicate_field="id_number",
-        duplicate_what="同一身份证号的同一项目",
-        existing=existing,
-        roles=TALENT_WRITERS,
-        who="人才库只能由县、乡镇、村工作人员维护（县管理员、乡镇工作人员、村级采集员）",
-        instructions=(
-            "每行一名人才，第 1 行为表头，请勿改动列名；带 * 的列必填。",
-            "有创业项目的，在同一行填写项目名称、阶段等；一人有多个项目时每个项目一行，身份证号相同，"
-            "人员信息以第一行为准。",
-            "返乡创业人员须填写返乡日期；出生日期、性别由身份证号得出。",
-            "村/社区只能选您管辖范围内的；身份证号和手机号只以加密形式保存。",
-        ),
-    )
+SPEC = TableSpec(
+    name="talents",
+    title="创新创业人才库 · 人才与项目",
+    sheet="人才",
+    fields=FIELDS,
+    check_row=check,
+    write=write,
+    prepare=prepare,
+    duplicate_key=lambda v: (v.get("id_hash"), v.get("project_name")),
+    duplicate_field="id_number",
+    duplicate_what="同一身份证号的同一项目",
+    existing=existing,
+    roles=TALENT_WRITERS,
+    who="人才库只能由县、乡镇、村工作人员维护（县管理员、乡镇工作人员、村级采集员）",
+    instructions=(
+        "每行一名人才，第 1 行为表头，请勿改动列名；带 * 的列必填。",
+        "有创业项目的，在同一行填写项目名称、阶段等；一人有多个项目时每个项目一行，身份证号相同，"
+        "人员信息以第一行为准。",
+        "返乡创业人员须填写返乡日期；出生日期、性别由身份证号得出。",
+        "村/社区只能选您管辖范围内的；身份证号和手机号只以加密形式保存。",
+    ),
 )

@@ -11,7 +11,7 @@ from registry.intake import fields as fp
 from registry.intake import queries as q
 from registry.intake.context import Context
 from registry.intake.history import Changed, Moved, record_import_changes, record_import_steps
-from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome, register
+from registry.intake.spec import Field, RowIssue, TableSpec, ValidRow, Values, WriteOutcome
 from registry.intake.specs.common import stage
 from registry.records.history import diff
 from registry.records.vacancies import import_step_for
@@ -223,25 +223,23 @@ def write(conn: Connection, rows: list[ValidRow], ctx: Context) -> WriteOutcome:
     return WriteOutcome(written, refused)
 
 
-SPEC = register(
-    TableSpec(
-        name="vacancies",
-        title="企业用工需求库 · 岗位",
-        sheet="岗位",
-        fields=FIELDS,
-        check_row=check,
-        write=write,
-        prepare=prepare,
-        duplicate_key=lambda v: (v.get("site_id"), v.get("title")),
-        duplicate_field="title",
-        duplicate_what="同一场所的同名岗位",
-        instructions=(
-            "每行一个岗位，第 1 行为表头，请勿改动列名；带 * 的列必填。",
-            "企业须已导入（按统一社会信用代码查找），且场所在您的管辖范围内。",
-            "岗位以「统一社会信用代码＋场所名称＋岗位名称」识别：再次导入同一文件时更新已有岗位（人数、薪资、"
-            "有效期等），不会重复新增；已关闭的岗位不再更新，再次导入即为新发布的岗位。",
-            "导入的岗位按导入人的层级进入审核：村级导入为待乡镇审核，乡镇、县级导入即开放招聘；"
-            "企业尚未通过县级审核的，岗位保存为草稿，企业审核通过后再次导入即开放。",
-        ),
-    )
+SPEC = TableSpec(
+    name="vacancies",
+    title="企业用工需求库 · 岗位",
+    sheet="岗位",
+    fields=FIELDS,
+    check_row=check,
+    write=write,
+    prepare=prepare,
+    duplicate_key=lambda v: (v.get("site_id"), v.get("title")),
+    duplicate_field="title",
+    duplicate_what="同一场所的同名岗位",
+    instructions=(
+        "每行一个岗位，第 1 行为表头，请勿改动列名；带 * 的列必填。",
+        "企业须已导入（按统一社会信用代码查找），且场所在您的管辖范围内。",
+        "岗位以「统一社会信用代码＋场所名称＋岗位名称」识别：再次导入同一文件时更新已有岗位（人数、薪资、"
+        "有效期等），不会重复新增；已关闭的岗位不再更新，再次导入即为新发布的岗位。",
+        "导入的岗位按导入人的层级进入审核：村级导入为待乡镇审核，乡镇、县级导入即开放招聘；"
+        "企业尚未通过县级审核的，岗位保存为草稿，企业审核通过后再次导入即开放。",
+    ),
 )

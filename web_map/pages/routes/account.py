@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.auth import AppEngine, Cipher, clear_session_cookie, client_address
 from api.deps import SettingsDep
-from geo.errors import InvalidInput, PermissionDenied, TooManyAttempts
+from geo.core.errors import InvalidInput, PermissionDenied, TooManyAttempts
 from registry.accounts.auth import log_in, log_out
 from registry.accounts.page_sessions import check_csrf, csrf_token
 from registry.accounts.passwords import change_password

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from geo.errors import InvalidInput
+from geo.core.errors import InvalidInput
 from registry.policies.models import CATEGORIES
 from registry.policies.store import category_counts, search_policies
 from web_map.pages.errors import is_htmx

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from api.auth import Cipher, client_address
-from geo.errors import Conflict, InvalidInput, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, PermissionDenied
 from registry.accounts.auth import audit
 from registry.records.finder import find_residents, villages_in_scope
 from registry.records.history import history

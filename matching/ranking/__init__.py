@@ -1,0 +1,1 @@
+"""Ranked person ↔ position matches with explanations, and the related-trades table."""
