@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from web_map.pages.errors import install_page_errors
+from web_map.pages.handlers import install_page_errors
 from web_map.pages.routes import account, policies, residents, review
 from web_map.pages.templating import Pages
 

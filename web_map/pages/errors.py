@@ -1,17 +1,11 @@
-"""What a page answers when the visitor must log in, may not open it, or a service refuses: HTML, not JSON.
-
-The JSON API's answers stay as api.errors makes them; only requests under /workbench get a page.
-"""
+"""Why a page cannot be answered as asked: the visitor must log in, or may not open it (web_map.pages.handlers
+turns these, and a service's refusal on a workbench page, into HTML)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse, Response
-
-from api.errors import error_response, status_for
-from geo.core.errors import HongyanError
+from fastapi import Request
 
 PREFIX = "/workbench"
 
@@ -51,29 +45,3 @@ def login_url(request: Request, reason: str = "") -> str:
         back = back.split(str(request.base_url).rstrip("/"), 1)[-1] or PREFIX
     query = {"next": back} | ({"reason": reason} if reason else {})
     return f"{request.scope.get('root_path', '')}{PREFIX}/login?{urlencode(query)}"
-
-
-def install_page_errors(app: FastAPI) -> None:
-    """Answer LoginRequired, PageForbidden and, on workbench pages, every HongyanError with a page."""
-    from web_map.pages.templating import pages_of  # the templates are built after the handlers
-
-    async def login_required(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, LoginRequired)
-        target = login_url(request, exc.reason)
-        if is_htmx(request):  # htmx follows this header with a full page load
-            return Response(status_code=204, headers={"HX-Redirect": target})
-        return RedirectResponse(target, status_code=303)
-
-    async def forbidden(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, PageForbidden)
-        return pages_of(request).error(request, 403, page_label=exc.page_label)
-
-    async def domain_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HongyanError)
-        if not is_page(request):
-            return error_response(exc)
-        return pages_of(request).error(request, status_for(exc), detail=exc.message)
-
-    app.add_exception_handler(LoginRequired, login_required)
-    app.add_exception_handler(PageForbidden, forbidden)
-    app.add_exception_handler(HongyanError, domain_error)
