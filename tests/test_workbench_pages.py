@@ -258,3 +258,42 @@ def test_county_time_is_shown() -> None:
 
     assert local_time("2026-12-07T10:26:00+00:00") == "2026-12-07 18:26"
     assert local_time("2026-12-07T23:30:00+00:00", date_only=True) == "2026-12-08"
+
+
+def test_guessing_the_current_password_is_throttled_like_a_login(bench: Bench) -> None:
+    client = type(bench.client)(bench.client.app, client=("10.9.8.9", 5000))
+    assert log_in(client, "hr_2").status_code == 303
+    csrf = csrf_of(client.get("/workbench/password"))
+    new = "Ganz-neues-Passwort-1"
+    for _ in range(5):
+        wrong = client.post(
+            "/workbench/password",
+            data={
+                "csrf_token": csrf,
+                "current_password": "guess",
+                "new_password": new,
+                "new_password_again": new,
+            },
+        )
+        assert wrong.status_code == 422 and "当前密码不正确。" in wrong.text
+    held = client.post(
+        "/workbench/password",
+        data={
+            "csrf_token": csrf,
+            "current_password": PASSWORD,
+            "new_password": new,
+            "new_password_again": new,
+        },
+    )
+    assert held.status_code == 429 and re.search(r"尝试次数过多，请 \d+ 秒后再试。", held.text)
+    with bench.engine.connect() as conn:
+        failures = conn.execute(
+            text(
+                "SELECT count(*) FROM login_events WHERE account_id = :a AND reason = 'wrong current password'"
+            ),
+            {"a": bench.world.account_ids["hr_2"]},
+        ).scalar_one()
+    assert failures == 5
+    # the password did not change, and the login form from that address waits too
+    assert log_in(type(bench.client)(bench.client.app, client=("10.9.8.9", 5001)), "hr_2").status_code == 429
+    assert log_in(type(bench.client)(bench.client.app, client=("10.9.8.10", 5000)), "hr_2").status_code == 303

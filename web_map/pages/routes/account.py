@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.auth import AppEngine, Cipher, clear_session_cookie, client_address
 from api.deps import SettingsDep
 from geo.core.errors import InvalidInput, PermissionDenied, TooManyAttempts
-from registry.accounts.auth import log_in, log_out
+from registry.accounts.auth import audit, log_in, log_out
 from registry.accounts.page_sessions import check_csrf, csrf_token
 from registry.accounts.passwords import change_password
 from registry.accounts.roles import MIN_PASSWORD
@@ -159,14 +159,30 @@ def _password_problems(current: str, new: str, again: str) -> Problems:
 
 
 @router.post("/password")
-def password_submit(request: Request, session: LoggedIn, conn: PageConnection, form: PageForm) -> Response:
+def password_submit(
+    request: Request, session: LoggedIn, conn: PageConnection, cipher: Cipher, form: PageForm
+) -> Response:
     """Change the password; the person's other sessions end, this one stays logged in."""
     current, new = raw(form, "current_password"), raw(form, "new_password")
     problems = _password_problems(current, new, raw(form, "new_password_again"))
+    status = 422
     if not problems:
         try:
-            with conn.begin_nested():
-                change_password(conn, session.account, current=current, new=new, keep_session=session.token)
+            # no savepoint: nothing is written before the checks pass, and a failed attempt must be kept
+            change_password(
+                conn,
+                session.account,
+                current=current,
+                new=new,
+                keep_session=session.token,
+                cipher=cipher,
+                source=client_address(request),
+            )
+        except TooManyAttempts as exc:
+            status = 429
+            problems["current_password"] = problem(
+                N_("Too many attempts. Please try again in %(seconds)s seconds."), seconds=exc.retry_after
+            )
         except InvalidInput as exc:
             field = exc.field or "new_password"
             problems[field] = (
@@ -176,8 +192,15 @@ def password_submit(request: Request, session: LoggedIn, conn: PageConnection, f
             )
     if problems:
         return pages_of(request).render(
-            request, "password.html", {"problems": problems}, session=session, status=422
+            request, "password.html", {"problems": problems}, session=session, status=status
         )
+    audit(
+        conn,
+        session.account,
+        "account.password_changed",
+        target=f"account:{session.account.account_id}",
+        source=client_address(request),
+    )
     root = request.scope.get("root_path", "")
     return RedirectResponse(f"{root}{HOME}?done=password", status_code=303)
 
