@@ -8,9 +8,9 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from api.auth import install_auth_handlers
 from api.circle_pool import CirclePool
-from api.errors import document_errors, install_error_handlers
+from api.error_docs import document_errors
+from api.errors import install_error_handlers
 from api.input_guard import InputGuard
 from api.routes import (
     accounts,
@@ -66,9 +66,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.circle_pool = CirclePool(settings.circle_threads)
         app.state.tiles = TileService.start(engine)
         if settings.warm_start:
-            # before the first connection is accepted: the network once, then a circle on each of the
-            # pool's threads (their projections and search buffers): the first circle is as fast as the rest
-            warm_circles(app.state.read_engine, app.state.circles)
+            # before the first connection is accepted: a circle on each of the pool's threads (the first loads
+            # the network under the service's lock; each thread gets its projections and search buffers), so
+            # the first circle is as fast as the rest
             app.state.circle_pool.on_every_thread(
                 partial(warm_circles, app.state.read_engine, app.state.circles)
             )
@@ -99,7 +99,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(InputGuard)  # NUL, lone surrogates, control characters: before any route
     # the last added runs first: a body is bounded before the guard (or anything else) reads it
     app.add_middleware(UploadLimit, max_upload_mb=settings.max_upload_mb, max_body_mb=settings.max_body_mb)
-    install_auth_handlers(app)
     app.include_router(health.router)
     app.include_router(areas.router)
     app.include_router(circle.router)

@@ -6,28 +6,22 @@ migration/analytics engine, so PostgreSQL's row-level policies decide which rows
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import Annotated
-from urllib.parse import unquote
 
-from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from api.deps import SettingsDep
 from geo.core.errors import PermissionDenied
 from geo.core.scope import assert_unprivileged
 from geo.core.settings import Settings
-from registry.accounts.audit import audit_refused
 from registry.accounts.auth import AuthenticationFailed, authenticate
 from registry.accounts.page_sessions import SessionIdle, check_csrf, touch_page_session
-from registry.accounts.roles import ACCOUNT_ADMIN_ROLES, Account, UnmaskRefused
+from registry.accounts.roles import ACCOUNT_ADMIN_ROLES, Account
 from registry.personal import PersonalDataCipher
 
-log = logging.getLogger(__name__)
 SESSION_COOKIE = "hongyan_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -160,37 +154,3 @@ OptionalToken = Annotated[str | None, Depends(optional_token)]
 CurrentAccount = Annotated[Account, Depends(current_account)]
 AdminAccount = Annotated[Account, Depends(admin_account)]
 ScopedConnection = Annotated[Connection, Depends(scoped_connection)]
-
-
-def install_auth_handlers(app: FastAPI) -> None:
-    """Answer AuthenticationFailed with 401 and a Bearer challenge; audit and answer a refused unmasked
-    request with 403 (other errors: api.errors)."""
-
-    async def handle(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, AuthenticationFailed)
-        return JSONResponse(
-            status_code=401,
-            content={"detail": exc.message, "error": type(exc).__name__},
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-
-    app.add_exception_handler(AuthenticationFailed, handle)
-
-    def refused(request: Request, exc: Exception) -> JSONResponse:
-        # the request's transaction is rolled back: the entry is written in one of its own
-        assert isinstance(exc, UnmaskRefused)
-        query = unquote(request.url.query)
-        asked = f"{request.method} {request.url.path}" + (f"?{query}" if query else "")
-        try:
-            audit_refused(
-                request.app.state.app_engine,
-                exc.account,
-                "unmasked.refused",
-                target=asked,
-                source=client_address(request),
-            )
-        except SQLAlchemyError:
-            log.exception("could not audit the refused request of account %s", exc.account.account_id)
-        return JSONResponse(status_code=403, content={"detail": exc.message, "error": type(exc).__name__})
-
-    app.add_exception_handler(UnmaskRefused, refused)

@@ -132,10 +132,13 @@ def test_the_maps_menu_on_a_phone_opens_each_page(browser: Browser, site: Site) 
         ("fair", "/fair", "招聘会现场 · 鸿雁回归"),
         ("import", "/import", "表格导入 · 鸿雁 · 霍邱县"),
     ]:
-        # from the page the last link opened: the menu works on every page, and the map loads only once
+        # leave a page only once its requests are answered: requests a page leaves behind still hold the
+        # in-process server's worker threads, and on a busy machine the next page's files queued behind them
+        page.wait_for_load_state("networkidle")
         page.click("#menu-toggle")
         page.click(f"#site-menu a[data-page={name}]")
         page.wait_for_url(site.base + path)
+        page.wait_for_load_state("networkidle")
         assert page.title() == title
         assert page.get_attribute(f"#site-menu a[data-page={name}]", "aria-current") == "page"
         page.click("body > header a[href='./']")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
-from pydantic import BaseModel, Field
 
 from api.auth import (
     AdminAccount,
@@ -18,8 +17,10 @@ from api.auth import (
     clear_session_cookie,
     client_address,
 )
-from api.types import Id
-from registry.accounts.auth import audit, log_in, log_out
+from api.errors import raises
+from api.schemas.accounts import AccountBody, AccountOut, LoggedOut, LoginBody, TokenOut
+from geo.core.errors import Conflict, TooManyAttempts
+from registry.accounts.auth import AuthenticationFailed, audit, log_in, log_out
 from registry.accounts.roles import Account
 from registry.accounts.store import NewAccount, create_account
 
@@ -27,82 +28,64 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 log = logging.getLogger(__name__)
 
 
-class LoginBody(BaseModel):
-    """Username or mobile number, and password."""
-
-    login: str = Field(min_length=1, max_length=64, description="用户名或手机号 username or phone")
-    password: str = Field(min_length=1, max_length=256)
-
-
-class AccountBody(BaseModel):
-    """A new real-name account."""
-
-    username: str
-    name: str = Field(description="真实姓名 real name")
-    phone: str = Field(description="手机号 mobile number")
-    id_number: str = Field(description="身份证号 ID number")
-    role: str
-    area: str | None = Field(default=None, description="12-digit area code (staff roles)")
-    enterprise_id: Id | None = None
-    resident_id: Id | None = None
-    password: str
-
-
-def account_json(account: Account) -> dict[str, Any]:
+def account_json(account: Account) -> AccountOut:
     """An account as the API shows it (no phone, no ID number)."""
-    return {
-        "account_id": account.account_id,
-        "username": account.username,
-        "name": account.name,
-        "role": account.role,
-        "area_code": account.area_code,
-        "enterprise_id": account.enterprise_id,
-        "resident_id": account.resident_id,
-    }
+    return AccountOut.model_validate(
+        {
+            "account_id": account.account_id,
+            "username": account.username,
+            "name": account.name,
+            "role": account.role,
+            "area_code": account.area_code,
+            "enterprise_id": account.enterprise_id,
+            "resident_id": account.resident_id,
+        }
+    )
 
 
 @router.post(
     "/auth/login",
     operation_id="login",
-    responses={
-        401: {"description": "用户名/手机号或密码错误 (the same answer for every refused login)"},
-        429: {"description": "尝试次数过多 too many failed attempts: wait as long as Retry-After says"},
-    },
+    response_model=TokenOut,
+    responses=raises(AuthenticationFailed, TooManyAttempts),
 )
-def login(body: LoginBody, request: Request, engine: AppEngine, cipher: Cipher) -> dict[str, Any]:
+def login(body: LoginBody, request: Request, engine: AppEngine, cipher: Cipher) -> TokenOut:
     """登录 Log in with username or phone and password: a bearer token and its expiry."""
     issued = log_in(engine, body.login, body.password, cipher=cipher, source=client_address(request))
     log.info("login ok: account %s from %s", issued.account.account_id, client_address(request))
-    return {
-        "token": issued.token,
-        "token_type": "bearer",
-        "expires_at": issued.expires_at.isoformat(),
-        "account": account_json(issued.account),
-    }
+    return TokenOut(
+        token=issued.token, expires_at=issued.expires_at.isoformat(), account=account_json(issued.account)
+    )
 
 
-@router.post("/auth/logout", operation_id="logout")
-def logout(conn: ScopedConnection, token: BearerToken, response: Response) -> dict[str, str]:
+@router.post("/auth/logout", operation_id="logout", response_model=LoggedOut)
+def logout(conn: ScopedConnection, token: BearerToken, response: Response) -> LoggedOut:
     """退出 Log out: the token stops working (a page's session cookie is cleared too)."""
     log_out(conn, token)
     clear_session_cookie(response)
-    return {"status": "logged out"}
+    return LoggedOut()
 
 
-@router.get("/auth/me", operation_id="me")
-def me(account: CurrentAccount) -> dict[str, Any]:
+@router.get("/auth/me", operation_id="me", response_model=AccountOut)
+def me(account: CurrentAccount) -> AccountOut:
     """当前账号 The logged-in account."""
     return account_json(account)
 
 
-@router.post("/accounts", operation_id="create_account", status_code=201)
+@router.post(
+    "/accounts",
+    operation_id="create_account",
+    status_code=201,
+    response_model=AccountOut,
+    responses=raises(Conflict),
+)
 def new_account(
     body: Annotated[AccountBody, Body()],
     request: Request,
     admin: AdminAccount,
     conn: ScopedConnection,
     cipher: Cipher,
-) -> dict[str, Any]:
+) -> AccountOut:
     """新建账号 Create an account (county administrator only, inside the administrator's area)."""
     new = NewAccount(
         body.username,

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import ConnectionDep
+from api.schemas.maps import Areas
 from boundaries.areas import areas_feature_collection
 
 router = APIRouter(prefix="/api/v1", tags=["areas"])
 
 
-@router.get("/areas", operation_id="list_areas", response_class=JSONResponse)
+@router.get("/areas", operation_id="list_areas", response_class=JSONResponse, response_model=Areas)
 def list_areas(
     conn: ConnectionDep,
     level: Annotated[

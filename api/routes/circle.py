@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -13,8 +13,11 @@ from sqlalchemy.exc import DBAPIError
 from api.auth import AppEngine, OptionalToken
 from api.circle_pool import CirclePool
 from api.deps import ConnectionDep
+from api.errors import raises
+from api.schemas.common import enum_schema
+from api.schemas.matching import CircleOut, EnterpriseCandidates, Mode
 from api.types import Finite, Id, Int4, Latitude, Longitude, Offset
-from geo.core.errors import NotFound
+from geo.core.errors import Conflict, DatabaseUnavailable, NotFound
 from matching.circle.jobs import JobFilters, Listing, candidates_for_enterprise, positions_in_circle
 from matching.circle.queries import ENTERPRISE_EXISTS
 from matching.circle.service import CircleQuery, CircleService
@@ -30,7 +33,13 @@ def get_circles(request: Request) -> CircleService:
 
 
 CirclesDep = Annotated[CircleService, Depends(get_circles)]
-ModeQuery = Annotated[str, Query(description="出行方式 travel mode: walk 步行, ebike 电动车, car 汽车")]
+ModeQuery = Annotated[
+    str,
+    Query(
+        description="出行方式 travel mode: walk 步行, ebike 电动车, car 汽车",
+        json_schema_extra=enum_schema(get_args(Mode)),
+    ),
+]
 RadiusQuery = Annotated[
     Finite | None, Query(description="半径（米，沿道路）radius in metres by road; default 3000")
 ]
@@ -42,7 +51,16 @@ def _read_connection(engine: Engine) -> Connection:
     return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
 
 
-@router.get("/circle", operation_id="circle", response_class=Response)
+@router.get(
+    "/circle",
+    operation_id="circle",
+    response_class=Response,
+    # the answer is built with orjson (the reach polygon embedded as GeoJSON text): documented, not re-validated
+    responses={
+        200: {"model": CircleOut, "description": "圈内在招岗位 the positions within reach"},
+        **raises(Conflict, DatabaseUnavailable),
+    },
+)
 async def circle(
     request: Request,
     lon: Annotated[Longitude, Query(description="经度 longitude")],
@@ -144,7 +162,13 @@ def _positions(
 HR_LISTING: Listing = "masked_pool"
 
 
-@router.get("/enterprises/{enterprise_id}/candidates", operation_id="enterprise_candidates")
+@router.get(
+    "/enterprises/{enterprise_id}/candidates",
+    operation_id="enterprise_candidates",
+    response_model=EnterpriseCandidates,
+    response_model_exclude_unset=True,
+    responses=raises(Conflict),
+)
 def enterprise_candidates(
     conn: ConnectionDep,
     circles: CirclesDep,

@@ -6,11 +6,30 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
-from api.types import Finite, Id, Int4
-from geo.core.errors import InvalidInput
+from api.errors import raises
+from api.schemas.fairs import (
+    BoothBody,
+    BoothRegistered,
+    FairBody,
+    FairDetail,
+    FairOut,
+    Fairs,
+    GenerateBody,
+    Generated,
+    OutcomeBody,
+    OutcomeOut,
+    SeekerBody,
+    SeekerRegistered,
+    Seekers,
+    StatusBody,
+    VenueBody,
+    VenueOut,
+    Venues,
+)
+from api.types import Id
+from geo.core.errors import Conflict, InvalidInput, NotFound
 from programme.access import COUNTY_ROLES, FAIR_DAY_STAFF, FAIR_ORGANISERS, require
 from programme.fairday import (
     NewBooth,
@@ -37,81 +56,27 @@ router = APIRouter(prefix="/api/v1/programme", tags=["fairs"])
 FairId = Annotated[Id, Path(ge=1, description="招聘会 id")]
 
 
-class VenueBody(BaseModel):
-    """A fair venue: name and point (WGS84)."""
-
-    name: str = Field(max_length=100, description="场地名称 venue name")
-    lon: Finite = Field(ge=-180, le=180)
-    lat: Finite = Field(ge=-90, le=90)
-    address: str = Field(default="", max_length=200)
-    capacity: Int4 = Field(default=0, description="展位数 booths the venue holds")
-
-
-class FairBody(BaseModel):
-    """One fair."""
-
-    fair_date: date = Field(description="日期 the day")
-    kind: str = Field(description="workers (周三招工), talents (周六招才) or special (专场)")
-    venue_id: Id
-    title: str = Field(default="", max_length=100)
-    theme: str = Field(default="", description="专场主题 spring_breeze, campus, livestream or other")
-
-
-class GenerateBody(BaseModel):
-    """A year's "2+N" calendar at a venue, with holidays to skip."""
-
-    year: int = Field(ge=2000, le=2100)
-    venue_id: Id = Field(description="周三、周六常规招聘会的场地 the venue of the regular fairs")
-    special_venue_ids: list[Id] = Field(default_factory=list, description="专场轮流使用的场地")
-    skip: list[date] = Field(default_factory=list, description="跳过的节假日 holidays without regular fairs")
-
-
-class StatusBody(BaseModel):
-    """A fair's new status."""
-
-    status: str = Field(description="planned, held or cancelled")
-
-
-class BoothBody(BaseModel):
-    """A booth: the enterprise (HR: their own, may be left out) and the vacancies it recruits for."""
-
-    enterprise_id: Id | None = None
-    booth_no: str = Field(default="", max_length=20)
-    vacancy_ids: list[Id] = Field(default_factory=list, max_length=50)
-
-
-class SeekerBody(BaseModel):
-    """A seeker at a fair: name (staff registering someone) and mobile number."""
-
-    name: str = Field(
-        default="", max_length=50, description="姓名 (a job seeker registering themselves: ignored)"
-    )
-    phone: str = Field(max_length=20, description="手机号 mobile number (stored encrypted)")
-
-
-class OutcomeBody(BaseModel):
-    """An intention or hire between a seeker and a booth."""
-
-    booth_id: Id
-    registration_id: Id
-    kind: str = Field(description="intention (达成就业意向) or hire (录用)")
-
-
-@router.get("/venues", operation_id="list_venues")
+@router.get("/venues", operation_id="list_venues", response_model=Venues)
 def venues(conn: ScopedConnection) -> dict[str, Any]:
     """招聘会场地 The venues in your area (points for the map)."""
     rows = list_venues(conn)
     return {"venues": rows, "count": len(rows)}
 
 
-@router.post("/venues", operation_id="create_venue", status_code=201)
+@router.post(
+    "/venues",
+    operation_id="create_venue",
+    status_code=201,
+    response_model=VenueOut,
+    responses=raises(Conflict),
+)
 def new_venue(body: VenueBody, account: CurrentAccount, conn: ScopedConnection) -> dict[str, Any]:
     """新建场地 Add a venue in your area (county or township staff)."""
     require(account, FAIR_ORGANISERS, "新建场地", "add venues")
     return create_venue(conn, NewVenue(body.name, body.lon, body.lat, body.address, body.capacity))
 
 
-@router.get("/fairs", operation_id="list_fairs")
+@router.get("/fairs", operation_id="list_fairs", response_model=Fairs)
 def fairs(
     conn: ScopedConnection,
     start: Annotated[date | None, Query(alias="from", description="起始日期, default 7 days ago")] = None,
@@ -123,7 +88,13 @@ def fairs(
     return {"fairs": rows, "count": len(rows), "today": today.isoformat()}
 
 
-@router.post("/fairs", operation_id="create_fair", status_code=201)
+@router.post(
+    "/fairs",
+    operation_id="create_fair",
+    status_code=201,
+    response_model=FairOut,
+    responses=raises(NotFound, Conflict),
+)
 def new_fair(body: FairBody, account: CurrentAccount, conn: ScopedConnection) -> dict[str, Any]:
     """新建招聘会 Schedule a fair (not in the past; 周三招工 on a Wednesday, 周六招才 on a Saturday)."""
     require(account, FAIR_ORGANISERS, "安排招聘会", "schedule fairs")
@@ -131,7 +102,13 @@ def new_fair(body: FairBody, account: CurrentAccount, conn: ScopedConnection) ->
     return create_fair(conn, fair, today=date.today())
 
 
-@router.post("/fairs/generate", operation_id="generate_fairs", status_code=201)
+@router.post(
+    "/fairs/generate",
+    operation_id="generate_fairs",
+    status_code=201,
+    response_model=Generated,
+    responses=raises(NotFound),
+)
 def generate(body: GenerateBody, account: CurrentAccount, conn: ScopedConnection) -> dict[str, int]:
     """生成全年日程 Schedule the year's "2+N" calendar from today on (county staff); twice creates nothing."""
     require(account, COUNTY_ROLES, "生成全年招聘会日程", "generate the year's calendar")
@@ -146,13 +123,13 @@ def generate(body: GenerateBody, account: CurrentAccount, conn: ScopedConnection
     return {"created": done.created, "existing": done.existing, "past": done.past}
 
 
-@router.get("/fairs/{fair_id}", operation_id="get_fair")
+@router.get("/fairs/{fair_id}", operation_id="get_fair", response_model=FairDetail)
 def fair(fair_id: FairId, conn: ScopedConnection) -> dict[str, Any]:
     """招聘会详情 One fair with its booths and positions."""
     return get_fair(conn, fair_id) | {"booth_list": list_booths(conn, fair_id)}
 
 
-@router.post("/fairs/{fair_id}/status", operation_id="set_fair_status")
+@router.post("/fairs/{fair_id}/status", operation_id="set_fair_status", response_model=FairOut)
 def fair_status(
     fair_id: FairId, body: StatusBody, account: CurrentAccount, conn: ScopedConnection
 ) -> dict[str, Any]:
@@ -161,7 +138,13 @@ def fair_status(
     return set_status(conn, fair_id, body.status)
 
 
-@router.post("/fairs/{fair_id}/booths", operation_id="register_booth", status_code=201)
+@router.post(
+    "/fairs/{fair_id}/booths",
+    operation_id="register_booth",
+    status_code=201,
+    response_model=BoothRegistered,
+    responses=raises(Conflict),
+)
 def booth(
     fair_id: FairId, body: BoothBody, request: Request, account: CurrentAccount, conn: ScopedConnection
 ) -> dict[str, Any]:
@@ -174,7 +157,13 @@ def booth(
     return out
 
 
-@router.post("/fairs/{fair_id}/seekers", operation_id="register_seeker", status_code=201)
+@router.post(
+    "/fairs/{fair_id}/seekers",
+    operation_id="register_seeker",
+    status_code=201,
+    response_model=SeekerRegistered,
+    responses=raises(Conflict),
+)
 def seeker(
     fair_id: FairId,
     body: SeekerBody,
@@ -189,7 +178,7 @@ def seeker(
     return out
 
 
-@router.get("/fairs/{fair_id}/seekers", operation_id="list_fair_seekers")
+@router.get("/fairs/{fair_id}/seekers", operation_id="list_fair_seekers", response_model=Seekers)
 def seekers(
     fair_id: FairId, account: CurrentAccount, conn: ScopedConnection, cipher: Cipher
 ) -> dict[str, Any]:
@@ -199,7 +188,13 @@ def seekers(
     return {"seekers": rows, "count": len(rows)}
 
 
-@router.post("/fairs/{fair_id}/outcomes", operation_id="record_outcome", status_code=201)
+@router.post(
+    "/fairs/{fair_id}/outcomes",
+    operation_id="record_outcome",
+    status_code=201,
+    response_model=OutcomeOut,
+    responses=raises(Conflict),
+)
 def outcome(
     fair_id: FairId, body: OutcomeBody, request: Request, account: CurrentAccount, conn: ScopedConnection
 ) -> dict[str, Any]:

@@ -6,17 +6,18 @@ road network through the public connection, as the circle endpoint does.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import ConnectionDep
+from api.errors import raises
 from api.routes.circle import CirclesDep, MinutesQuery, ModeQuery, RadiusQuery
-from api.types import Finite, Id, Int4, Latitude, Longitude
-from geo.core.errors import InvalidInput, PermissionDenied
+from api.schemas.matching import Matches, RelatedIn, RelatedOut, ResidentMatches, VacancyCandidates
+from api.types import Id, Int4, Latitude, Longitude
+from geo.core.errors import Conflict, InvalidInput, PermissionDenied
 from matching.ranking.matches import rank_positions, resident_matches, vacancy_candidates
 from matching.ranking.related import check_detail_code, list_related, remove_related, set_related
 from matching.ranking.scoring import Profile
@@ -28,35 +29,19 @@ router = APIRouter(prefix="/api/v1", tags=["matching"])
 COUNTY_ROLES = frozenset({"county_admin", "county_reviewer"})
 
 
-class RelatedIn(BaseModel):
-    """A pair of related detail occupations and how closely related (0 < weight ≤ 1)."""
-
-    code_a: str = Field(description="工种代码 detail occupation code, e.g. 6-18-02-04")
-    code_b: str = Field(description="相关工种代码 the related code")
-    weight: Finite = Field(description="关联度 0 < weight ≤ 1")
-    note: str = Field(default="", max_length=200, description="说明 note")
-
-
-class RelatedOut(BaseModel):
-    """One pair of the table."""
-
-    code_a: str
-    code_b: str
-    name_a: str | None = None
-    name_b: str | None = None
-    weight: float
-    note: str
-    updated_by: str
-    updated_at: datetime
-
-
 def county_only(account: Account) -> None:
     """PermissionDenied unless the account is county staff (人社局)."""
     if account.role not in COUNTY_ROLES:
         raise PermissionDenied(f"only county staff may edit related trades; you are {account.role}")
 
 
-@router.get("/residents/{resident_id}/matches", operation_id="resident_matches")
+@router.get(
+    "/residents/{resident_id}/matches",
+    operation_id="resident_matches",
+    response_model=ResidentMatches,
+    response_model_exclude_unset=True,
+    responses=raises(Conflict),
+)
 def matches_for_resident(
     request: Request,
     account: CurrentAccount,
@@ -78,7 +63,13 @@ def matches_for_resident(
     return result
 
 
-@router.get("/vacancies/{vacancy_id}/candidates", operation_id="vacancy_candidates")
+@router.get(
+    "/vacancies/{vacancy_id}/candidates",
+    operation_id="vacancy_candidates",
+    response_model=VacancyCandidates,
+    response_model_exclude_unset=True,
+    responses=raises(Conflict),
+)
 def candidates_for_vacancy(
     request: Request,
     account: CurrentAccount,
@@ -125,7 +116,13 @@ def candidates_for_vacancy(
     return result
 
 
-@router.get("/matches", operation_id="anonymous_matches")
+@router.get(
+    "/matches",
+    operation_id="anonymous_matches",
+    response_model=Matches,
+    response_model_exclude_unset=True,
+    responses=raises(Conflict),
+)
 def anonymous_matches(
     public: ConnectionDep,
     circles: CirclesDep,

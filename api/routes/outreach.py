@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.errors import raises
+from api.schemas.common import BINARY
+from api.schemas.outreach import Cities, ContactIn, ContactLogged, Contacts, Flows, TargetList
 from api.types import Id
+from geo.core.errors import NotFound
 from programme.outreach.cities import cities
 from programme.outreach.contacts import NewContact, list_contacts, log_contact
 from programme.outreach.export import workbook_bytes
@@ -28,26 +31,13 @@ Wish = Annotated[bool, Query(description="只看有返乡意愿的 only those wh
 City = Annotated[str, Query(min_length=1, max_length=20, description="务工城市 destination city, e.g. 苏州")]
 
 
-class ContactIn(BaseModel):
-    """One contact with a resident working away."""
-
-    resident_id: Id = Field(ge=1)
-    channel: str = Field(description="phone | wechat | visit | sms | fair | other")
-    outcome: str = Field(
-        description="no_answer | reached | interested | not_interested | will_return | returned"
-    )
-    note: str = ""
-    follow_up_on: date | None = None
-    contacted_at: datetime | None = None
-
-
-@router.get("/cities", operation_id="outreach_cities")
+@router.get("/cities", operation_id="outreach_cities", response_model=Cities)
 def destination_cities() -> dict[str, Any]:
     """务工城市 The reference table of destination cities with their WGS84 centres."""
     return {"cities": [vars(c) for c in cities().values()]}
 
 
-@router.get("/flows", operation_id="outreach_flows")
+@router.get("/flows", operation_id="outreach_flows", response_model=Flows)
 def flows(
     account: CurrentAccount, conn: ScopedConnection, trade: Trade = None, wish_to_return: Wish = False
 ) -> dict[str, Any]:
@@ -81,7 +71,7 @@ def _target(
     return result
 
 
-@router.get("/list", operation_id="outreach_list")
+@router.get("/list", operation_id="outreach_list", response_model=TargetList)
 def target_list(
     request: Request,
     account: CurrentAccount,
@@ -100,7 +90,12 @@ def target_list(
     return _target(request, account, conn, cipher, query, unmasked=unmasked, action="outreach.list")
 
 
-@router.get("/list.xlsx", operation_id="outreach_list_xlsx", response_class=Response)
+@router.get(
+    "/list.xlsx",
+    operation_id="outreach_list_xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: BINARY}, "description": "定向名单 (.xlsx)"}},
+)
 def target_list_xlsx(
     request: Request,
     account: CurrentAccount,
@@ -123,14 +118,20 @@ def target_list_xlsx(
     )
 
 
-@router.post("/contacts", operation_id="outreach_log_contact", status_code=201)
+@router.post(
+    "/contacts",
+    operation_id="outreach_log_contact",
+    status_code=201,
+    response_model=ContactLogged,
+    responses=raises(NotFound),
+)
 def add_contact(account: CurrentAccount, conn: ScopedConnection, body: ContactIn) -> dict[str, Any]:
     """联系记录 Record a contact with a resident of your area (who, when, channel, outcome, follow-up)."""
     require_role(account, STAFF_ROLES, "logging an outreach contact")
     return log_contact(conn, account, NewContact(**body.model_dump()))
 
 
-@router.get("/contacts", operation_id="outreach_contacts")
+@router.get("/contacts", operation_id="outreach_contacts", response_model=Contacts)
 def contacts(
     account: CurrentAccount,
     conn: ScopedConnection,

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from pydantic import BaseModel, Field
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection
 from api.deps import ConnectionDep
-from api.types import Finite, Id, Int4
+from api.errors import raises
+from api.schemas.common import enum_schema
+from api.schemas.parks import (
+    ParkDetail,
+    ParkIn,
+    ParkList,
+    ParkMap,
+    ParkStats,
+    StepIn,
+    SupportAdvanced,
+    SupportIn,
+    SupportRequestDetail,
+    SupportRequestList,
+    SupportSubmitted,
+    TenantAdded,
+    TenantIn,
+    TenantMovedOut,
+)
+from api.types import Id
+from geo.core.errors import Conflict, NotFound
 from programme.parks import support
 from programme.parks.store import (
+    KINDS,
     NewPark,
     NewTenant,
     add_tenant,
@@ -23,65 +41,24 @@ from programme.parks.store import (
     park_stats,
     parks_geojson,
 )
+from programme.parks.support import STATUSES
 from registry.staff import STAFF_ROLES, require_role
 
 router = APIRouter(prefix="/api/v1", tags=["parks"])
-Kind = Annotated[
-    str | None, Query(description="returnee_park | youth_park | makerspace | incubator | accelerator")
-]
+Kind = Annotated[str | None, Query(description="园区类型 park kind", json_schema_extra=enum_schema(KINDS))]
 
 
-class ParkIn(BaseModel):
-    """A park to register."""
-
-    name: str = Field(max_length=100)
-    kind: str
-    area_code: str = Field(pattern=r"^[0-9]{12}$")
-    lon: Finite = Field(ge=-180, le=180)
-    lat: Finite = Field(ge=-90, le=90)
-    capacity: Int4
-    unit: str = "units"
-    operator: str = Field(default="", max_length=100)
-    contact_name: str = Field(default="", max_length=40)
-    contact_phone: str | None = None
-    opened_on: date | None = None
-
-
-class TenantIn(BaseModel):
-    """A tenant moving in: one of enterprise_id, talent_id (人才库) or resident_id, and the units taken."""
-
-    enterprise_id: Id | None = Field(default=None, ge=1)
-    talent_id: Id | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
-    resident_id: Id | None = Field(default=None, ge=1, description="older data: a resident as the tenant")
-    units: Int4 = 1
-    moved_in_on: date | None = None
-
-
-class SupportIn(BaseModel):
-    """An application for entrepreneurship support by one of an enterprise, a talent or a resident."""
-
-    kind: str
-    enterprise_id: Id | None = Field(default=None, ge=1)
-    talent_id: Id | None = Field(default=None, ge=1, description="创新创业人才库的人才编号")
-    resident_id: Id | None = Field(default=None, ge=1, description="older data: a resident as the applicant")
-    park_id: Id | None = Field(default=None, ge=1)
-    amount_yuan: Int4 | None = None
-
-
-class StepIn(BaseModel):
-    """The next status of a request, and why."""
-
-    to: str
-    reason: str = Field(default="", max_length=500)
-
-
-@router.get("/parks.geojson", operation_id="parks_map")
+@router.get(
+    "/parks.geojson",
+    operation_id="parks_map",
+    response_model=ParkMap,
+)
 def parks_map(conn: ConnectionDep, kind: Kind = None) -> dict[str, Any]:
     """园区地图 Every park as a GeoJSON point with its public facts (kind, capacity, occupancy; no contacts)."""
     return parks_geojson(conn, kind=kind)
 
 
-@router.get("/parks", operation_id="list_parks")
+@router.get("/parks", operation_id="list_parks", response_model=ParkList)
 def parks(
     account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, kind: Kind = None
 ) -> dict[str, Any]:
@@ -91,25 +68,33 @@ def parks(
     return {"parks": rows, "count": len(rows)}
 
 
-@router.post("/parks", operation_id="create_park", status_code=201)
+@router.post(
+    "/parks",
+    operation_id="create_park",
+    status_code=201,
+    response_model=ParkDetail,
+    responses=raises(Conflict),
+)
 def new_park(account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, body: ParkIn) -> dict[str, Any]:
     """登记园区 Register a park in your area."""
     park_id = create_park(conn, account, NewPark(**body.model_dump()), cipher=cipher)
     return get_park(conn, park_id, cipher=cipher, sees_names=account.sees_names)
 
 
-@router.get("/parks/stats", operation_id="park_stats")
+@router.get("/parks/stats", operation_id="park_stats", response_model=ParkStats)
 def stats(
     account: CurrentAccount,
     conn: ScopedConnection,
-    by: Annotated[str, Query(description="kind | township")] = "kind",
+    by: Annotated[
+        str, Query(description="分组 grouping", json_schema_extra=enum_schema(("kind", "township")))
+    ] = "kind",
 ) -> dict[str, Any]:
     """园区统计 Capacity, occupancy and tenants of your area's parks by kind or township."""
     require_role(account, STAFF_ROLES, "reading park statistics")
     return {"by": by, "rows": park_stats(conn, by=by)}
 
 
-@router.get("/parks/{park_id}", operation_id="get_park")
+@router.get("/parks/{park_id}", operation_id="get_park", response_model=ParkDetail)
 def park(
     account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, park_id: Annotated[Id, Path(ge=1)]
 ) -> dict[str, Any]:
@@ -118,7 +103,13 @@ def park(
     return get_park(conn, park_id, cipher=cipher, sees_names=account.sees_names)
 
 
-@router.post("/parks/{park_id}/tenants", operation_id="add_park_tenant", status_code=201)
+@router.post(
+    "/parks/{park_id}/tenants",
+    operation_id="add_park_tenant",
+    status_code=201,
+    response_model=TenantAdded,
+    responses=raises(Conflict),
+)
 def tenant_in(
     account: CurrentAccount, conn: ScopedConnection, park_id: Annotated[Id, Path(ge=1)], body: TenantIn
 ) -> dict[str, Any]:
@@ -126,7 +117,12 @@ def tenant_in(
     return {"tenant_id": add_tenant(conn, account, park_id, NewTenant(**body.model_dump()))}
 
 
-@router.post("/parks/{park_id}/tenants/{tenant_id}/move-out", operation_id="park_tenant_move_out")
+@router.post(
+    "/parks/{park_id}/tenants/{tenant_id}/move-out",
+    operation_id="park_tenant_move_out",
+    response_model=TenantMovedOut,
+    responses=raises(Conflict),
+)
 def tenant_out(
     account: CurrentAccount,
     conn: ScopedConnection,
@@ -138,12 +134,12 @@ def tenant_out(
     return {"tenant_id": tenant_id, "moved_out": True}
 
 
-@router.get("/support-requests", operation_id="list_support_requests")
+@router.get("/support-requests", operation_id="list_support_requests", response_model=SupportRequestList)
 def support_requests(
     account: CurrentAccount,
     conn: ScopedConnection,
     status: Annotated[
-        str | None, Query(description="submitted | reviewing | approved | rejected | disbursed")
+        str | None, Query(description="状态 status", json_schema_extra=enum_schema(STATUSES))
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
@@ -153,13 +149,21 @@ def support_requests(
     return {"requests": rows, "count": len(rows)}
 
 
-@router.post("/support-requests", operation_id="submit_support_request", status_code=201)
+@router.post(
+    "/support-requests",
+    operation_id="submit_support_request",
+    status_code=201,
+    response_model=SupportSubmitted,
+    responses=raises(NotFound, Conflict),
+)
 def submit_support(account: CurrentAccount, conn: ScopedConnection, body: SupportIn) -> dict[str, Any]:
     """提交申请 Record an application by an enterprise or a talent of your area."""
     return support.submit(conn, account, support.NewSupportRequest(**body.model_dump()))
 
 
-@router.get("/support-requests/{request_id}", operation_id="get_support_request")
+@router.get(
+    "/support-requests/{request_id}", operation_id="get_support_request", response_model=SupportRequestDetail
+)
 def support_request(
     account: CurrentAccount, conn: ScopedConnection, request_id: Annotated[Id, Path(ge=1)]
 ) -> dict[str, Any]:
@@ -168,7 +172,12 @@ def support_request(
     return support.get_request(conn, request_id, sees_names=account.sees_names)
 
 
-@router.post("/support-requests/{request_id}/status", operation_id="advance_support_request")
+@router.post(
+    "/support-requests/{request_id}/status",
+    operation_id="advance_support_request",
+    response_model=SupportAdvanced,
+    responses=raises(Conflict),
+)
 def support_step(
     account: CurrentAccount, conn: ScopedConnection, request_id: Annotated[Id, Path(ge=1)], body: StepIn
 ) -> dict[str, Any]:

@@ -10,8 +10,19 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from sqlalchemy import Connection
 
 from api.auth import CurrentAccount, OptionalToken, ScopedConnection, app_transaction, client_address
+from api.errors import raises
+from api.schemas.common import enum_schema
+from api.schemas.policies import (
+    AssessmentOut,
+    EnterprisePolicies,
+    PolicyIn,
+    PolicyOut,
+    PolicyPatch,
+    PolicySearch,
+    ResidentPolicies,
+)
 from api.types import Id, Id4, Offset
-from geo.core.errors import InvalidInput, PermissionDenied
+from geo.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.accounts.auth import AuthenticationFailed, audit, authenticate
 from registry.accounts.roles import Account
 from registry.policies.models import CATEGORIES, STATUS_LABELS, Assessment, Policy
@@ -92,84 +103,99 @@ def _applicable_ids(conn: Connection, applies_to: str, token: str | None, today:
     return [a.policy.policy_id for a in found if a.eligible]
 
 
-@router.get("/policies", operation_id="list_policies")
+@router.get(
+    "/policies", operation_id="list_policies", response_model=PolicySearch, responses=raises(NotFound)
+)
 def policies(
     token: OptionalToken,  # before the connection: see api.auth.current_account
     conn: PublicConnection,
     q: Annotated[str | None, Query(max_length=100, description="中文检索 search text, e.g. 创业贷款")] = None,
-    category: Annotated[str | None, Query(description=f"类别 one of {', '.join(CATEGORIES)}")] = None,
+    category: Annotated[
+        str | None, Query(description="类别 category", json_schema_extra=enum_schema(CATEGORIES))
+    ] = None,
     applies_to: Annotated[
         str | None,
         Query(description="resident:<id> or enterprise:<id>: only the policies it may apply for (login)"),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[Offset, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> PolicySearch:
     """政策检索 Search the policies (public): every word of q must match, best first; filter by category."""
     ids = None
     if applies_to is not None:
         ids = _applicable_ids(conn, applies_to, token, date.today())
     hits = search_policies(conn, q, category=category, ids=ids, limit=limit, offset=offset)
-    return {
-        "policies": [policy_json(h.policy) | {"rank": round(h.rank, 4)} for h in hits],
-        "count": len(hits),
-        "categories": [{"category": c, "count": n} for c, n in category_counts(conn).items()],
-        "limit": limit,
-        "offset": offset,
-    }
+    return PolicySearch.model_validate(
+        {
+            "policies": [policy_json(h.policy) | {"rank": round(h.rank, 4)} for h in hits],
+            "count": len(hits),
+            "categories": [{"category": c, "count": n} for c, n in category_counts(conn).items()],
+            "limit": limit,
+            "offset": offset,
+        }
+    )
 
 
-@router.get("/policies/{policy_id}", operation_id="get_policy")
-def policy(conn: PublicConnection, policy_id: Annotated[Id4, Path(ge=1)]) -> dict[str, Any]:
+@router.get("/policies/{policy_id}", operation_id="get_policy", response_model=PolicyOut)
+def policy(conn: PublicConnection, policy_id: Annotated[Id4, Path(ge=1)]) -> PolicyOut:
     """政策详情 One policy (public)."""
-    return policy_json(get_policy(conn, policy_id))
+    return PolicyOut.model_validate(policy_json(get_policy(conn, policy_id)))
 
 
-@router.post("/policies", operation_id="create_policy", status_code=201)
+@router.post(
+    "/policies",
+    operation_id="create_policy",
+    status_code=201,
+    response_model=PolicyOut,
+    responses=raises(Conflict),
+)
 def create(
     request: Request,
     account: CurrentAccount,
     conn: ScopedConnection,
-    body: Annotated[dict[str, Any], Body(examples=[POLICY_EXAMPLE])],
-) -> dict[str, Any]:
+    body: Annotated[PolicyIn, Body(examples=[POLICY_EXAMPLE])],
+) -> PolicyOut:
     """发布政策 Publish a policy (county administrator or reviewer)."""
     _writer(account)
-    policy_id = insert_policy(conn, policy_from(body))
+    policy_id = insert_policy(conn, policy_from(body.given()))
     audit(conn, account, "policy.create", target=f"policy:{policy_id}", source=client_address(request))
-    return policy_json(get_policy(conn, policy_id))
+    return PolicyOut.model_validate(policy_json(get_policy(conn, policy_id)))
 
 
-@router.patch("/policies/{policy_id}", operation_id="update_policy")
+@router.patch(
+    "/policies/{policy_id}",
+    operation_id="update_policy",
+    response_model=PolicyOut,
+    responses=raises(Conflict),
+)
 def patch(
     request: Request,
     account: CurrentAccount,
     conn: ScopedConnection,
     policy_id: Annotated[Id4, Path(ge=1)],
-    body: Annotated[
-        dict[str, Any], Body(examples=[{"amount": "最高30万元", "eligibility": {"max_age": 55}}])
-    ],
-) -> dict[str, Any]:
+    body: Annotated[PolicyPatch, Body(examples=[{"amount": "最高30万元", "eligibility": {"max_age": 55}}])],
+) -> PolicyOut:
     """修改政策 Change some fields of a policy (county administrator or reviewer); eligibility merges."""
     _writer(account)
     current = policy_mapping(get_policy(conn, policy_id))
-    changes = dict(body)
+    changes = body.given()
     eligibility = changes.pop("eligibility", None) or {}
-    if not isinstance(eligibility, dict):
-        raise InvalidInput("eligibility 应为对象 must be an object of conditions", field="eligibility")
     update_policy(
         conn,
         policy_id,
         policy_from(current | changes | {"eligibility": current["eligibility"] | eligibility}),
     )
     audit(conn, account, "policy.update", target=f"policy:{policy_id}", source=client_address(request))
-    return policy_json(get_policy(conn, policy_id))
+    return PolicyOut.model_validate(policy_json(get_policy(conn, policy_id)))
 
 
 def _on(on: date | None) -> date:
     return on or date.today()
 
 
-@router.get("/residents/{resident_id}/policies", operation_id="resident_policies")
+@router.get(
+    "/residents/{resident_id}/policies", operation_id="resident_policies", response_model=ResidentPolicies
+)
 def for_resident(
     request: Request,
     account: CurrentAccount,
@@ -179,21 +205,25 @@ def for_resident(
         bool, Query(description="只看可享受的 only the policies every condition allows")
     ] = False,
     on: Annotated[date | None, Query(description="按哪一天判断 the day to judge on (default today)")] = None,
-) -> dict[str, Any]:
+) -> ResidentPolicies:
     """居民可享受的政策 The policies for persons, each condition checked for this resident (your area only)."""
     found = resident_policies(conn, resident_id, on=_on(on), eligible_only=eligible_only)
     audit(
         conn, account, "resident.policies", target=f"resident:{resident_id}", source=client_address(request)
     )
-    return {
-        "resident_id": resident_id,
-        "on": _on(on).isoformat(),
-        "policies": [assessment_json(a) for a in found],
-        "eligible": sum(a.eligible for a in found),
-    }
+    return ResidentPolicies(
+        resident_id=resident_id,
+        on=_on(on).isoformat(),
+        policies=[AssessmentOut.model_validate(assessment_json(a)) for a in found],
+        eligible=sum(a.eligible for a in found),
+    )
 
 
-@router.get("/enterprises/{enterprise_id}/policies", operation_id="enterprise_policies")
+@router.get(
+    "/enterprises/{enterprise_id}/policies",
+    operation_id="enterprise_policies",
+    response_model=EnterprisePolicies,
+)
 def for_enterprise(
     request: Request,
     account: CurrentAccount,
@@ -203,7 +233,7 @@ def for_enterprise(
         bool, Query(description="只看可享受的 only the policies every condition allows")
     ] = False,
     on: Annotated[date | None, Query(description="按哪一天判断 the day to judge on (default today)")] = None,
-) -> dict[str, Any]:
+) -> EnterprisePolicies:
     """企业可享受的政策 The policies for enterprises, each condition checked for this enterprise (your area only)."""
     found = enterprise_policies(conn, enterprise_id, on=_on(on), eligible_only=eligible_only)
     audit(
@@ -213,9 +243,9 @@ def for_enterprise(
         target=f"enterprise:{enterprise_id}",
         source=client_address(request),
     )
-    return {
-        "enterprise_id": enterprise_id,
-        "on": _on(on).isoformat(),
-        "policies": [assessment_json(a) for a in found],
-        "eligible": sum(a.eligible for a in found),
-    }
+    return EnterprisePolicies(
+        enterprise_id=enterprise_id,
+        on=_on(on).isoformat(),
+        policies=[AssessmentOut.model_validate(assessment_json(a)) for a in found],
+        eligible=sum(a.eligible for a in found),
+    )

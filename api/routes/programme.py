@@ -7,12 +7,26 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
 
 from api.auth import CurrentAccount, ScopedConnection, client_address
-from api.types import Id4, Int4
+from api.errors import raises
+from api.schemas.common import BINARY, HTML
+from api.schemas.programme import (
+    Dashboard,
+    JobReportBody,
+    JobReportOut,
+    TargetsAnswer,
+    TargetsBody,
+    TaskBody,
+    TaskCreated,
+    TaskOut,
+    Tasks,
+    TaskUpdate,
+)
+from api.types import Id4
+from geo.core.errors import Conflict
 from programme.access import FAIR_DAY_STAFF, require
-from programme.dashboard import COUNTY, Targets, dashboard, get_targets, report_jobs, set_targets
+from programme.dashboard import Targets, dashboard, get_targets, report_jobs, set_targets
 from programme.report_data import gather
 from programme.report_html import programme_report, supervision_report
 from programme.report_xlsx import programme_workbook, supervision_workbook
@@ -26,45 +40,6 @@ Year = Annotated[int | None, Query(ge=2000, le=2100, description="年份, defaul
 On = Annotated[date | None, Query(description="统计截止日期 as of this day, default today")]
 
 
-class TargetsBody(BaseModel):
-    """A year's targets (county or, with area, one township)."""
-
-    year: int = Field(ge=2000, le=2100)
-    new_jobs: Int4 = Field(description="年新增就业（人）")
-    fairs: Int4 = Field(description="招聘会（场）")
-    intentions: Int4 = Field(description="达成就业意向（人）")
-    area: str = Field(default=COUNTY, pattern=r"^[0-9]{12}$")
-
-
-class JobReportBody(BaseModel):
-    """A township's new jobs from other channels in one month."""
-
-    township: str = Field(pattern=r"^[0-9]{12}$")
-    month: date = Field(description="any day of the month")
-    new_jobs: Int4
-
-
-class TaskBody(BaseModel):
-    """A task of the county's list."""
-
-    title: str = Field(max_length=100)
-    lead_unit: str = Field(max_length=100, description="牵头单位")
-    deadline: date = Field(description="完成时限")
-    content: str = Field(default="", max_length=2000)
-    partner_units: list[str] = Field(default_factory=list, max_length=20, description="配合单位")
-    deadline_text: str = Field(default="", max_length=100)
-    status: str = "not_started"
-    seq: Int4 | None = None
-
-
-class TaskUpdate(BaseModel):
-    """A status, a deadline and/or a progress note."""
-
-    status: str | None = None
-    deadline: date | None = None
-    note: str | None = Field(default=None, max_length=2000, description="进展说明")
-
-
 def _staff(account: Account) -> None:
     require(account, FAIR_DAY_STAFF, "查看目标进度与任务清单", "see the programme's progress and tasks")
 
@@ -74,7 +49,7 @@ def _when(year: int | None, on: date | None) -> tuple[int, date]:
     return (year or day.year), day
 
 
-@router.get("/targets", operation_id="get_targets")
+@router.get("/targets", operation_id="get_targets", response_model=TargetsAnswer)
 def targets(account: CurrentAccount, conn: ScopedConnection, year: Year = None) -> dict[str, Any]:
     """年度目标 The year's targets for your area (the county's when your area has none)."""
     _staff(account)
@@ -82,7 +57,7 @@ def targets(account: CurrentAccount, conn: ScopedConnection, year: Year = None) 
     return {"targets": None if found is None else found.__dict__}
 
 
-@router.put("/targets", operation_id="set_targets")
+@router.put("/targets", operation_id="set_targets", response_model=TargetsAnswer)
 def put_targets(
     body: TargetsBody, request: Request, account: CurrentAccount, conn: ScopedConnection
 ) -> dict[str, Any]:
@@ -96,7 +71,12 @@ def put_targets(
     return {"targets": out.__dict__}
 
 
-@router.get("/dashboard", operation_id="programme_dashboard")
+@router.get(
+    "/dashboard",
+    operation_id="programme_dashboard",
+    response_model=Dashboard,
+    response_model_exclude_unset=True,
+)
 def board(
     account: CurrentAccount, conn: ScopedConnection, year: Year = None, on: On = None
 ) -> dict[str, Any]:
@@ -106,7 +86,7 @@ def board(
     return dashboard(conn, y, on=day, area_code=account.area_code)
 
 
-@router.put("/job-reports", operation_id="report_jobs")
+@router.put("/job-reports", operation_id="report_jobs", response_model=JobReportOut)
 def job_report(body: JobReportBody, account: CurrentAccount, conn: ScopedConnection) -> dict[str, Any]:
     """上报新增就业 A township's new jobs from other channels for a month (its staff or the county)."""
     report_jobs(conn, account, body.township, body.month, body.new_jobs)
@@ -117,7 +97,7 @@ def job_report(body: JobReportBody, account: CurrentAccount, conn: ScopedConnect
     }
 
 
-@router.get("/tasks", operation_id="list_tasks")
+@router.get("/tasks", operation_id="list_tasks", response_model=Tasks)
 def tasks(
     account: CurrentAccount,
     conn: ScopedConnection,
@@ -130,7 +110,13 @@ def tasks(
     return {"tasks": rows, "count": len(rows), "overdue": sum(t["overdue"] for t in rows)}
 
 
-@router.post("/tasks", operation_id="create_task", status_code=201)
+@router.post(
+    "/tasks",
+    operation_id="create_task",
+    status_code=201,
+    response_model=TaskCreated,
+    responses=raises(Conflict),
+)
 def new_task(body: TaskBody, account: CurrentAccount, conn: ScopedConnection) -> dict[str, Any]:
     """新增任务 Add a task (county staff); a task needs a lead unit."""
     task = NewTask(
@@ -146,7 +132,7 @@ def new_task(body: TaskBody, account: CurrentAccount, conn: ScopedConnection) ->
     return create_task(conn, account, task)
 
 
-@router.patch("/tasks/{task_id}", operation_id="update_task")
+@router.patch("/tasks/{task_id}", operation_id="update_task", response_model=TaskOut)
 def patch_task(
     task_id: Annotated[Id4, Path(ge=1)], body: TaskUpdate, account: CurrentAccount, conn: ScopedConnection
 ) -> dict[str, Any]:
@@ -162,7 +148,12 @@ def _download(content: bytes | str, name: str, media: str) -> Response:
     )
 
 
-@router.get("/report.html", operation_id="programme_report_html", response_class=HTMLResponse)
+@router.get(
+    "/report.html",
+    operation_id="programme_report_html",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": HTML}, "description": "年度进展报告 (HTML)"}},
+)
 def report_html(
     account: CurrentAccount, conn: ScopedConnection, year: Year = None, on: On = None
 ) -> Response:
@@ -173,7 +164,12 @@ def report_html(
     return _download(page, f"hongyan-programme-{y}.html", "text/html; charset=utf-8")
 
 
-@router.get("/report.xlsx", operation_id="programme_report_xlsx")
+@router.get(
+    "/report.xlsx",
+    operation_id="programme_report_xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: BINARY}, "description": "年度进展报告 (.xlsx)"}},
+)
 def report_xlsx(
     account: CurrentAccount, conn: ScopedConnection, year: Year = None, on: On = None
 ) -> Response:
@@ -187,7 +183,12 @@ def report_xlsx(
     )
 
 
-@router.get("/tasks/report.html", operation_id="supervision_report_html", response_class=HTMLResponse)
+@router.get(
+    "/tasks/report.html",
+    operation_id="supervision_report_html",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": HTML}, "description": "督查通报 (HTML)"}},
+)
 def supervision_html(account: CurrentAccount, conn: ScopedConnection, on: On = None) -> Response:
     """督查通报 The leading group's supervision report (HTML), overdue tasks first."""
     _staff(account)
@@ -199,7 +200,12 @@ def supervision_html(account: CurrentAccount, conn: ScopedConnection, on: On = N
     )
 
 
-@router.get("/tasks/report.xlsx", operation_id="supervision_report_xlsx")
+@router.get(
+    "/tasks/report.xlsx",
+    operation_id="supervision_report_xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: BINARY}, "description": "督查通报 (.xlsx)"}},
+)
 def supervision_xlsx(account: CurrentAccount, conn: ScopedConnection, on: On = None) -> Response:
     """督查通报 The supervision report as an Excel workbook."""
     _staff(account)

@@ -7,7 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.errors import raises
+from api.schemas.records import HistoryOut, ResidentOut, StepOut
 from api.types import Id
+from geo.core.errors import Conflict
 from registry.accounts.auth import audit
 from registry.records.history import history
 from registry.records.models import ResidentCreate, ResidentFields, ReviewDecision
@@ -37,7 +40,13 @@ def step_body(kind: str, record_id: int, step: Step) -> dict[str, Any]:
     }
 
 
-@router.post("/residents", operation_id="create_resident", status_code=201)
+@router.post(
+    "/residents",
+    operation_id="create_resident",
+    status_code=201,
+    response_model=ResidentOut,
+    responses=raises(Conflict),
+)
 def create(
     request: Request, account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, body: ResidentCreate
 ) -> dict[str, Any]:
@@ -53,7 +62,12 @@ def create(
     return row
 
 
-@router.patch("/residents/{resident_id}", operation_id="update_resident")
+@router.patch(
+    "/residents/{resident_id}",
+    operation_id="update_resident",
+    response_model=ResidentOut,
+    responses=raises(Conflict),
+)
 def update(
     request: Request,
     account: CurrentAccount,
@@ -68,13 +82,23 @@ def update(
     return row
 
 
-@router.post("/residents/{resident_id}/submit", operation_id="submit_resident")
+@router.post(
+    "/residents/{resident_id}/submit",
+    operation_id="submit_resident",
+    response_model=StepOut,
+    responses=raises(Conflict),
+)
 def submit(account: CurrentAccount, conn: ScopedConnection, resident_id: ResidentId) -> dict[str, Any]:
     """提交审核 Submit a draft or returned record to the township."""
     return step_body("residents", resident_id, submit_resident(conn, account, resident_id))
 
 
-@router.post("/residents/{resident_id}/review", operation_id="review_resident")
+@router.post(
+    "/residents/{resident_id}/review",
+    operation_id="review_resident",
+    response_model=StepOut,
+    responses=raises(Conflict),
+)
 def review(
     account: CurrentAccount, conn: ScopedConnection, resident_id: ResidentId, body: ReviewDecision
 ) -> dict[str, Any]:
@@ -83,7 +107,7 @@ def review(
     return step_body("residents", resident_id, step)
 
 
-@router.get("/residents/{resident_id}/history", operation_id="resident_history")
+@router.get("/residents/{resident_id}/history", operation_id="resident_history", response_model=HistoryOut)
 def resident_history(
     account: CurrentAccount, conn: ScopedConnection, resident_id: ResidentId, cipher: Cipher
 ) -> dict[str, Any]:

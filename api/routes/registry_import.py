@@ -15,24 +15,30 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
 from api.deps import SettingsDep
+from api.errors import raises
+from api.schemas.common import BINARY, enum_schema
+from geo.core.crs import DATUMS
 from geo.core.errors import InvalidInput
 from registry.accounts.auth import audit
 from registry.accounts.roles import Account
-from registry.intake.catalog import get_spec
+from registry.intake.catalog import SPECS, get_spec
 from registry.intake.limits import WorkbookLimits
-from registry.intake.read import ENCODINGS
-from registry.intake.service import ImportReport, import_file, template_for
+from registry.intake.read import ENCODINGS, UploadTooLarge
+from registry.intake.service import MODES, ImportReport, import_file, template_for
 from registry.intake.spec import check_importer
 from registry.intake.specs import residents
 
 DEFAULT = residents.SPEC  # who may import at all: the roles of the residents' import
 router = APIRouter(prefix="/api/v1/registry", tags=["registry"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATABASES = tuple(SPECS)  # the importable databases, as the catalog lists them
 DATABASE = Path(
     pattern=r"^[a-z_]{1,32}$",
+    json_schema_extra=enum_schema(DATABASES),
     description="residents（人力资源供给库）、talents（创新创业人才库）、enterprises（企业与场所）、vacancies（岗位）、"
     "policies（稳岗就业政策库，县级）",
 )
@@ -115,7 +121,7 @@ def _result(report: ImportReport) -> ImportResult:
     "/templates/{database}.xlsx",
     operation_id="registry_template",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}}},
+    responses={200: {"content": {XLSX: BINARY}, "description": "导入模板 (.xlsx)"}},
 )
 def template(account: CurrentAccount, conn: ScopedConnection, database: Annotated[str, DATABASE]) -> Response:
     """导入模板 The import template of a database: Chinese headers, 说明 sheet, drop-downs of your villages."""
@@ -131,7 +137,7 @@ def template(account: CurrentAccount, conn: ScopedConnection, database: Annotate
     "/import/{database}",
     operation_id="registry_import",
     response_model=ImportResult,
-    responses={413: {"description": "文件超过 HONGYAN_MAX_UPLOAD_MB"}, 422: {"model": ImportResult}},
+    responses={**raises(UploadTooLarge), 422: {"model": ImportResult}},
     openapi_extra=UPLOAD_SCHEMA,
 )
 async def import_upload(
@@ -142,10 +148,22 @@ async def import_upload(
     settings: SettingsDep,
     database: Annotated[str, DATABASE],
     mode: Annotated[
-        str, Query(description="all_or_nothing（全部或全不，默认）或 commit_valid（导入有效行，返回错误行）")
+        str,
+        Query(
+            description="all_or_nothing（全部或全不，默认）或 commit_valid（导入有效行，返回错误行）",
+            json_schema_extra=enum_schema(MODES),
+        ),
     ] = "all_or_nothing",
-    encoding: Annotated[str, Query(description=f"CSV 编码：{'、'.join(ENCODINGS)}")] = "auto",
-    datum: Annotated[str, Query(description="未填坐标系的行按此：wgs84、gcj02（手机/高德）、bd09")] = "wgs84",
+    encoding: Annotated[
+        str, Query(description=f"CSV 编码：{'、'.join(ENCODINGS)}", json_schema_extra=enum_schema(ENCODINGS))
+    ] = "auto",
+    datum: Annotated[
+        str,
+        Query(
+            description="未填坐标系的行按此：wgs84、gcj02（手机/高德）、bd09",
+            json_schema_extra=enum_schema(DATUMS),
+        ),
+    ] = "wgs84",
 ) -> JSONResponse:
     """导入 Import a filled template in your area, in one transaction; errors per row and an error workbook.
 
@@ -154,7 +172,13 @@ async def import_upload(
     over its limits or an import past HONGYAN_IMPORT_TIMEOUT_S is a 422 and nothing is written.
     """
     _importer(account, database)
-    form = await request.form(max_files=1, max_fields=4)
+    try:
+        form = await request.form(max_files=1, max_fields=4)
+    except HTTPException as exc:  # Starlette's 400 for a malformed or over-full multipart body
+        raise InvalidInput(
+            f"上传内容无法读取，请只上传一个文件，字段名 file（the upload could not be read: {exc.detail}）",
+            field="file",
+        ) from None
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):

@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api.auth import CurrentAccount, ScopedConnection
+from api.schemas.maps import RegistryCounts, RegistryMonthly
 from registry.records.stats import counts_at, monthly
 
 router = APIRouter(prefix="/api/v1/registry", tags=["registry statistics"])
 RecordStatus = Literal["draft", "submitted", "township_approved", "approved", "returned"]
 
 
-@router.get("/stats", operation_id="registry_stats")
+@router.get("/stats", operation_id="registry_stats", response_model=RegistryCounts)
 def stats(
     account: CurrentAccount,
     conn: ScopedConnection,
@@ -34,7 +35,7 @@ def stats(
     return counts_at(conn, by=by, at=at, record_status=record_status)
 
 
-@router.get("/stats/monthly", operation_id="registry_stats_monthly")
+@router.get("/stats/monthly", operation_id="registry_stats_monthly", response_model=RegistryMonthly)
 def stats_monthly(
     account: CurrentAccount,
     conn: ScopedConnection,

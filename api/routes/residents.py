@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from api.auth import Cipher, CurrentAccount, ScopedConnection, client_address
+from api.schemas.common import BINARY
+from api.schemas.records import ResidentList, ResidentOut
 from api.types import Id, Offset
 from registry.accounts.auth import audit
 from registry.accounts.residents import MAX_PAGE, list_residents
@@ -16,7 +18,7 @@ from registry.records.residents import resident_detail
 router = APIRouter(prefix="/api/v1", tags=["residents"])
 
 
-@router.get("/residents", operation_id="list_residents")
+@router.get("/residents", operation_id="list_residents", response_model=ResidentList)
 def residents(
     request: Request,
     account: CurrentAccount,
@@ -41,7 +43,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     "/residents/export.xlsx",
     operation_id="export_residents",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "居民表 (.xlsx)"}},
+    responses={200: {"content": {XLSX: BINARY}, "description": "居民表 (.xlsx)"}},
 )
 def export_residents(
     request: Request,
@@ -65,7 +67,7 @@ def export_residents(
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/residents/{resident_id}", operation_id="get_resident")
+@router.get("/residents/{resident_id}", operation_id="get_resident", response_model=ResidentOut)
 def resident(
     request: Request,
     account: CurrentAccount,

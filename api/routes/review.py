@@ -10,9 +10,19 @@ from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import Connection, Engine
 
 from api.auth import AppEngine, BearerToken, Cipher, CurrentAccount, ScopedConnection
+from api.errors import raises
 from api.routes.records import step_body
+from api.schemas.records import (
+    EnterpriseOut,
+    HistoryOut,
+    QueueOut,
+    StepOut,
+    VacancyChanged,
+    VacancyOut,
+    VacancyStep,
+)
 from api.types import Id
-from geo.core.errors import HongyanError
+from geo.core.errors import Conflict, HongyanError, NotFound
 from matching.analytics.live import site_changed
 from matching.circle.service import CircleService
 from registry.accounts.auth import authenticate
@@ -49,7 +59,7 @@ EnterpriseId = Annotated[Id, Path(ge=1, description="企业编号 enterprise id"
 VacancyId = Annotated[Id, Path(ge=1, description="岗位编号 vacancy id")]
 
 
-@router.get("/review/queue", operation_id="review_queue")
+@router.get("/review/queue", operation_id="review_queue", response_model=QueueOut)
 def queue(
     account: CurrentAccount, conn: ScopedConnection, limit: Annotated[int, Query(ge=1, le=1000)] = 200
 ) -> dict[str, Any]:
@@ -60,7 +70,13 @@ def queue(
 # --- enterprises -------------------------------------------------------------------------------------------
 
 
-@router.post("/enterprises", operation_id="create_enterprise", status_code=201)
+@router.post(
+    "/enterprises",
+    operation_id="create_enterprise",
+    status_code=201,
+    response_model=EnterpriseOut,
+    responses=raises(Conflict),
+)
 def enterprise_create(
     account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, body: EnterpriseCreate
 ) -> dict[str, Any]:
@@ -68,7 +84,12 @@ def enterprise_create(
     return create_enterprise(conn, account, body, cipher=cipher)
 
 
-@router.patch("/enterprises/{enterprise_id}", operation_id="update_enterprise")
+@router.patch(
+    "/enterprises/{enterprise_id}",
+    operation_id="update_enterprise",
+    response_model=EnterpriseOut,
+    responses=raises(Conflict),
+)
 def enterprise_update(
     account: CurrentAccount,
     conn: ScopedConnection,
@@ -81,7 +102,12 @@ def enterprise_update(
     return update_enterprise(conn, account, enterprise_id, body, cipher=cipher)
 
 
-@router.post("/enterprises/{enterprise_id}/submit", operation_id="submit_enterprise")
+@router.post(
+    "/enterprises/{enterprise_id}/submit",
+    operation_id="submit_enterprise",
+    response_model=StepOut,
+    responses=raises(Conflict),
+)
 def enterprise_submit(
     account: CurrentAccount, conn: ScopedConnection, enterprise_id: EnterpriseId
 ) -> dict[str, Any]:
@@ -89,7 +115,12 @@ def enterprise_submit(
     return step_body("enterprises", enterprise_id, submit_enterprise(conn, account, enterprise_id))
 
 
-@router.post("/enterprises/{enterprise_id}/review", operation_id="review_enterprise")
+@router.post(
+    "/enterprises/{enterprise_id}/review",
+    operation_id="review_enterprise",
+    response_model=StepOut,
+    responses=raises(Conflict),
+)
 def enterprise_review(
     account: CurrentAccount, conn: ScopedConnection, enterprise_id: EnterpriseId, body: ReviewDecision
 ) -> dict[str, Any]:
@@ -98,7 +129,9 @@ def enterprise_review(
     return step_body("enterprises", enterprise_id, step)
 
 
-@router.get("/enterprises/{enterprise_id}/history", operation_id="enterprise_history")
+@router.get(
+    "/enterprises/{enterprise_id}/history", operation_id="enterprise_history", response_model=HistoryOut
+)
 def enterprise_history(
     account: CurrentAccount, conn: ScopedConnection, cipher: Cipher, enterprise_id: EnterpriseId
 ) -> dict[str, Any]:
@@ -138,13 +171,25 @@ def _vacancy_step(
     return step_body("vacancies", vacancy_id, step) | {"live_update": live}
 
 
-@router.post("/vacancies", operation_id="create_vacancy", status_code=201)
+@router.post(
+    "/vacancies",
+    operation_id="create_vacancy",
+    status_code=201,
+    response_model=VacancyOut,
+    responses=raises(NotFound, Conflict),
+)
 def vacancy_create(account: CurrentAccount, conn: ScopedConnection, body: VacancyCreate) -> dict[str, Any]:
     """发布岗位（草稿）A vacancy draft at one of your enterprise's sites (enterprise HR)."""
     return create_vacancy(conn, account, body)
 
 
-@router.patch("/vacancies/{vacancy_id}", operation_id="update_vacancy")
+@router.patch(
+    "/vacancies/{vacancy_id}",
+    operation_id="update_vacancy",
+    response_model_exclude_unset=True,
+    response_model=VacancyChanged,
+    responses=raises(Conflict),
+)
 def vacancy_update(
     request: Request, engine: AppEngine, token: BearerToken, vacancy_id: VacancyId, body: VacancyFields
 ) -> dict[str, Any]:
@@ -154,7 +199,13 @@ def vacancy_update(
     return row | {"live_update": _live_update(request, int(row["site_id"]), before, str(row["status"]))}
 
 
-@router.post("/vacancies/{vacancy_id}/submit", operation_id="submit_vacancy")
+@router.post(
+    "/vacancies/{vacancy_id}/submit",
+    operation_id="submit_vacancy",
+    response_model_exclude_unset=True,
+    response_model=VacancyStep,
+    responses=raises(Conflict),
+)
 def vacancy_submit(
     request: Request, engine: AppEngine, token: BearerToken, vacancy_id: VacancyId
 ) -> dict[str, Any]:
@@ -162,7 +213,13 @@ def vacancy_submit(
     return _vacancy_step(request, engine, token, vacancy_id, lambda c, a: submit_vacancy(c, a, vacancy_id))
 
 
-@router.post("/vacancies/{vacancy_id}/review", operation_id="review_vacancy")
+@router.post(
+    "/vacancies/{vacancy_id}/review",
+    operation_id="review_vacancy",
+    response_model_exclude_unset=True,
+    response_model=VacancyStep,
+    responses=raises(Conflict),
+)
 def vacancy_review(
     request: Request, engine: AppEngine, token: BearerToken, vacancy_id: VacancyId, body: ReviewDecision
 ) -> dict[str, Any]:
@@ -176,7 +233,13 @@ def vacancy_review(
     )
 
 
-@router.post("/vacancies/{vacancy_id}/close", operation_id="close_vacancy")
+@router.post(
+    "/vacancies/{vacancy_id}/close",
+    operation_id="close_vacancy",
+    response_model_exclude_unset=True,
+    response_model=VacancyStep,
+    responses=raises(Conflict),
+)
 def vacancy_close(
     request: Request, engine: AppEngine, token: BearerToken, vacancy_id: VacancyId, body: VacancyClose
 ) -> dict[str, Any]:
@@ -187,7 +250,7 @@ def vacancy_close(
     )
 
 
-@router.get("/vacancies/{vacancy_id}/history", operation_id="vacancy_history")
+@router.get("/vacancies/{vacancy_id}/history", operation_id="vacancy_history", response_model=HistoryOut)
 def vacancy_history(account: CurrentAccount, conn: ScopedConnection, vacancy_id: VacancyId) -> dict[str, Any]:
     """岗位变更记录 Changes and review steps of a vacancy of your area or enterprise."""
     get_vacancy(conn, vacancy_id)

@@ -7,15 +7,18 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import ConnectionDep
+from api.errors import raises
 from api.routes import config
 from api.routes.circle import CirclesDep
+from api.schemas.maps import RouteOut
 from api.types import Id, Latitude, Longitude
+from geo.core.errors import Conflict, NotFound
 from matching.circle.routes import route_to_site
 
 routes = APIRouter(prefix="/api/v1", tags=["route"])
 
 
-@routes.get("/route", operation_id="route")
+@routes.get("/route", operation_id="route", response_model=RouteOut, responses=raises(NotFound, Conflict))
 def route(
     conn: ConnectionDep,
     circles: CirclesDep,

@@ -5,48 +5,38 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel, Field
 from sqlalchemy import Connection
 
 from api.auth import AppEngine, Cipher, CurrentAccount, ScopedConnection, app_transaction, client_address
-from programme.tickets.service import Intake, advance_ticket, queue, routes, submit_ticket
+from api.errors import raises
+from api.schemas.common import enum_schema
+from api.schemas.service import (
+    Categories,
+    StatusQuery,
+    TicketAdvanced,
+    TicketIn,
+    TicketQueue,
+    TicketStatus,
+    TicketStep,
+    TicketSubmitted,
+)
+from geo.core.errors import Conflict, NotFound, TooManyAttempts
+from programme.tickets.service import STATUSES, Intake, advance_ticket, queue, routes, submit_ticket
 from programme.tickets.status import check_status
 
 router = APIRouter(prefix="/api/v1", tags=["service"])
 PublicConnection = Annotated[Connection, Depends(app_transaction, scope="function")]
 
 
-class TicketIn(BaseModel):
-    """The one intake form."""
-
-    category: str = Field(default="", max_length=40)
-    name: str = Field(default="", max_length=40)
-    phone: str = Field(default="", max_length=20)
-    area_code: str = Field(default="", max_length=12)
-    description: str = Field(default="", max_length=1000)
-
-
-class StatusQuery(BaseModel):
-    """A ticket number and the last four digits of the applicant's phone."""
-
-    ticket_no: str = Field(max_length=30)
-    phone_last4: str = Field(max_length=4)
-
-
-class TicketStep(BaseModel):
-    """The ticket's next status and a note."""
-
-    to: str
-    note: str = Field(default="", max_length=500)
-
-
-@router.get("/service/categories", operation_id="service_categories")
+@router.get("/service/categories", operation_id="service_categories", response_model=Categories)
 def categories(conn: PublicConnection) -> dict[str, Any]:
     """事项类别 The categories of the one-window service and the unit each is routed to."""
     return {"categories": routes(conn)}
 
 
-@router.post("/service/tickets", operation_id="service_submit", status_code=201)
+@router.post(
+    "/service/tickets", operation_id="service_submit", status_code=201, response_model=TicketSubmitted
+)
 def submit(conn: PublicConnection, cipher: Cipher, body: TicketIn) -> dict[str, Any]:
     """一窗受理 Submit the form; the answer carries the ticket number to check the status with."""
     return submit_ticket(conn, Intake(**body.model_dump()), cipher=cipher)
@@ -55,9 +45,8 @@ def submit(conn: PublicConnection, cipher: Cipher, body: TicketIn) -> dict[str, 
 @router.post(
     "/service/tickets/status",
     operation_id="service_status",
-    responses={
-        429: {"description": "输错次数过多 too many wrong tries: wait (Retry-After) or ask at the window"}
-    },
+    response_model=TicketStatus,
+    responses=raises(NotFound, TooManyAttempts),
 )
 def status(request: Request, engine: AppEngine, cipher: Cipher, body: StatusQuery) -> dict[str, Any]:
     """办件查询 A ticket's status and history by its number and the last 4 digits of the phone (no login).
@@ -68,14 +57,14 @@ def status(request: Request, engine: AppEngine, cipher: Cipher, body: StatusQuer
     )
 
 
-@router.get("/tickets", operation_id="ticket_queue")
+@router.get("/tickets", operation_id="ticket_queue", response_model=TicketQueue)
 def ticket_queue(
     account: CurrentAccount,
     conn: ScopedConnection,
     cipher: Cipher,
     unit: Annotated[str | None, Query(description="承办单位 unit, e.g. labour_station")] = None,
     status: Annotated[
-        str | None, Query(description="submitted | accepted | processing | resolved | returned")
+        str | None, Query(description="状态 status", json_schema_extra=enum_schema(STATUSES))
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
@@ -84,7 +73,12 @@ def ticket_queue(
     return {"tickets": rows, "count": len(rows)}
 
 
-@router.post("/tickets/{ticket_no}/status", operation_id="ticket_advance")
+@router.post(
+    "/tickets/{ticket_no}/status",
+    operation_id="ticket_advance",
+    response_model=TicketAdvanced,
+    responses=raises(Conflict),
+)
 def ticket_step(
     account: CurrentAccount,
     conn: ScopedConnection,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
@@ -22,7 +21,10 @@ from api.auth import (
     client_address,
 )
 from api.deps import SettingsDep
-from api.routes.accounts import LoginBody, account_json
+from api.errors import raises
+from api.routes.accounts import account_json
+from api.schemas.accounts import LoggedOut, LoginBody, PageLogin, PageSession
+from geo.core.errors import TooManyAttempts
 from geo.core.settings import Settings
 from registry.accounts.auth import AuthenticationFailed, authenticate, log_in, log_out
 from registry.accounts.page_sessions import csrf_token
@@ -34,15 +36,20 @@ log = logging.getLogger(__name__)
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _session_json(account: Account, token: str, settings: Settings) -> dict[str, Any]:
-    return {
-        "account": account_json(account),
-        "csrf_token": csrf_token(settings.secret_key, token),
-        "idle_minutes": settings.session_idle_minutes,
-    }
+def _session_json(account: Account, token: str, settings: Settings) -> PageSession:
+    return PageSession(
+        account=account_json(account),
+        csrf_token=csrf_token(settings.secret_key, token),
+        idle_minutes=settings.session_idle_minutes,
+    )
 
 
-@router.post("/session", operation_id="page_login")
+@router.post(
+    "/session",
+    operation_id="page_login",
+    response_model=PageLogin,
+    responses=raises(AuthenticationFailed, TooManyAttempts),
+)
 def page_login(
     body: LoginBody,
     request: Request,
@@ -50,7 +57,7 @@ def page_login(
     engine: AppEngine,
     cipher: Cipher,
     settings: SettingsDep,
-) -> dict[str, Any]:
+) -> PageLogin:
     """页面登录 Log in for the pages: the session goes into an HttpOnly cookie; the answer holds the CSRF token."""
     issued = log_in(engine, body.login, body.password, cipher=cipher, source=client_address(request))
     lifetime = int((issued.expires_at - datetime.now(UTC)).total_seconds())
@@ -65,15 +72,14 @@ def page_login(
     )
     response.headers.update(NO_STORE)
     log.info("page login ok: account %s from %s", issued.account.account_id, client_address(request))
-    return _session_json(issued.account, issued.token, settings) | {
-        "expires_at": issued.expires_at.isoformat()
-    }
+    session = _session_json(issued.account, issued.token, settings)
+    return PageLogin.model_validate(session.model_dump() | {"expires_at": issued.expires_at.isoformat()})
 
 
-@router.get("/session", operation_id="page_session")
+@router.get("/session", operation_id="page_session", response_model=PageSession)
 def page_session(
     token: OptionalToken, engine: AppEngine, response: Response, settings: SettingsDep
-) -> dict[str, Any]:
+) -> PageSession:
     """当前页面会话 The logged-in account and the CSRF token its writes must send (a reloaded page continues).
 
     Not logged in (no cookie, or one logged out, expired or idle): account and csrf_token are null, with 200,
@@ -86,12 +92,12 @@ def page_session(
                 return _session_json(authenticate(conn, token), token, settings)
         except AuthenticationFailed:
             pass
-    return {"account": None, "csrf_token": None, "idle_minutes": settings.session_idle_minutes}
+    return PageSession(account=None, csrf_token=None, idle_minutes=settings.session_idle_minutes)
 
 
-@router.delete("/session", operation_id="page_logout")
-def page_logout(conn: ScopedConnection, token: BearerToken, response: Response) -> dict[str, str]:
+@router.delete("/session", operation_id="page_logout", response_model=LoggedOut)
+def page_logout(conn: ScopedConnection, token: BearerToken, response: Response) -> LoggedOut:
     """页面退出 Log out of the page session: the session is revoked and the cookie cleared."""
     log_out(conn, token)
     clear_session_cookie(response)
-    return {"status": "logged out"}
+    return LoggedOut()

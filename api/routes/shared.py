@@ -6,28 +6,19 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 
 from api.auth import CurrentAccount, ScopedConnection, client_address
+from api.errors import raises
 from api.routes.circle import CirclesDep
-from api.types import Finite, Id, Int4
-from geo.core.errors import PermissionDenied
+from api.schemas.common import enum_schema
+from api.schemas.maps import SharedIn, SharedNeed, SharedOffer, SharedPlan
+from api.types import Finite
+from geo.core.errors import Conflict, NotFound, PermissionDenied
 from matching.rebalance.shared import SharedEntry, plan_shared, post_entry
 from registry.accounts.auth import audit
 
 router = APIRouter(prefix="/api/v1", tags=["shared-employment"])
 PLANNER_ROLES = frozenset({"county_admin", "county_reviewer", "township_staff"})
-
-
-class SharedIn(BaseModel):
-    """Workers of a trade at one of your sites for a date range."""
-
-    site_id: Id = Field(ge=1, description="企业场所 one of your enterprise's sites")
-    occupation_code: str = Field(description="工种代码 detail occupation code, e.g. 6-18-02-04")
-    workers: Int4 = Field(description="人数 number of workers")
-    date_from: date = Field(description="开始日期 from")
-    date_to: date = Field(description="结束日期 to (inclusive)")
-    note: str = Field(default="", max_length=500, description="说明 e.g. 淡季 off-season")
 
 
 def _post(request: Request, account: Any, conn: Any, body: SharedIn, kind: str) -> dict[str, Any]:
@@ -43,7 +34,13 @@ def _post(request: Request, account: Any, conn: Any, body: SharedIn, kind: str) 
     return row
 
 
-@router.post("/shared-employment/offers", operation_id="post_shared_offer", status_code=201)
+@router.post(
+    "/shared-employment/offers",
+    operation_id="post_shared_offer",
+    status_code=201,
+    response_model=SharedOffer,
+    responses=raises(NotFound),
+)
 def post_offer(
     request: Request, account: CurrentAccount, conn: ScopedConnection, body: SharedIn
 ) -> dict[str, Any]:
@@ -51,7 +48,13 @@ def post_offer(
     return _post(request, account, conn, body, "offer")
 
 
-@router.post("/shared-employment/needs", operation_id="post_shared_need", status_code=201)
+@router.post(
+    "/shared-employment/needs",
+    operation_id="post_shared_need",
+    status_code=201,
+    response_model=SharedNeed,
+    responses=raises(NotFound),
+)
 def post_need(
     request: Request, account: CurrentAccount, conn: ScopedConnection, body: SharedIn
 ) -> dict[str, Any]:
@@ -59,13 +62,23 @@ def post_need(
     return _post(request, account, conn, body, "need")
 
 
-@router.get("/plan/shared-employment", operation_id="plan_shared_employment")
+@router.get(
+    "/plan/shared-employment",
+    operation_id="plan_shared_employment",
+    response_model=SharedPlan,
+    responses=raises(Conflict),
+)
 def shared_plan(
     request: Request,
     account: CurrentAccount,
     conn: ScopedConnection,
     circles: CirclesDep,
-    mode: Annotated[str, Query(description="出行方式 car 汽车 or ebike 电动车")] = "car",
+    mode: Annotated[
+        str,
+        Query(
+            description="出行方式 car 汽车 or ebike 电动车", json_schema_extra=enum_schema(("car", "ebike"))
+        ),
+    ] = "car",
     max_minutes: Annotated[
         Finite | None, Query(description="最长通勤（分钟）maximum commute; default 45 by car, 30 by e-bike")
     ] = None,

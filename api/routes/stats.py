@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep
+from api.errors import raises
 from api.types import Finite
 from geo.core.errors import NotFound
 from matching.analytics.queries import CIRCLE_AREA_STATS, LATEST_CIRCLE_RUN
@@ -50,7 +51,7 @@ class AreaStatsOut(BaseModel):
     areas: list[AreaStats]
 
 
-@router.get("/areas", operation_id="area_stats", response_model=AreaStatsOut)
+@router.get("/areas", operation_id="area_stats", response_model=AreaStatsOut, responses=raises(NotFound))
 def area_stats(
     conn: ConnectionDep,
     level: Annotated[

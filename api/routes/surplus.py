@@ -8,7 +8,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import ConnectionDep
+from api.errors import raises
+from api.schemas.maps import Surplus, SurplusChoices, SurplusTrend
 from api.types import Finite
+from geo.core.errors import NotFound
 from matching.analytics.surplus_store import choices, surplus, trend
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
@@ -22,7 +25,7 @@ ModeQuery = Annotated[
 RadiusQuery = Annotated[Finite, Query(gt=0, description="半径（米，沿道路）radius in metres by road")]
 
 
-@router.get("/surplus", operation_id="surplus_snapshot")
+@router.get("/surplus", operation_id="surplus_snapshot", response_model=Surplus, responses=raises(NotFound))
 def surplus_snapshot(
     conn: ConnectionDep,
     level: Annotated[
@@ -39,7 +42,7 @@ def surplus_snapshot(
     return surplus(conn, level=level, group=group, day=day, mode=mode, radius_m=radius_m)
 
 
-@router.get("/surplus/choices", operation_id="surplus_choices")
+@router.get("/surplus/choices", operation_id="surplus_choices", response_model=SurplusChoices)
 def surplus_choices(
     conn: ConnectionDep, mode: ModeQuery = "walk", radius_m: RadiusQuery = 3000.0
 ) -> dict[str, Any]:
@@ -47,7 +50,9 @@ def surplus_choices(
     return choices(conn, mode=mode, radius_m=radius_m)
 
 
-@router.get("/surplus/trend", operation_id="surplus_trend")
+@router.get(
+    "/surplus/trend", operation_id="surplus_trend", response_model=SurplusTrend, responses=raises(NotFound)
+)
 def surplus_trend(
     conn: ConnectionDep,
     area: Annotated[str, Query(pattern=r"^[0-9]{12}$", description="村或乡镇代码 12-digit area code")],

@@ -10,7 +10,10 @@ from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import ConnectionDep
+from api.errors import raises
+from api.schemas.common import BINARY
 from api.types import Int4
+from geo.core.errors import Conflict
 from tiles.layers import Layer
 from tiles.service import TileService
 
@@ -127,7 +130,9 @@ def catalog(request: Request, tiles: TilesDep) -> Catalog:
     )
 
 
-@router.get("/tiles/{layer}.json", operation_id="tilejson", response_model=TileJSON)
+@router.get(
+    "/tiles/{layer}.json", operation_id="tilejson", response_model=TileJSON, responses=raises(Conflict)
+)
 def tilejson(request: Request, conn: ConnectionDep, tiles: TilesDep, layer: LayerPath) -> TileJSON:
     """TileJSON 3.0.0 of a layer: tile URL template, zoom range, data bounds and fields."""
     compiled = tiles.layer(layer)
@@ -150,9 +155,10 @@ def tilejson(request: Request, conn: ConnectionDep, tiles: TilesDep, layer: Laye
     operation_id="tile",
     response_class=Response,
     responses={
-        200: {"content": {MVT_MEDIA_TYPE: {}}, "description": "the tile (gzip when accepted)"},
+        200: {"content": {MVT_MEDIA_TYPE: BINARY}, "description": "the tile (gzip when accepted)"},
         204: {"description": "no features in this tile"},
         304: {"description": "unchanged since the ETag sent in If-None-Match"},
+        **raises(Conflict),
         404: {"description": "unknown layer, zoom outside the layer's range, or x/y outside the grid"},
     },
 )

@@ -203,7 +203,7 @@ def park_stats(conn: Connection, *, by: str = "kind") -> list[dict[str, Any]]:
     check_choice(by, ("kind", "township"), field="by", what="grouping")
     rows = conn.execute(q.STATS, {"by": by}).all()
     names = (
-        dict(conn.execute(q.AREA_NAMES, {"codes": [r.key for r in rows]}).tuples().all())
+        dict(conn.execute(q.AREA_NAMES, {"codes": [r.key for r in rows]}).all())
         if by == "township"
         else KINDS
     )
