@@ -297,3 +297,22 @@ def test_guessing_the_current_password_is_throttled_like_a_login(bench: Bench) -
     # the password did not change, and the login form from that address waits too
     assert log_in(type(bench.client)(bench.client.app, client=("10.9.8.9", 5001)), "hr_2").status_code == 429
     assert log_in(type(bench.client)(bench.client.app, client=("10.9.8.10", 5000)), "hr_2").status_code == 303
+
+
+def test_the_sites_api_keeps_its_json_errors_and_their_audit(bench: Bench) -> None:
+    from tests.accounts_world import login
+
+    headers = login(bench.client, "hr_1")
+    refused = bench.client.get(
+        f"/api/v1/residents/{bench.world.seeker_resident}?unmasked=true", headers=headers
+    )
+    assert refused.status_code == 403 and refused.headers["content-type"] == "application/json"
+    assert refused.json()["error"] == "UnmaskRefused"
+    with bench.engine.connect() as conn:
+        audited = conn.execute(
+            text("SELECT count(*) FROM audit_log WHERE account_id = :a AND action = 'unmasked.refused'"),
+            {"a": bench.world.account_ids["hr_1"]},
+        ).scalar_one()
+    assert audited == 1
+    missing = session_for(bench, "collector_a1").get("/workbench/residents/999999999")
+    assert missing.status_code == 404 and "未找到" in missing.text  # a page answers with a page
