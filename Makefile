@@ -6,7 +6,7 @@ SEED ?= 20220513
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test test-fast lint typecheck pytest pytest-fast bench vendor lock docs
+.PHONY: setup demo test test-fast lint typecheck pytest pytest-fast bench vendor lock docs messages
 
 setup:
 	bash scripts/setup.sh
@@ -62,3 +62,7 @@ bench:
 # Re-vendors the Leaflet front-end assets from the npm registry (pinned in web_map/vendor/package-lock.json).
 vendor:
 	bash scripts/vendor_js.sh
+
+# Re-extracts the workbench's messages and merges them into its catalogs (translate the new zh_CN entries).
+messages:
+	BIN=$(BIN) bash scripts/messages.sh

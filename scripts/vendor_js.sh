@@ -56,5 +56,24 @@ sed -i '/^\/\*# sourceMappingURL=.*\*\/$/d' "$DEST/swagger-ui-dist/swagger-ui.cs
 node -e 'const p=require(process.argv[1]); process.stdout.write(JSON.stringify({name:p.name,version:p.version,license:p.license})+"\n")' \
   "$(pwd)/$pkg/package.json" >"$DEST/swagger-ui-dist/VERSION.json"
 
+# htmx.org: the workbench pages' partial updates (web_map/pages). Only the minified script and the licence; its
+# configuration comes from the pages' <meta name="htmx-config"> (no eval, no injected indicator <style>).
+pkg="$SRC/node_modules/htmx.org"
+rm -rf "$DEST/htmx.org"
+mkdir -p "$DEST/htmx.org"
+cp "$pkg/dist/htmx.min.js" "$pkg/LICENSE" "$DEST/htmx.org/"
+node -e 'const p=require(process.argv[1]); process.stdout.write(JSON.stringify({name:p.name,version:p.version,license:p.license})+"\n")' \
+  "$(pwd)/$pkg/package.json" >"$DEST/htmx.org/VERSION.json"
+
+# @picocss/pico: the workbench's one CSS toolkit (semantic HTML styled without classes; no script).
+pkg="$SRC/node_modules/@picocss/pico"
+rm -rf "$DEST/@picocss/pico"
+mkdir -p "$DEST/@picocss/pico"
+cp "$pkg/css/pico.min.css" "$pkg/LICENSE.md" "$DEST/@picocss/pico/"
+mv "$DEST/@picocss/pico/LICENSE.md" "$DEST/@picocss/pico/LICENSE"
+sed -i '/^\/\*# sourceMappingURL=.*\*\/$/d' "$DEST/@picocss/pico/pico.min.css"
+node -e 'const p=require(process.argv[1]); process.stdout.write(JSON.stringify({name:p.name,version:p.version,license:p.license})+"\n")' \
+  "$(pwd)/$pkg/package.json" >"$DEST/@picocss/pico/VERSION.json"
+
 echo "vendor_js: copied into $DEST:"
 find "$DEST" -type f | sort

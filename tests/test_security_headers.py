@@ -28,6 +28,7 @@ ROUTES = [
     "/fair",
     "/import",
     "/docs",
+    "/workbench/login",
     *sorted(f"/static/{p.name}" for p in WEB_ROOT.glob("*.html")),
 ]
 HEADERS = {

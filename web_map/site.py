@@ -15,6 +15,7 @@ from api.routes.reports import TownshipReports
 from geo.core.settings import Settings
 from web_map.csp import page_policy, site_policy
 from web_map.headers import SecurityHeaders
+from web_map.pages import install_pages
 from web_map.report import township_report
 
 WEB_ROOT = Path(str(files("web_map"))) / "static"
@@ -31,16 +32,12 @@ def create_site(settings: Settings | None = None) -> FastAPI:
     app = create_app(settings)
     app.add_middleware(SecurityHeaders, policy=site_policy(settings))
     app.mount("/static", StaticFiles(directory=WEB_ROOT), name="static")
+    install_pages(app)  # the staff workbench under /workbench
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         """The map page."""
         return _page("index.html")
-
-    @app.get("/policies", include_in_schema=False)
-    def policies_page() -> FileResponse:
-        """稳岗就业政策库 The policies search page."""
-        return _page("policies.html")
 
     @app.get("/outreach", include_in_schema=False)
     @app.get("/outreach.html", include_in_schema=False)

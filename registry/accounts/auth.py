@@ -96,6 +96,35 @@ def _throttle_wait(conn: Connection, login_hash: bytes, source: str, policy: Log
     )
 
 
+def password_wait(
+    conn: Connection,
+    login: str,
+    *,
+    cipher: PersonalDataCipher,
+    source: str,
+    policy: LoginPolicy = LoginPolicy(),
+) -> int:
+    """Seconds a password check for ``login`` from ``source`` must wait (0: go ahead): the login throttle's count,
+    for checks of a password outside the login (changing one's own)."""
+    return _throttle_wait(conn, cipher.keyed_hash(login.strip()), source, policy)
+
+
+def record_password_failure(
+    conn: Connection, account: Account, *, cipher: PersonalDataCipher, source: str, reason: str
+) -> None:
+    """Count a wrong password given outside the login against the (login, address) pair, as a failed login."""
+    conn.execute(
+        q.INSERT_LOGIN_EVENT,
+        {
+            "account_id": account.account_id,
+            "login_hash": cipher.keyed_hash(account.username),
+            "source": source,
+            "success": False,
+            "reason": reason,
+        },
+    )
+
+
 def _check(hasher: PasswordHasher, row: Any, password: str) -> str:
     """The reason recorded for the attempt ('ok' or why not), after exactly one argon2 verification."""
     verified = _verify(hasher, _DUMMY_HASH if row is None else row.password_hash, password)

@@ -101,3 +101,13 @@ LIST_RESIDENTS = text(
     ORDER BY resident_id LIMIT :limit OFFSET :offset
     """
 )
+
+# changing one's own password (accounts_self_read / accounts_self_update, sessions_own decide the rows)
+PASSWORD_OF = text("SELECT password_hash FROM accounts WHERE account_id = :id")
+SET_PASSWORD = text("UPDATE accounts SET password_hash = :password_hash WHERE account_id = :id")
+REVOKE_OTHER_SESSIONS = text(
+    """
+    UPDATE sessions SET revoked_at = now()
+    WHERE account_id = :id AND token_hash <> :keep AND revoked_at IS NULL AND expires_at > now()
+    """
+)

@@ -303,3 +303,39 @@ RESIDENTS_FOR_EXPORT = text(
     ORDER BY r.village_code, r.resident_id
     """
 )
+
+# --- finding residents (the workbench's masked list) --------------------------------------------------------
+
+VILLAGES_IN_SCOPE = text(
+    """
+    SELECT code, name FROM admin_areas
+    WHERE level = 'village' AND code LIKE :prefix || '%'
+    ORDER BY code
+    """
+)
+FIND_RESIDENTS_BY_NAME = text(
+    """
+    SELECT resident_id, name, sex, birth_date, village_code, status, record_status, id_cipher, phone_cipher
+    FROM residents
+    WHERE name LIKE :pattern ESCAPE '\\'
+      AND (CAST(:village AS text) IS NULL OR village_code = :village)
+    ORDER BY name, resident_id LIMIT :limit
+    """
+)
+# the ID number is stored only encrypted: its last digits are matched after decryption, in the caller's area
+RESIDENT_ID_CIPHERS = text(
+    """
+    SELECT resident_id, id_cipher FROM residents
+    WHERE CAST(:village AS text) IS NULL OR village_code = :village
+    """
+)
+RESIDENTS_BY_IDS = text(
+    """
+    SELECT resident_id, name, sex, birth_date, village_code, status, record_status, id_cipher, phone_cipher
+    FROM residents WHERE resident_id = ANY(:ids)
+    ORDER BY name, resident_id
+    """
+)
+RESIDENTS_IN_SCOPE = text(
+    "SELECT count(*) FROM residents WHERE CAST(:village AS text) IS NULL OR village_code = :village"
+)
