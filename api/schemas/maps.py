@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.matching import Geometry, Mode
 from api.types import Finite, Id, Int4
+from matching.rebalance.plan import GroupTotals  # the plan's own frozen dataclass is the answer's shape
 
 Level = Literal["county", "township", "village"]
 
@@ -87,22 +88,6 @@ class Unmet(BaseModel):
     positions: int
     reason: str
     explanation: str
-
-
-class GroupTotals(BaseModel):
-    group: str
-    group_name: str
-    surplus: int
-    shortage: int
-    moved: int
-    unmet: int
-    idle: int
-    cost: float
-    penalty: int
-    greedy_moved: int
-    greedy_cost: float
-    objective: int
-    greedy_objective: int
 
 
 class PlanTotals(BaseModel):
