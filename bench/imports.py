@@ -30,24 +30,11 @@ from geo.core.db import create_db_engine
 from geo.core.migrate import upgrade
 from geo.core.settings import Settings
 from registry.intake.service import import_file
+from registry.intake.specs import residents
 from registry.personal import PersonalDataCipher, id_check_digit
 
 GOAL_S = 10.0
-HEADERS = [
-    "姓名*",
-    "身份证号*",
-    "手机号",
-    "村/社区代码*",
-    "就业状态*",
-    "学历",
-    "职业代码",
-    "务工城市",
-    "有意返乡",
-    "月收入",
-    "经度",
-    "纬度",
-    "坐标系",
-]
+HEADERS = [field.header for field in residents.SPEC.fields]  # the template's own columns
 STATUSES = ("本地就业", "外出务工", "务农", "求职", "在校", "非劳动力")
 
 
